@@ -1,0 +1,43 @@
+import { z } from 'zod'
+
+/**
+ * The process environment, validated once at start-up. Every setting Gatehouse reads lives here so
+ * a typo in a variable name fails loudly instead of silently falling back to a default.
+ */
+const booleanFlag = z
+  .enum(['0', '1', 'true', 'false'])
+  .transform((value) => value === '1' || value === 'true')
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  GATEHOUSE_DATA_DIR: z.string().default('./.data'),
+  GATEHOUSE_GRAPHIQL: booleanFlag.default(true),
+  GATEHOUSE_DEMO_DATA: booleanFlag.optional(),
+  GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Server-side secret mixed into API key hashes; a stolen table of hashes is useless without it. */
+  GATEHOUSE_KEY_PEPPER: z.string().min(16).optional(),
+  REDIS_URL: z.string().optional(),
+  BOOTSTRAP_BUSINESS_NAME: z.string().min(1).default('Demo'),
+  BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
+  GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
+})
+
+export type Config = z.infer<typeof EnvSchema>
+
+/** Parses the given environment (the process's by default) into a typed configuration. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new Error(`Invalid environment:\n${problems.join('\n')}`)
+  }
+  return parsed.data
+}

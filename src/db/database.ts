@@ -1,0 +1,146 @@
+import { mkdirSync, openSync, readFileSync, writeFileSync, closeSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+import type { Database } from './types.js'
+
+/** Where the data lives: a PostgreSQL server, an embedded PGlite folder, or PGlite in memory (tests). */
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory' }
+
+export interface DatabaseHandle {
+  db: Kysely<Database>
+  kind: 'postgres' | 'pglite'
+  /** True while the database answers a trivial query within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>
+  close(): Promise<void>
+}
+
+// Both drivers must hand the same JavaScript values to the rest of the code: int8 as an exact
+// string (ids may pass 2^53), numeric as an exact string (money), date as 'YYYY-MM-DD' (a calendar
+// day has no time zone), timestamptz as Date.
+const INT8 = 20
+const DATE = 1082
+const identity = (value: string) => value
+
+/** Opens the database described by the target. */
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  if (target.kind === 'postgres') return openPostgres(target.url, target.poolSize ?? 10)
+  return openPglite(target.kind === 'pglite' ? target.dataDir : undefined)
+}
+
+function openPostgres(url: string, poolSize: number): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8 || oid === DATE ? identity : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  })
+  // An idle client losing its server must not crash the process; the next checkout reconnects.
+  pool.on('error', () => {})
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    kind: 'postgres',
+    ping: (timeoutMs) => ping(db, timeoutMs),
+    close: () => db.destroy(),
+  }
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  const release = dataDir ? lockDataDir(dataDir) : () => {}
+  try {
+    const client = await PGlite.create({
+      dataDir: dataDir ? resolve(dataDir) : undefined,
+      parsers: { [pgliteTypes.INT8]: identity, [pgliteTypes.DATE]: identity },
+    })
+    // PGlite is one session: the dialect queues every query and holds the session for the whole of
+    // a transaction, so transactions are serialised. Code inside a transaction must use its `trx`,
+    // never `db`, or it waits on itself.
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(client) })
+    return {
+      db,
+      kind: 'pglite',
+      ping: (timeoutMs) => ping(db, timeoutMs),
+      close: async () => {
+        await db.destroy()
+        release()
+      },
+    }
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+async function ping(db: Kysely<Database>, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs)
+  })
+  try {
+    return await Promise.race([
+      sql`select 1`.execute(db).then(() => true, () => false),
+      timeout,
+    ])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export class DataDirLockedError extends Error {
+  constructor(dataDir: string, pid: number) {
+    super(
+      `The embedded database in ${dataDir} is in use by process ${pid}. ` +
+        'An embedded database belongs to one process: stop that process first, or set DATABASE_URL to use a PostgreSQL server.',
+    )
+    this.name = 'DataDirLockedError'
+  }
+}
+
+/**
+ * Two processes opening one PGlite folder corrupt it, so the folder carries a lock file naming its
+ * owner. A lock left by a process that no longer exists is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true })
+  const lockPath = join(dataDir, 'gatehouse.lock')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx')
+      writeFileSync(fd, String(process.pid))
+      closeSync(fd)
+      return () => rmSync(lockPath, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = Number(readFileSync(lockPath, 'utf8'))
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processExists(owner)) {
+        throw new DataDirLockedError(dataDir, owner)
+      }
+      rmSync(lockPath, { force: true })
+    }
+  }
+  throw new Error(`Could not lock ${dataDir}`)
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** The database target the configuration asks for. */
+export function databaseTarget(config: { DATABASE_URL?: string; GATEHOUSE_DATA_DIR: string }): DatabaseTarget {
+  return config.DATABASE_URL
+    ? { kind: 'postgres', url: config.DATABASE_URL }
+    : { kind: 'pglite', dataDir: config.GATEHOUSE_DATA_DIR }
+}

@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { type DatabaseHandle, openDatabase } from '../../src/db/database.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default, or, when DATABASE_URL
+ * is set, a new database on that server (created here, dropped on close), so parallel workers and
+ * earlier runs never share state.
+ */
+export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
+  const serverUrl = process.env.DATABASE_URL
+  if (!serverUrl) {
+    const handle = await openDatabase({ kind: 'pglite-memory' })
+    await migrateToLatest(handle.db)
+    return handle
+  }
+  const name = `gatehouse_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  await adminQuery(serverUrl, `create database ${name}`)
+  const url = withDatabase(serverUrl, name)
+  const handle = await openDatabase({ kind: 'postgres', url, poolSize: 20 })
+  await migrateToLatest(handle.db)
+  return {
+    ...handle,
+    url,
+    close: async () => {
+      await handle.close()
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`)
+    },
+  }
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url)
+  parsed.pathname = `/${database}`
+  return parsed.toString()
+}
+
+async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
+  }
+}
