@@ -1,0 +1,32 @@
+import type { PrincipalKind } from '../db/types.js'
+import type { PermissionMatrix } from './permissions.js'
+
+/** How the caller proved who it is. */
+export type Credential =
+  | { kind: 'session'; sessionId: string }
+  | { kind: 'api_key'; keyId: string; publicKey: string }
+
+/**
+ * The authenticated caller of a request: a user (signed in, or through one of its keys) or an API
+ * member (through one of its keys). The business always comes from here, never from an argument.
+ */
+export interface Principal {
+  id: string
+  kind: PrincipalKind
+  name: string
+  businessId: string
+  businessSlug: string
+  businessName: string
+  teamId: string | null
+  roleId: string
+  roleName: string
+  /** Holds the built-in Admin role. */
+  isAdminRole: boolean
+  permissions: PermissionMatrix
+  credential: Credential
+}
+
+/** Admin work (keys, members, roles, audit) is for admin users signed in with a session, never for a key. */
+export function canAdminister(principal: Principal | null): boolean {
+  return principal !== null && principal.kind === 'USER' && principal.isAdminRole && principal.credential.kind === 'session'
+}

@@ -1,0 +1,43 @@
+import type DataLoader from 'dataloader'
+import type { Kysely } from 'kysely'
+import type { Logger } from 'pino'
+import type { Principal } from './access/principal.js'
+import type { Config } from './config.js'
+import type { DatabaseHandle } from './db/database.js'
+import type { Database } from './db/types.js'
+
+/** What lives for the whole process: configuration, the database, the log. */
+export interface AppServices {
+  config: Config
+  database: DatabaseHandle
+  log: Logger
+}
+
+/** What one GraphQL request sees. Built per request: nothing in it is shared between tenants. */
+export interface Context {
+  services: AppServices
+  db: Kysely<Database>
+  /** The caller, or null before authentication (only signIn and introspection get that far). */
+  principal: Principal | null
+  requestId: string
+  clientAddress: string | null
+  log: Logger
+  /** Per-request fallback loaders for relations a parent row did not prefetch (read/relations.ts). */
+  relationLoaders: Map<string, DataLoader<string, Record<string, unknown> | undefined>>
+}
+
+/** Builds the context of one request. */
+export function createContext(
+  services: AppServices,
+  request: { requestId: string; clientAddress: string | null; principal: Principal | null },
+): Context {
+  return {
+    services,
+    db: services.database.db,
+    principal: request.principal,
+    requestId: request.requestId,
+    clientAddress: request.clientAddress,
+    log: services.log.child({ requestId: request.requestId }),
+    relationLoaders: new Map(),
+  }
+}

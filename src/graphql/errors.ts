@@ -1,0 +1,69 @@
+import { GraphQLError } from 'graphql'
+
+/**
+ * Every error code a client can see (the contract's list). Errors are made only through the
+ * helpers below, so a code and its HTTP status always travel together.
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFIRMATION_REQUIRED: 'CONFIRMATION_REQUIRED',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+} as const
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+/** One problem with one input field, as reported in `extensions.fields`. */
+export interface FieldProblem {
+  /** Path of the field in the input, e.g. `input.lines.2.quantity`. */
+  field: string
+  message: string
+}
+
+/** The one message for every credential failure, so a caller cannot probe which keys exist. */
+export const UNAUTHENTICATED_MESSAGE = 'Authentication required: send a valid API key or session token.'
+
+function gatehouseError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, status?: number) {
+  return new GraphQLError(message, {
+    extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) },
+  })
+}
+
+export const unauthenticated = () =>
+  gatehouseError(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE, {}, 401)
+
+export const forbidden = (message = 'Your security role does not allow this.') =>
+  gatehouseError(ErrorCode.FORBIDDEN, message)
+
+export const notFound = (what = 'record', field?: string) =>
+  gatehouseError(ErrorCode.NOT_FOUND, `No such ${what}.`, field ? { field } : {})
+
+export const badInput = (message: string, field?: string) =>
+  gatehouseError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {})
+
+/** Several input problems reported together, each naming its field. */
+export const invalidInput = (problems: FieldProblem[]) =>
+  gatehouseError(
+    ErrorCode.BAD_USER_INPUT,
+    problems.length === 1 ? `${problems[0]!.field}: ${problems[0]!.message}` : `${problems.length} input fields are invalid.`,
+    { field: problems[0]?.field, fields: problems },
+  )
+
+export const conflict = (message: string, extensions: Record<string, unknown> = {}) =>
+  gatehouseError(ErrorCode.CONFLICT, message, extensions)
+
+export const confirmationRequired = (message: string) => gatehouseError(ErrorCode.CONFIRMATION_REQUIRED, message)
+
+export const rateLimited = (retryAfterSeconds: number) =>
+  gatehouseError(ErrorCode.RATE_LIMITED, 'Too many requests: slow down.', { retryAfter: retryAfterSeconds }, 429)
+
+/** True when the error is one of ours (and so safe to show the client unmasked). */
+export function isGatehouseError(error: unknown): error is GraphQLError {
+  return (
+    error instanceof GraphQLError &&
+    Object.values(ErrorCode).includes(error.extensions?.code as ErrorCode)
+  )
+}

@@ -1,0 +1,14 @@
+/**
+ * Global ids are opaque to clients: base64url of "Type:id". They name the type so `node(id)` can
+ * find the record, and say nothing about the business (that comes from the credential).
+ */
+export function encodeGlobalId(typeName: string, id: string): string {
+  return Buffer.from(`${typeName}:${id}`).toString('base64url')
+}
+
+/** Decodes a global id; anything malformed decodes to an impossible type and so is not found. */
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  const text = /^[A-Za-z0-9_-]{1,100}={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : ''
+  const match = /^([A-Za-z]+):(\d{1,19})$/.exec(text)
+  return match ? { typename: match[1]!, id: match[2]! } : { typename: '', id: '0' }
+}

@@ -1,0 +1,51 @@
+import { createServer } from 'node:http'
+import { createApp } from './app.js'
+import { loadConfig } from './config.js'
+import { DataDirLockedError } from './db/database.js'
+
+/** Starts Gatehouse: `npm start`. Listens, and on SIGTERM/SIGINT drains in-flight requests and exits 0. */
+async function main() {
+  const config = loadConfig()
+  const app = await createApp(config)
+  const { log } = app.services
+  const server = createServer(app.yoga)
+  server.keepAliveTimeout = 5_000
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  log.info(
+    { url: `http://${config.HOST}:${port}/graphql`, database: app.services.database.kind },
+    'Gatehouse is listening',
+  )
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down: draining in-flight requests')
+    const force = setTimeout(() => {
+      log.warn('in-flight requests did not finish in time; closing connections')
+      server.closeAllConnections()
+    }, config.GATEHOUSE_SHUTDOWN_GRACE_SECONDS * 1000)
+    force.unref()
+    // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
+    server.close()
+    server.closeIdleConnections()
+    await new Promise<void>((resolve) => server.once('close', () => resolve()))
+    await app.close()
+    log.info('stopped')
+    log.flush?.()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+main().catch((error) => {
+  if (error instanceof DataDirLockedError) {
+    console.error(error.message)
+  } else {
+    console.error(error)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,82 @@
+import { ContactRef } from '../../crm/contacts/contacts.graphql.js'
+import type { Row } from '../../db/types.js'
+import { builder } from '../../graphql/builder.js'
+import { connectionOf, pageArgs } from '../../graphql/connections.js'
+import { recordFields } from '../../graphql/record-fields.js'
+import { listFilterFields } from '../../graphql/filters.js'
+import { resolveMany, resolveOne } from '../../read/relations.js'
+import { readList, readOne } from '../../read/root-fields.js'
+import { PurchaseOrderConnection } from '../purchase-orders/purchase-orders.graphql.js'
+import { SalesOrderConnection } from '../sales-orders/sales-orders.graphql.js'
+import { jobsResource } from './jobs.resource.js'
+
+export type JobRow = Row<'jobs'>
+
+export const JobStatus = builder.enumType('JobStatus', {
+  values: {
+    WIP: { description: 'Work in progress.' },
+    PENDING: { description: 'Waiting on the client.' },
+    SUBMITTED: { description: 'Submitted to production.' },
+    CLOSED: { description: 'Done.' },
+  } as const,
+})
+
+export const JobRef = builder.objectRef<JobRow>('Job')
+export const JobConnection = connectionOf(JobRef, 'Job')
+
+builder.node(JobRef, {
+  description: 'A job: the project a client buys, which sales and purchase orders belong to.',
+  id: { resolve: (job) => job.id },
+  fields: (t) => ({
+    number: t.exposeInt('number', { description: 'Unique within the business.' }),
+    name: t.exposeString('name'),
+    status: t.field({ type: JobStatus, resolve: (job) => job.status }),
+    inHandsDate: t.field({ type: 'LocalDate', nullable: true, resolve: (job) => job.in_hands_date }),
+    client: t.field({
+      type: ContactRef,
+      nullable: true,
+      authScopes: { perm: ['CONTACTS', 'INQUIRE'] },
+      resolve: resolveOne(jobsResource) as never,
+    }),
+    salesOrders: t.field({
+      type: SalesOrderConnection,
+      nullable: true,
+      args: pageArgs(t),
+      authScopes: { perm: ['SALES_ORDERS', 'INQUIRE'] },
+      resolve: resolveMany(jobsResource) as never,
+    }),
+    purchaseOrders: t.field({
+      type: PurchaseOrderConnection,
+      nullable: true,
+      args: pageArgs(t),
+      authScopes: { perm: ['PURCHASE_ORDERS', 'INQUIRE'] },
+      resolve: resolveMany(jobsResource) as never,
+    }),
+    ...recordFields(t),
+  }),
+})
+
+const JobFilter = builder.inputType('JobFilter', {
+  fields: (t) => ({
+    ...listFilterFields(t),
+    status: t.field({ type: [JobStatus], required: false, description: 'Any of these statuses.' }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  jobs: t.field({
+    type: JobConnection,
+    description: 'Jobs the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync.',
+    args: { ...pageArgs(t), filter: t.arg({ type: JobFilter }) },
+    authScopes: { perm: ['JOBS', 'INQUIRE'] },
+    resolve: (_root, args, context, info) =>
+      readList(context, jobsResource, { ...args, filter: args.filter && { ...args.filter, columns: { status: args.filter.status } } }, info) as never,
+  }),
+  job: t.field({
+    type: JobRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { perm: ['JOBS', 'INQUIRE'] },
+    resolve: (_root, args, context, info) => readOne(context, jobsResource, args.id, info) as never,
+  }),
+}))

@@ -1,0 +1,91 @@
+import { ContactRef } from '../../crm/contacts/contacts.graphql.js'
+import type { Row } from '../../db/types.js'
+import { builder } from '../../graphql/builder.js'
+import { connectionOf, pageArgs } from '../../graphql/connections.js'
+import { listFilterFields } from '../../graphql/filters.js'
+import { recordFields } from '../../graphql/record-fields.js'
+import { resolveLines, resolveOne } from '../../read/relations.js'
+import { readList, readOne } from '../../read/root-fields.js'
+import { JobRef } from '../jobs/jobs.graphql.js'
+import { salesOrdersResource } from './sales-orders.resource.js'
+
+export type SalesOrderRow = Row<'sales_orders'>
+export type SalesOrderLineRow = Row<'sales_order_lines'>
+
+export const SalesOrderStatus = builder.enumType('SalesOrderStatus', {
+  values: ['PENDING', 'OPEN', 'INVOICED', 'PAID'] as const,
+})
+
+export const SalesOrderLineRef = builder.objectRef<SalesOrderLineRow>('SalesOrderLine').implement({
+  description: 'One line of a sales order.',
+  fields: (t) => ({
+    position: t.exposeInt('position', { description: 'Line number, from 1, in display order.' }),
+    sku: t.exposeString('sku', { nullable: true }),
+    description: t.exposeString('description'),
+    quantity: t.field({ type: 'Decimal', resolve: (line) => line.quantity }),
+    unitPrice: t.field({ type: 'Decimal', resolve: (line) => line.unit_price }),
+    taxRate: t.field({ type: 'Decimal', description: 'A fraction: "0.0825" is 8.25 %.', resolve: (line) => line.tax_rate }),
+    amount: t.field({ type: 'Decimal', description: 'quantity × unitPrice, rounded to cents.', resolve: (line) => line.amount }),
+  }),
+})
+
+export const SalesOrderRef = builder.objectRef<SalesOrderRow>('SalesOrder')
+export const SalesOrderConnection = connectionOf(SalesOrderRef, 'SalesOrder')
+
+builder.node(SalesOrderRef, {
+  description: 'A sales order to a client, under a job. It takes the owner of its job.',
+  id: { resolve: (order) => order.id },
+  fields: (t) => ({
+    number: t.exposeInt('number', { description: 'Unique within the business.' }),
+    status: t.field({ type: SalesOrderStatus, resolve: (order) => order.status }),
+    orderDate: t.field({ type: 'LocalDate', resolve: (order) => order.order_date }),
+    dueDate: t.field({ type: 'LocalDate', nullable: true, resolve: (order) => order.due_date }),
+    currency: t.field({ type: 'Currency', resolve: (order) => order.currency }),
+    subtotal: t.field({ type: 'Decimal', resolve: (order) => order.subtotal }),
+    taxTotal: t.field({ type: 'Decimal', resolve: (order) => order.tax_total }),
+    total: t.field({ type: 'Decimal', resolve: (order) => order.total }),
+    job: t.field({
+      type: JobRef,
+      nullable: true,
+      authScopes: { perm: ['JOBS', 'INQUIRE'] },
+      resolve: resolveOne(salesOrdersResource) as never,
+    }),
+    client: t.field({
+      type: ContactRef,
+      nullable: true,
+      authScopes: { perm: ['CONTACTS', 'INQUIRE'] },
+      resolve: resolveOne(salesOrdersResource) as never,
+    }),
+    lines: t.field({
+      type: [SalesOrderLineRef],
+      description: 'The lines in order (at most 500).',
+      resolve: resolveLines(salesOrdersResource) as never,
+    }),
+    ...recordFields(t),
+  }),
+})
+
+const SalesOrderFilter = builder.inputType('SalesOrderFilter', {
+  fields: (t) => ({
+    ...listFilterFields(t),
+    status: t.field({ type: [SalesOrderStatus], required: false, description: 'Any of these statuses.' }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  salesOrders: t.field({
+    type: SalesOrderConnection,
+    description: 'Sales orders the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id).',
+    args: { ...pageArgs(t), filter: t.arg({ type: SalesOrderFilter }) },
+    authScopes: { perm: ['SALES_ORDERS', 'INQUIRE'] },
+    resolve: (_root, args, context, info) =>
+      readList(context, salesOrdersResource, { ...args, filter: args.filter && { ...args.filter, columns: { status: args.filter.status } } }, info) as never,
+  }),
+  salesOrder: t.field({
+    type: SalesOrderRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    authScopes: { perm: ['SALES_ORDERS', 'INQUIRE'] },
+    resolve: (_root, args, context, info) => readOne(context, salesOrdersResource, args.id, info) as never,
+  }),
+}))

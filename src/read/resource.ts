@@ -1,0 +1,54 @@
+import type { Database } from '../db/types.js'
+import type { Module } from '../access/permissions.js'
+
+/**
+ * A resource describes one readable record type once: its table, columns, relations, module and
+ * owner rule. The one-statement query compiler, the fallback loaders, the row filters and the
+ * GraphQL relation fields all read from this description, so they cannot drift apart.
+ */
+
+export type TableName = keyof Database
+
+/**
+ * How a column travels through SQL and JSON. Both paths must give the same JavaScript value:
+ * int8 and numeric become exact strings, dates 'YYYY-MM-DD', timestamps Date (in JSON an ISO
+ * string, which the DateTime scalar accepts alike).
+ */
+export type ColumnKind = 'id' | 'int' | 'text' | 'numeric' | 'date' | 'timestamp' | 'json' | 'bool'
+
+/** Who owns a row, which is what MY and MINE filter on (the contract's owner rules). */
+export type Ownership =
+  /** The row's own owner_id column. */
+  | { kind: 'column'; column: string }
+  /** The owner of a parent row (an order takes the owner of its job). */
+  | { kind: 'parent'; parent: () => Resource; foreignKey: string }
+  /** No owner: any level but NONE sees every row (reference data such as suppliers). */
+  | { kind: 'none' }
+
+export type Relation =
+  /** parent.foreignKey → target.id (Job.client). */
+  | { kind: 'one'; target: () => Resource; foreignKey: string }
+  /** target.foreignKey → parent.id, paged as a connection (Job.salesOrders). */
+  | { kind: 'many'; target: () => Resource; foreignKey: string }
+  /** Child rows that belong wholly to the parent, as a plain list in `orderColumn` order (order lines). */
+  | { kind: 'lines'; table: TableName; foreignKey: string; orderColumn: string; columns: Record<string, ColumnKind> }
+
+export interface Resource {
+  /** GraphQL type name; also the prefix of the record's global id. */
+  typeName: string
+  table: TableName
+  module: Module
+  ownership: Ownership
+  columns: Record<string, ColumnKind>
+  /** Keyed by GraphQL field name. */
+  relations: Record<string, Relation>
+  /** Text columns matched by the `search` filter. */
+  searchColumns: string[]
+  /** Deleted rows stay as tombstones (deleted_at set) and are invisible to reads. */
+  softDelete: boolean
+}
+
+/** Declares a resource; a function so relations can point at resources declared later. */
+export function defineResource(resource: Resource): Resource {
+  return resource
+}

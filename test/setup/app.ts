@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net'
+import { createServer, type Server } from 'node:http'
+import pino from 'pino'
+import { type App, createApp } from '../../src/app.js'
+import { loadConfig } from '../../src/config.js'
+import { createTestDatabase } from './database.js'
+
+export interface TestServer {
+  app: App
+  /** Base URL of a real HTTP server on a free loopback port, e.g. http://127.0.0.1:40123 */
+  url: string
+  /** POSTs a GraphQL operation over real HTTP; returns status, headers and parsed body. */
+  graphql(query: string, options?: { variables?: Record<string, unknown>; headers?: Record<string, string> }): Promise<{
+    status: number
+    headers: Headers
+    body: { data?: any; errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }> }
+  }>
+  close(): Promise<void>
+}
+
+/**
+ * Starts Gatehouse on a fresh test database (in-memory PGlite, or a new PostgreSQL database when
+ * DATABASE_URL is set) and a real HTTP listener. `env` overrides configuration variables.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const database = await createTestDatabase()
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    GATEHOUSE_DEMO_DATA: '0',
+    BOOTSTRAP_ADMIN_EMAIL: 'admin@test.local',
+    BOOTSTRAP_ADMIN_PASSWORD: 'correct horse battery staple',
+    GATEHOUSE_KEY_PEPPER: 'test-pepper-0123456789abcdef',
+    ...env,
+  })
+  const app = await createApp(config, { database, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
+  const server: Server = createServer(app.yoga)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  return {
+    app,
+    url,
+    async graphql(query, options = {}) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
+        body: JSON.stringify({ query, variables: options.variables }),
+      })
+      const text = await response.text()
+      let body
+      try {
+        body = JSON.parse(text)
+      } catch {
+        body = { errors: [{ message: text }] }
+      }
+      return { status: response.status, headers: response.headers, body }
+    },
+    async close() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await app.close()
+      await database.close()
+    },
+  }
+}
