@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { ADMIN_ROLE_NAME } from '../../src/access/permissions.js'
+import type { DatabaseHandle } from '../../src/db/database.js'
+import { seedDatabase } from '../../src/seed/seed.js'
+import { createTestDatabase } from '../setup/database.js'
+import { executeAs } from '../setup/in-process.js'
+
+let database: DatabaseHandle
+let admin: { businessId: string; principalId: string }
+
+beforeAll(async () => {
+  database = await createTestDatabase()
+  const seeded = await seedDatabase(database.db, {
+    businesses: 1, contactsPerBusiness: 40, jobsPerBusiness: 120, ordersPerJob: 3, linesPerOrder: 3, seed: 7,
+  })
+  const businessId = seeded.businesses[0]!.id
+  const role = await database.db.selectFrom('security_roles').select('id')
+    .where('business_id', '=', businessId).where('name', '=', ADMIN_ROLE_NAME).executeTakeFirstOrThrow()
+  const principal = await database.db.insertInto('principals')
+    .values({ business_id: businessId, kind: 'USER', name: 'Reader', email: 'reader@read-path.test', role_id: role.id })
+    .returning('id').executeTakeFirstOrThrow()
+  admin = { businessId, principalId: principal.id }
+})
+afterAll(() => database.close())
+
+const NESTED_PAGE = /* GraphQL */ `
+  query Page($first: Int!) {
+    jobs(first: $first) {
+      totalCount
+      nodes {
+        id number name
+        client { id name company }
+        salesOrders(first: 5) { totalCount nodes { number total lines { position quantity unitPrice amount } } }
+        purchaseOrders(first: 5) { nodes { number total supplier { name } lines { position amount } } }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`
+
+describe('the read path', () => {
+  it('answers a nested page in a number of statements that depends on the shape, not the page size', async () => {
+    const ten = await executeAs(database, admin, NESTED_PAGE, { first: 10 })
+    const fifty = await executeAs(database, admin, NESTED_PAGE, { first: 50 })
+    expect(ten.errors).toBeUndefined()
+    expect(fifty.errors).toBeUndefined()
+    const jobs = (fifty.data as any).jobs
+    expect(jobs.nodes).toHaveLength(50)
+    expect(jobs.totalCount).toBe(120)
+    const [{ lines }] = (await sql<{ lines: number }>`
+      select count(*)::int as lines from sales_order_lines l join sales_orders o on o.id = l.sales_order_id
+      where o.number = ${jobs.nodes[0].salesOrders.nodes[0].number}`.execute(database.db)).rows as any
+    expect(jobs.nodes[0].salesOrders.nodes[0].lines.length).toBe(lines)
+    expect(lines).toBeGreaterThan(0)
+    expect(jobs.nodes[0].purchaseOrders.nodes[0].supplier.name).toEqual(expect.any(String))
+    expect(fifty.statements).toBe(ten.statements)
+    expect(fifty.statements).toBe(1)
+  })
+
+  it('pages forwards and backwards with keyset cursors that cover every row once', async () => {
+    const seen: number[] = []
+    let after: string | null = null
+    for (;;) {
+      const page: any = await executeAs(database, admin, `query($after: String) { jobs(first: 25, after: $after) { nodes { number } pageInfo { hasNextPage hasPreviousPage endCursor } } }`, { after })
+      expect(page.errors).toBeUndefined()
+      seen.push(...page.data.jobs.nodes.map((job: { number: number }) => job.number))
+      if (!page.data.jobs.pageInfo.hasNextPage) break
+      after = page.data.jobs.pageInfo.endCursor
+    }
+    expect(seen).toHaveLength(120)
+    expect(new Set(seen).size).toBe(120)
+
+    const last: any = await executeAs(database, admin, `{ jobs(last: 10) { nodes { number } pageInfo { hasPreviousPage startCursor } } }`)
+    expect(last.data.jobs.nodes.map((job: any) => job.number)).toEqual(seen.slice(-10))
+    const before: any = await executeAs(database, admin, `query($before: String) { jobs(last: 5, before: $before) { nodes { number } } }`, { before: last.data.jobs.pageInfo.startCursor })
+    expect(before.data.jobs.nodes.map((job: any) => job.number)).toEqual(seen.slice(-15, -10))
+  })
+
+  it('refuses pages over 100 rows with BAD_USER_INPUT instead of clamping', async () => {
+    const result = await executeAs(database, admin, `{ jobs(first: 101) { nodes { id } } }`)
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    const nested = await executeAs(database, admin, `{ jobs(first: 1) { nodes { salesOrders(first: 500) { nodes { id } } } } }`)
+    expect(nested.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    expect(nested.errors?.[0]?.path).toEqual(['jobs', 'nodes', 0, 'salesOrders'])
+  })
+
+  it('answers the same through the fallback loader as through the one-statement path', async () => {
+    // Selecting one relation twice under one name with different arguments defeats the prefetch.
+    const fallback = await executeAs(database, admin, `{ jobs(first: 20) {
+      nodes { number salesOrders(first: 2) { totalCount nodes { number total lines { amount } client { name } } } }
+      edges { node { number salesOrders(first: 3) { totalCount nodes { number } } } } } }`)
+    const direct = await executeAs(database, admin, `{ jobs(first: 20) {
+      nodes { number salesOrders(first: 2) { totalCount nodes { number total lines { amount } client { name } } } } } }`)
+    expect(fallback.errors).toBeUndefined()
+    expect((fallback.data as any).jobs.nodes).toEqual((direct.data as any).jobs.nodes)
+    expect(fallback.statements).toBeGreaterThan(direct.statements)
+    expect(fallback.statements).toBeLessThanOrEqual(3)
+  })
+
+  it('looks records up by global id, through node and nodes too, in one statement each', async () => {
+    const page: any = await executeAs(database, admin, `{ jobs(first: 2) { nodes { id number client { id } } } salesOrders(first: 1) { nodes { id number } } }`)
+    const [job1, job2] = page.data.jobs.nodes
+    const order = page.data.salesOrders.nodes[0]
+    const lookup: any = await executeAs(database, admin, `query($id: ID!) { job(id: $id) { number client { id } } }`, { id: job1.id })
+    expect(lookup.data.job).toEqual({ number: job1.number, client: job1.client })
+    expect(lookup.statements).toBe(1)
+
+    const nodes: any = await executeAs(database, admin, `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Job { number } ... on SalesOrder { number } } }`,
+      { ids: [job2.id, order.id, 'bm90LWFuLWlk'] })
+    expect(nodes.data.nodes.slice(0, 2)).toEqual([
+      { __typename: 'Job', id: job2.id, number: job2.number },
+      { __typename: 'SalesOrder', id: order.id, number: order.number },
+    ])
+    expect(nodes.data.nodes[2]).toBeNull()
+    expect(nodes.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+    expect(nodes.errors?.[0]?.path).toEqual(['nodes', 2])
+
+    const wrongType: any = await executeAs(database, admin, `query($id: ID!) { contact(id: $id) { id } }`, { id: job1.id })
+    expect(wrongType.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+  })
+
+  it('filters by status and search, and keeps money exact', async () => {
+    const wip: any = await executeAs(database, admin, `{ jobs(first: 100, filter: { status: [WIP] }) { totalCount nodes { status } } }`)
+    expect(wip.data.jobs.nodes.every((job: any) => job.status === 'WIP')).toBe(true)
+    const [{ count }] = (await sql<{ count: number }>`select count(*)::int as count from jobs where status = 'WIP'`.execute(database.db)).rows as any
+    expect(wip.data.jobs.totalCount).toBe(count)
+
+    const orders: any = await executeAs(database, admin, `{ salesOrders(first: 20) { nodes { subtotal taxTotal total lines { amount } } } }`)
+    for (const order of orders.data.salesOrders.nodes) {
+      expect(order.total).toMatch(/^\d+\.\d{2}$/)
+      const cents = order.lines.reduce((sum: bigint, line: any) => sum + BigInt(line.amount.replace('.', '')), 0n)
+      expect(BigInt(order.subtotal.replace('.', ''))).toBe(cents)
+    }
+  })
+})

@@ -1,0 +1,46 @@
+import { type ExecutionResult, execute, parse } from 'graphql'
+import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
+import pino from 'pino'
+import type { Credential } from '../../src/access/principal.js'
+import { loadPrincipal } from '../../src/access/load-principal.js'
+import { loadConfig } from '../../src/config.js'
+import { createContext } from '../../src/context.js'
+import type { DatabaseHandle } from '../../src/db/database.js'
+import type { Database } from '../../src/db/types.js'
+import { getSchema } from '../../src/graphql/schema.js'
+
+/**
+ * Counts the SQL statements executed through a kysely instance. (transformQuery also sees every
+ * subquery builder, so the count is taken where results come back: once per statement.)
+ */
+export class StatementCounter implements KyselyPlugin {
+  count = 0
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return args.node
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    this.count++
+    return args.result
+  }
+}
+
+/**
+ * Executes an operation in process as a given principal, counting its SQL statements. For tests
+ * of the read path's SQL shape; behaviour that is HTTP's is tested over HTTP (test/setup/app.ts).
+ */
+export async function executeAs(
+  database: DatabaseHandle,
+  who: { businessId: string; principalId: string },
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<ExecutionResult & { statements: number }> {
+  const credential: Credential = { kind: 'session', sessionId: '0' }
+  const principal = await loadPrincipal(database.db, who.businessId, who.principalId, credential)
+  if (!principal) throw new Error('no such principal')
+  const counter = new StatementCounter()
+  const db = database.db.withPlugin(counter) as Kysely<Database>
+  const services = { config: loadConfig({ NODE_ENV: 'test' }), database, log: pino({ level: 'silent' }) }
+  const context = { ...createContext(services, { requestId: 'test', clientAddress: null, principal }), db }
+  const result = await execute({ schema: getSchema(), document: parse(query), contextValue: context, variableValues: variables })
+  return { ...result, statements: counter.count }
+}
