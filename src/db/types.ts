@@ -8,6 +8,8 @@ type Id = ColumnType<string, string | number | bigint, string | number | bigint>
 type GeneratedId = ColumnType<string, string | number | bigint | undefined, never>
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Money = ColumnType<string, string | number, string | number>
+/** Order totals default to 0 until lines are priced. */
+type Totals = ColumnType<string, string | number | undefined, string | number>
 type Json<T> = ColumnType<T, string, string>
 
 export interface BusinessesTable {
@@ -167,9 +169,9 @@ export interface SalesOrdersTable extends Versioned {
   order_date: Generated<string>
   due_date: string | null
   currency: string
-  subtotal: Money
-  tax_total: Money
-  total: Money
+  subtotal: Totals
+  tax_total: Totals
+  total: Totals
 }
 
 export interface SalesOrderLinesTable {
@@ -195,9 +197,9 @@ export interface PurchaseOrdersTable extends Versioned {
   order_date: Generated<string>
   expected_date: string | null
   currency: string
-  subtotal: Money
-  tax_total: Money
-  total: Money
+  subtotal: Totals
+  tax_total: Totals
+  total: Totals
 }
 
 export interface PurchaseOrderLinesTable {
@@ -210,6 +212,24 @@ export interface PurchaseOrderLinesTable {
   unit_cost: Money
   tax_rate: Money
   amount: Money
+}
+
+/** Installation-wide secrets generated on first start (migration 2026-11-25T11-20-00). */
+export interface ServerSecretsTable {
+  name: string
+  value: string
+  created_at: Generated<Date>
+}
+
+/** Creates already answered, by idempotency key (migration 2026-11-25T12-00-00). */
+export interface IdempotencyKeysTable {
+  business_id: Id
+  principal_id: Id
+  key: string
+  operation: string
+  request_hash: string
+  record_id: Id | null
+  created_at: Timestamp
 }
 
 /** The whole database as kysely sees it. */
@@ -229,6 +249,8 @@ export interface Database {
   sales_order_lines: SalesOrderLinesTable
   purchase_orders: PurchaseOrdersTable
   purchase_order_lines: PurchaseOrderLinesTable
+  server_secrets: ServerSecretsTable
+  idempotency_keys: IdempotencyKeysTable
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>

@@ -209,7 +209,7 @@ function paginate(query: AnySelect, alias: string, page: PageRequest, order: Pag
  * transaction's start time, so a slow writer that commits later still lands after the last cursor
  * a client has seen, never behind it.
  */
-const SYNC_HORIZON = sql`(
+export const SYNC_HORIZON = sql`(
   select least(min(xact_start), now()) from pg_stat_activity
   where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null
 )`

@@ -85,3 +85,16 @@ export async function readNodes(
     return row ? { ...row, __typename: typename } : notFound('node', 'ids')
   })
 }
+
+/** A record by database id (a mutation's result), read with the selection of the field asking. */
+export async function readRecord(
+  context: Context,
+  resource: Resource,
+  id: string,
+  info: GraphQLResolveInfo,
+): Promise<Record<string, unknown>> {
+  const rows = await readByIds(readScope(context), resource, [id], fieldsOf(resolveTree(info), resource.typeName))
+  const row = rows.get(id)
+  if (!row) throw notFound(resource.typeName)
+  return row
+}
