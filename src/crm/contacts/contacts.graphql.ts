@@ -1,12 +1,12 @@
 import type { ContactPoint, PostalAddress, Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { defineRootFields } from '../../graphql/root-fields.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { JobConnection } from '../../orders/jobs/jobs.graphql.js'
 import { SalesOrderConnection } from '../../orders/sales-orders/sales-orders.graphql.js'
 import { resolveMany } from '../../read/relations.js'
-import { readList, readOne } from '../../read/root-fields.js'
 import { contactsResource } from './contacts.resource.js'
 
 export type ContactRow = Row<'contacts'>
@@ -79,20 +79,13 @@ const ContactFilter = builder.inputType('ContactFilter', {
   }),
 })
 
-builder.queryFields((t) => ({
-  contacts: t.field({
-    type: ContactConnection,
-    description: 'Contacts the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id).',
-    args: { ...pageArgs(t), filter: t.arg({ type: ContactFilter }) },
-    authScopes: { perm: ['CONTACTS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) =>
-      readList(context, contactsResource, { ...args, filter: args.filter && { ...args.filter, columns: { type: args.filter.type ? [args.filter.type] : null } } }, info) as never,
-  }),
-  contact: t.field({
-    type: ContactRef,
-    nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    authScopes: { perm: ['CONTACTS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) => readOne(context, contactsResource, args.id, info) as never,
-  }),
-}))
+defineRootFields({
+  resource: contactsResource,
+  list: 'contacts',
+  lookup: 'contact',
+  nodeRef: ContactRef,
+  connection: ContactConnection,
+  filter: ContactFilter,
+  columnFilters: { type: 'type' },
+  description: 'Contacts the caller may see.',
+})

@@ -1,11 +1,11 @@
 import { ContactRef } from '../../crm/contacts/contacts.graphql.js'
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { defineRootFields } from '../../graphql/root-fields.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { resolveMany, resolveOne } from '../../read/relations.js'
-import { readList, readOne } from '../../read/root-fields.js'
 import { PurchaseOrderConnection } from '../purchase-orders/purchase-orders.graphql.js'
 import { SalesOrderConnection } from '../sales-orders/sales-orders.graphql.js'
 import { jobsResource } from './jobs.resource.js'
@@ -63,20 +63,13 @@ const JobFilter = builder.inputType('JobFilter', {
   }),
 })
 
-builder.queryFields((t) => ({
-  jobs: t.field({
-    type: JobConnection,
-    description: 'Jobs the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync.',
-    args: { ...pageArgs(t), filter: t.arg({ type: JobFilter }) },
-    authScopes: { perm: ['JOBS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) =>
-      readList(context, jobsResource, { ...args, filter: args.filter && { ...args.filter, columns: { status: args.filter.status } } }, info) as never,
-  }),
-  job: t.field({
-    type: JobRef,
-    nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    authScopes: { perm: ['JOBS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) => readOne(context, jobsResource, args.id, info) as never,
-  }),
-}))
+defineRootFields({
+  resource: jobsResource,
+  list: 'jobs',
+  lookup: 'job',
+  nodeRef: JobRef,
+  connection: JobConnection,
+  filter: JobFilter,
+  columnFilters: { status: 'status' },
+  description: 'Jobs the caller may see.',
+})

@@ -1,10 +1,10 @@
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { defineRootFields } from '../../graphql/root-fields.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { resolveLines, resolveOne } from '../../read/relations.js'
-import { readList, readOne } from '../../read/root-fields.js'
 import { JobRef } from '../jobs/jobs.graphql.js'
 import { SupplierRef } from '../suppliers/suppliers.graphql.js'
 import { purchaseOrdersResource } from './purchase-orders.resource.js'
@@ -71,20 +71,13 @@ const PurchaseOrderFilter = builder.inputType('PurchaseOrderFilter', {
   }),
 })
 
-builder.queryFields((t) => ({
-  purchaseOrders: t.field({
-    type: PurchaseOrderConnection,
-    description: 'Purchase orders the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id).',
-    args: { ...pageArgs(t), filter: t.arg({ type: PurchaseOrderFilter }) },
-    authScopes: { perm: ['PURCHASE_ORDERS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) =>
-      readList(context, purchaseOrdersResource, { ...args, filter: args.filter && { ...args.filter, columns: { status: args.filter.status } } }, info) as never,
-  }),
-  purchaseOrder: t.field({
-    type: PurchaseOrderRef,
-    nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    authScopes: { perm: ['PURCHASE_ORDERS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) => readOne(context, purchaseOrdersResource, args.id, info) as never,
-  }),
-}))
+defineRootFields({
+  resource: purchaseOrdersResource,
+  list: 'purchaseOrders',
+  lookup: 'purchaseOrder',
+  nodeRef: PurchaseOrderRef,
+  connection: PurchaseOrderConnection,
+  filter: PurchaseOrderFilter,
+  columnFilters: { status: 'status' },
+  description: 'Purchase orders the caller may see.',
+})

@@ -1,11 +1,11 @@
 import { ContactRef } from '../../crm/contacts/contacts.graphql.js'
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { defineRootFields } from '../../graphql/root-fields.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { resolveLines, resolveOne } from '../../read/relations.js'
-import { readList, readOne } from '../../read/root-fields.js'
 import { JobRef } from '../jobs/jobs.graphql.js'
 import { salesOrdersResource } from './sales-orders.resource.js'
 
@@ -72,20 +72,13 @@ const SalesOrderFilter = builder.inputType('SalesOrderFilter', {
   }),
 })
 
-builder.queryFields((t) => ({
-  salesOrders: t.field({
-    type: SalesOrderConnection,
-    description: 'Sales orders the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id).',
-    args: { ...pageArgs(t), filter: t.arg({ type: SalesOrderFilter }) },
-    authScopes: { perm: ['SALES_ORDERS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) =>
-      readList(context, salesOrdersResource, { ...args, filter: args.filter && { ...args.filter, columns: { status: args.filter.status } } }, info) as never,
-  }),
-  salesOrder: t.field({
-    type: SalesOrderRef,
-    nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    authScopes: { perm: ['SALES_ORDERS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) => readOne(context, salesOrdersResource, args.id, info) as never,
-  }),
-}))
+defineRootFields({
+  resource: salesOrdersResource,
+  list: 'salesOrders',
+  lookup: 'salesOrder',
+  nodeRef: SalesOrderRef,
+  connection: SalesOrderConnection,
+  filter: SalesOrderFilter,
+  columnFilters: { status: 'status' },
+  description: 'Sales orders the caller may see.',
+})

@@ -1,10 +1,10 @@
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { defineRootFields } from '../../graphql/root-fields.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { resolveMany } from '../../read/relations.js'
-import { readList, readOne } from '../../read/root-fields.js'
 import { PurchaseOrderConnection } from '../purchase-orders/purchase-orders.graphql.js'
 import { suppliersResource } from './suppliers.resource.js'
 
@@ -32,18 +32,12 @@ builder.node(SupplierRef, {
 
 const SupplierFilter = builder.inputType('SupplierFilter', { fields: (t) => listFilterFields(t) })
 
-builder.queryFields((t) => ({
-  suppliers: t.field({
-    type: SupplierConnection,
-    args: { ...pageArgs(t), filter: t.arg({ type: SupplierFilter }) },
-    authScopes: { perm: ['PURCHASE_ORDERS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) => readList(context, suppliersResource, args, info) as never,
-  }),
-  supplier: t.field({
-    type: SupplierRef,
-    nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    authScopes: { perm: ['PURCHASE_ORDERS', 'INQUIRE'] },
-    resolve: (_root, args, context, info) => readOne(context, suppliersResource, args.id, info) as never,
-  }),
-}))
+defineRootFields({
+  resource: suppliersResource,
+  list: 'suppliers',
+  lookup: 'supplier',
+  nodeRef: SupplierRef,
+  connection: SupplierConnection,
+  filter: SupplierFilter,
+  description: 'Suppliers of the business.',
+})
