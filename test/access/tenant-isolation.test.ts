@@ -75,7 +75,7 @@ describe('tenant isolation', () => {
         })
         expect(body.data).toEqual({ one: null, node: null })
         expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['NOT_FOUND', 'NOT_FOUND'])
-        expect(body.errors?.map((error) => error.message)).toEqual([`No such ${type}.`, 'No such node.'])
+        expect(body.errors?.map((error) => error.message).sort()).toEqual([`No such ${type}.`, 'No such node.'].sort())
       }
       const { body } = await server.graphql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { variables: { ids: foreignIds }, headers: home.headers })
       expect(body.data.nodes.every((node: unknown) => node === null)).toBe(true)
