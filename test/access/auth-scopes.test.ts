@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { getSchema } from '../../src/graphql/schema.js'
+
+/** Root fields a caller may use without a credential. Nothing else may be without a scope. */
+const OPEN_FIELDS = new Set(['Mutation.signIn'])
+
+describe('every root field declares who may call it', () => {
+  it('has an auth scope on each Query and Mutation field', () => {
+    const schema = getSchema()
+    const unguarded: string[] = []
+    for (const type of [schema.getQueryType(), schema.getMutationType()]) {
+      for (const field of Object.values(type?.getFields() ?? {})) {
+        const options = (field.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions
+        const name = `${type!.name}.${field.name}`
+        if (!options?.authScopes && !OPEN_FIELDS.has(name)) unguarded.push(name)
+      }
+    }
+    expect(unguarded).toEqual([])
+  })
+})
