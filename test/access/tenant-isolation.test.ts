@@ -22,7 +22,8 @@ const LOOKUPS: Record<string, { field: string; type: string; table: 'jobs' | 'sa
 }
 
 let server: TestServer
-const tenants: Array<{ businessId: string; member: MemberWithKeys; headers: Record<string, string> }> = []
+type Tenant = { businessId: string; member: MemberWithKeys; headers: Record<string, string> }
+const tenants: Tenant[] = []
 
 beforeAll(async () => {
   server = await startTestServer()
@@ -51,7 +52,8 @@ async function idsOf(table: string, businessId: string): Promise<string[]> {
 
 describe('tenant isolation', () => {
   it('root lists show only the caller\'s business', async () => {
-    for (const [mine, theirs] of [[tenants[0]!, tenants[1]!], [tenants[1]!, tenants[0]!]]) {
+    const [home, away] = tenants as [Tenant, Tenant]
+    for (const [mine, theirs] of [[home, away], [away, home]] as const) {
       for (const list of ROOT_LISTS) {
         const { status, body } = await server.graphql(`{ ${list}(first: 100) { totalCount nodes { id } } }`, { headers: mine.headers })
         expect(status).toBe(200)
@@ -66,7 +68,7 @@ describe('tenant isolation', () => {
   })
 
   it('every lookup, node and nodes of the other business is NOT_FOUND, exactly like an id that never existed', async () => {
-    const [home, away] = tenants as [typeof tenants[0], typeof tenants[0]]
+    const [home, away] = tenants as [Tenant, Tenant]
     for (const { field, type, table } of Object.values(LOOKUPS)) {
       const foreignIds = (await idsOf(table, away.businessId)).map((id) => encodeGlobalId(type, id))
       for (const id of [...foreignIds.slice(0, 3), encodeGlobalId(type, '999999999')]) {
@@ -84,7 +86,7 @@ describe('tenant isolation', () => {
   })
 
   it('writes aimed at the other business are NOT_FOUND and change nothing', async () => {
-    const [home, away] = tenants as [typeof tenants[0], typeof tenants[0]]
+    const [home, away] = tenants as [Tenant, Tenant]
     const db = server.app.services.database.db
     const [contactId] = await idsOf('contacts', away.businessId)
     const before = await db.selectFrom('contacts').select(['version', 'company']).where('id', '=', contactId!).executeTakeFirstOrThrow()
