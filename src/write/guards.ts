@@ -67,6 +67,8 @@ export function recordId(resource: Resource, globalId: string, field: string): s
  * Resolves a reference from an input (a job's client, an order's job) to a row id. The row must be
  * in the caller's business and readable by it; for a parent whose owner the new record takes
  * (an order's job), also within the caller's level for the operation on the child's module.
+ * The row is share-locked until the transaction ends, so a concurrent delete cannot tombstone it
+ * between this check and the insert that points at it (the delete waits, then sees the new row).
  */
 export async function resolveReference(
   trx: Kysely<Database>,
@@ -83,6 +85,7 @@ export async function resolveReference(
     .where('ref.id', '=', id)
     .where(rowScope(resource, principal, 'INQUIRE', 'ref'))
     .where((eb) => (ownerRule ? ownerCondition(eb, resource, principal, ownerRule.level, 'ref') : sql<boolean>`true`))
+    .forShare()
     .executeTakeFirst()
   if (!row) throw notFound(resource.typeName, field)
   return row as Row
@@ -115,4 +118,34 @@ export async function allowedOwner(
     (level === 'MY' && principal.teamId !== null && owner.team_id === principal.teamId)
   if (!allowed) throw forbidden(`Your security role lets you assign records only to ${level === 'MY' ? 'your team' : 'yourself'}.`)
   return owner.id
+}
+
+/** A table whose live rows may point at a record through `column`, and what to call such a row. */
+export interface Referrer {
+  table: 'jobs' | 'sales_orders' | 'purchase_orders'
+  column: string
+  what: string
+}
+
+/**
+ * CONFLICT while a live row of the caller's business still points at the record: a tombstone
+ * would leave it pointing at nothing. Checked in the delete's transaction, after the lock.
+ */
+export async function refuseWhileReferenced(
+  trx: Kysely<Database>,
+  principal: Principal,
+  id: unknown,
+  referrers: readonly Referrer[],
+): Promise<void> {
+  for (const { table, column, what } of referrers) {
+    const reference = await (trx as Kysely<any>)
+      .selectFrom(table)
+      .select('id')
+      .where('business_id', '=', principal.businessId)
+      .where(column, '=', String(id))
+      .where('deleted_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst()
+    if (reference) throw conflict(`The record is still referenced by ${what}; change or delete that first.`, { referencedBy: table })
+  }
 }

@@ -62,10 +62,9 @@ export function updateRecord(
     checkVersion(current, input.expectedVersion)
     const level = principal.permissions[resource.module].EDIT
     const { columns, alsoChanged = [] } = await changes({ trx, principal, level }, current)
-    // Lines changing alone still make a new version of the record.
-    const touch = alsoChanged.length > 0 && Object.keys(columns).length === 0 ? { updated_at: new Date() } : {}
-    const changed = await patchRecord(trx, context, principal, resource, current, { ...columns, ...touch })
-    await auditUpdate(trx, context, principal, resource, current.id, [...changed.filter((c) => c !== 'updated_at'), ...alsoChanged])
+    // Lines changing alone still make a new version of the record (one version per mutation).
+    const changed = await patchRecord(trx, context, principal, resource, current, columns, { touch: alsoChanged.length > 0 })
+    await auditUpdate(trx, context, principal, resource, current.id, [...changed, ...alsoChanged])
     return { recordId: String(current.id) }
   })
 }

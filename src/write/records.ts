@@ -40,7 +40,8 @@ export async function insertRecord(
 
 /**
  * Applies the columns that actually change (the database bumps version and updated_at) and
- * audits their names. A patch that changes nothing writes nothing and keeps the version.
+ * returns their names. A patch that changes nothing writes nothing and keeps the version, unless
+ * `touch` says something beside the row changed (its lines): that still makes a new version.
  */
 export async function patchRecord(
   trx: Kysely<Database>,
@@ -49,12 +50,16 @@ export async function patchRecord(
   resource: Resource,
   current: Row,
   changes: Row,
+  options: { touch?: boolean } = {},
 ): Promise<string[]> {
   const changed = Object.keys(changes).filter((column) => !sameValue(current[column], changes[column]))
-  if (changed.length > 0) {
+  const set: Row = Object.fromEntries(changed.map((column) => [column, changes[column]]))
+  // The trigger sets updated_at and bumps version on any UPDATE; this one exists only for that.
+  if (changed.length === 0 && options.touch) set.updated_at = sql`now()`
+  if (Object.keys(set).length > 0) {
     await (trx as Kysely<any>)
       .updateTable(resource.table)
-      .set(Object.fromEntries(changed.map((column) => [column, changes[column]])))
+      .set(set)
       .where('business_id', '=', principal.businessId)
       .where('id', '=', current.id)
       .execute()
