@@ -94,6 +94,18 @@ describe('contact writes', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
   })
 
+  it('refuses to delete a contact that a live job names as client, and changes nothing', async () => {
+    const created = await run(CREATE, { type: 'CLIENT', firstName: 'Busy', lastName: 'Client' })
+    const { id } = created.data.createContact.contact
+    const job: any = await executeAs(database, admin, `mutation($input: CreateJobInput!) { createJob(input: $input) { job { id } } }`,
+      { input: { name: 'Uses the client', clientId: id } })
+    expect(job.errors).toBeUndefined()
+    const refused = await run(DELETE, { id, expectedVersion: 1 })
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT')
+    const row = await database.db.selectFrom('contacts').select(['version', 'deleted_at']).where('first_name', '=', 'Busy').executeTakeFirstOrThrow()
+    expect(row).toEqual({ version: 1, deleted_at: null })
+  })
+
   it('converts a prospect into a client once', async () => {
     const created = await run(CREATE, { type: 'PROSPECT', firstName: 'Maybe', lastName: 'Buyer' })
     const { id } = created.data.createContact.contact

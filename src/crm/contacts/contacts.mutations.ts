@@ -1,11 +1,8 @@
-import type { Kysely } from 'kysely'
-import type { Principal } from '../../access/principal.js'
-import type { Database } from '../../db/types.js'
 import { type SchemaTypes, builder } from '../../graphql/builder.js'
 import { conflict } from '../../graphql/errors.js'
 import { deletePayload, recordPayload } from '../../graphql/payloads.js'
 import { idempotencyKeyField, ownerIdField, versionFields } from '../../write/inputs.js'
-import { allowedOwner } from '../../write/guards.js'
+import { allowedOwner, refuseWhileReferenced } from '../../write/guards.js'
 import { createRecord, deleteRecord, updateRecord } from '../../write/mutations.js'
 import { ContactRef, ContactType } from './contacts.graphql.js'
 import { contactsResource } from './contacts.resource.js'
@@ -95,21 +92,6 @@ const UpdateContactPayload = recordPayload('UpdateContactPayload', 'contact', Co
 const ConvertProspectPayload = recordPayload('ConvertProspectPayload', 'contact', ContactRef, contactsResource)
 const DeleteContactPayload = deletePayload('DeleteContactPayload')
 
-/** Contacts still referenced by live jobs or orders cannot go: their tombstone would orphan them. */
-async function assertUnreferenced(trx: Kysely<Database>, principal: Principal, id: unknown): Promise<void> {
-  for (const table of ['jobs', 'sales_orders'] as const) {
-    const reference = await trx
-      .selectFrom(table)
-      .select('id')
-      .where('business_id', '=', principal.businessId)
-      .where('client_id', '=', String(id))
-      .where('deleted_at', 'is', null)
-      .limit(1)
-      .executeTakeFirst()
-    if (reference) throw conflict(`The contact is the client of ${table === 'jobs' ? 'a job' : 'a sales order'}; change or delete that first.`)
-  }
-}
-
 builder.mutationFields((t) => ({
   createContact: t.field({
     type: CreateContactPayload,
@@ -153,6 +135,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteContactInput, required: true }) },
     authScopes: { perm: ['CONTACTS', 'DELETE'] },
     resolve: (_root, { input }, context) =>
-      deleteRecord(context, contactsResource, input, ({ trx, principal }, current) => assertUnreferenced(trx, principal, current.id)),
+      deleteRecord(context, contactsResource, input, ({ trx, principal }, current) =>
+        // A tombstoned client would orphan the jobs and orders that name it.
+        refuseWhileReferenced(trx, principal, current.id, [
+          { table: 'jobs', column: 'client_id', what: 'a job' },
+          { table: 'sales_orders', column: 'client_id', what: 'a sales order' },
+        ]),
+      ),
   }),
 }))
