@@ -18,11 +18,15 @@ const EnvSchema = z.object({
     .optional(),
   GATEHOUSE_DATA_DIR: z.string().default('./.data'),
   GATEHOUSE_GRAPHIQL: booleanFlag.default(true),
+  /** Compile queries with graphql-jit (faster on large selections); 0 falls back to graphql-js. */
+  GATEHOUSE_JIT: booleanFlag.default(true),
   GATEHOUSE_DEMO_DATA: booleanFlag.optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Server-side secret mixed into API key hashes; a stolen table of hashes is useless without it. */
   GATEHOUSE_KEY_PEPPER: z.string().min(16).optional(),
   REDIS_URL: z.string().optional(),
+  /** Requests per minute per credential (API key, session, else client address); 0 turns limiting off. */
+  GATEHOUSE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   BOOTSTRAP_BUSINESS_NAME: z.string().min(1).default('Demo'),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),

@@ -1,11 +1,13 @@
-import pino, { type Logger } from 'pino'
+import { createRequire } from 'node:module'
+import pino, { type Logger, type LoggerOptions } from 'pino'
 
 /**
- * The structured log. Secrets never reach it: credentials are redacted by path wherever a
- * request or error object is logged.
+ * The structured log: one JSON object per line. Secrets never reach it: the request log records
+ * no headers or variables, and credentials are redacted by path wherever an object holding one
+ * is logged anyway.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, nodeEnv: string = 'production'): Logger {
+  const options: LoggerOptions = {
     level,
     base: { service: 'gatehouse' },
     redact: {
@@ -18,8 +20,24 @@ export function createLogger(level: string): Logger {
         '*.token',
         '*.key',
         '*.privateKey',
+        '*.variables',
       ],
       censor: '[redacted]',
     },
-  })
+  }
+  // A developer at a terminal reads colours; everything else (files, collectors, CI) reads JSON.
+  if (nodeEnv === 'development' && process.stdout.isTTY && hasPrettyPrinter()) {
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l' } } })
+  }
+  return pino(options)
+}
+
+/** pino-pretty is a dev dependency: absent from a production install, where JSON is what we want. */
+function hasPrettyPrinter(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('pino-pretty')
+    return true
+  } catch {
+    return false
+  }
 }

@@ -1,4 +1,6 @@
-import { createServer } from 'node:http'
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
+import { KeyPepperRequiredError } from './access/api-keys.js'
+import { BootstrapConfigError } from './access/bootstrap.js'
 import { createApp } from './app.js'
 import { loadConfig } from './config.js'
 import { DataDirLockedError } from './db/database.js'
@@ -10,6 +12,14 @@ async function main() {
   const { log } = app.services
   const server = createServer(app.yoga)
   server.keepAliveTimeout = 5_000
+  // Responses being written, so a shutdown can tell their keep-alive connections to close.
+  const open = new Set<ServerResponse>()
+  let stopping = false
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (stopping) response.setHeader('connection', 'close')
+    open.add(response)
+    response.on('close', () => open.delete(response))
+  })
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
@@ -18,7 +28,6 @@ async function main() {
     'Gatehouse is listening',
   )
 
-  let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
@@ -31,6 +40,7 @@ async function main() {
     // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
     server.close()
     server.closeIdleConnections()
+    for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close')
     await new Promise<void>((resolve) => server.once('close', () => resolve()))
     await app.close()
     log.info('stopped')
@@ -42,7 +52,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof DataDirLockedError) {
+  // Configuration problems an operator fixes: the message says what to do; a stack trace would only hide it.
+  if (error instanceof DataDirLockedError || error instanceof BootstrapConfigError || error instanceof KeyPepperRequiredError) {
     console.error(error.message)
   } else {
     console.error(error)

@@ -2,10 +2,17 @@ import { randomUUID } from 'node:crypto'
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql'
 import { GraphQLError } from 'graphql'
 import { type YogaServerInstance, createYoga, maskError, useReadinessCheck } from 'graphql-yoga'
+import type { CredentialService } from './access/authenticate.js'
 import type { Principal } from './access/principal.js'
 import { type AppServices, type Context, createContext } from './context.js'
 import { isGatehouseError } from './graphql/errors.js'
 import { getSchema } from './graphql/schema.js'
+import { useContractErrorCodes } from './server/document-errors.js'
+import { useGraphiQLPage } from './server/graphiql-page.js'
+import { useQueryLimits } from './server/query-limits.js'
+import { createRateLimiter, rateLimitBucket } from './server/rate-limit.js'
+import { currentRequest, notePrincipal, useRequestLog } from './server/request-log.js'
+import { useJit } from './server/jit.js'
 import { useRequireCredential } from './server/require-credential.js'
 
 /** Turns a request's credential into its caller: null when it carries none; throws UNAUTHENTICATED when it is bad. */
@@ -15,50 +22,80 @@ export interface Authenticator {
 
 export interface GatehouseServices extends AppServices {
   authenticator: Authenticator
+  credentials: CredentialService
 }
 
-/** What the Node adapter passes yoga for each request. */
+/** What the Node adapter passes yoga for each request (an in-process caller may name the client). */
 export interface ServerContext {
   clientAddress?: string | null
 }
 
 export type GatehouseYoga = YogaServerInstance<ServerContext, Context>
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
+const GRAPHQL_ENDPOINT = '/graphql'
 
-/** Builds the GraphQL server: schema, per-request context, credential checks, health and error masking. */
+/**
+ * Builds the GraphQL server: schema, per-request context, credential checks, rate and query
+ * limits, request log, GraphiQL, health and error masking. `yoga.dispose()` releases what it holds.
+ */
 export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga {
-  const { config } = services
+  const { config, log } = services
+  const limiter = createRateLimiter({
+    perMinute: config.GATEHOUSE_RATE_LIMIT_PER_MINUTE,
+    redisUrl: config.REDIS_URL,
+    log,
+  })
   return createYoga<ServerContext, Context>({
     schema: getSchema(),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     logging: false,
-    graphiql: config.GATEHOUSE_GRAPHIQL ? { title: 'Gatehouse', defaultQuery: DEFAULT_QUERY } : false,
-    // Served from the installed package: GraphiQL must work with no internet access.
-    renderGraphiQL,
+    // Served by useGraphiQLPage below: compressed and cacheable, from the installed package.
+    graphiql: false,
     maskedErrors: {
+      // Never a stack or an internal message in a response, whatever NODE_ENV says.
+      isDev: false,
       // Our own errors carry contract codes and are safe to show; anything else is masked.
-      maskError: (error, message, isDev) => {
+      maskError: (error, message) => {
         const original = error instanceof GraphQLError ? (error.originalError ?? error) : error
         if (isGatehouseError(error) || isGatehouseError(original)) return error as Error
-        if (!(original instanceof GraphQLError) || !isGatehouseError(original)) {
-          services.log.error({ err: original }, 'unexpected error')
-        }
-        return maskError(error, message, isDev)
+        const masked = maskError(error, message, false)
+        if (masked !== error) log.error({ err: original, requestId: currentRequest()?.id }, 'unexpected error')
+        return masked
       },
     },
     context: async ({ request, clientAddress }) => {
-      const incoming = request.headers.get('x-request-id')
-      const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID()
-      const meta = { requestId, clientAddress: clientAddress ?? null }
-      const principal = await services.authenticator.authenticate(request, meta)
+      const record = currentRequest()
+      const meta = {
+        requestId: record?.id ?? randomUUID(),
+        clientAddress: clientAddress ?? record?.clientAddress ?? null,
+      }
+      let principal: Principal | null
+      try {
+        principal = await services.authenticator.authenticate(request, meta)
+      } catch (error) {
+        // A bad credential counts against the client's address: guessing keys is rate limited too.
+        await limiter.consume(rateLimitBucket(null, meta.clientAddress))
+        throw error
+      }
+      notePrincipal(principal)
+      await limiter.consume(rateLimitBucket(principal, meta.clientAddress))
       return createContext(services, { ...meta, principal })
     },
     plugins: [
+      useRequestLog(log),
+      useGraphiQLPage({
+        enabled: config.GATEHOUSE_GRAPHIQL,
+        endpoint: GRAPHQL_ENDPOINT,
+        render: () => renderGraphiQL({ title: 'Gatehouse', defaultQuery: DEFAULT_QUERY, endpoint: GRAPHQL_ENDPOINT }),
+      }),
       useReadinessCheck({ endpoint: '/ready', check: () => services.database.ping() }),
+      useQueryLimits({ production: config.NODE_ENV === 'production' }),
+      useContractErrorCodes(),
       useRequireCredential({ allowAnonymousIntrospection: config.NODE_ENV !== 'production' }),
+      config.GATEHOUSE_JIT && useJit(),
+      { onDispose: () => limiter.close() },
     ],
   })
 }

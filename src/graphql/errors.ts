@@ -44,6 +44,10 @@ export const notFound = (what = 'record', field?: string) =>
 export const badInput = (message: string, field?: string) =>
   gatehouseError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {})
 
+/** A variable's value does not fit its type: the operation did not run (HTTP 400). */
+export const badVariable = (message: string, field: string) =>
+  gatehouseError(ErrorCode.BAD_USER_INPUT, message, { field }, 400)
+
 /** Several input problems reported together, each naming its field. */
 export const invalidInput = (problems: FieldProblem[]) =>
   gatehouseError(
@@ -57,8 +61,19 @@ export const conflict = (message: string, extensions: Record<string, unknown> = 
 
 export const confirmationRequired = (message: string) => gatehouseError(ErrorCode.CONFIRMATION_REQUIRED, message)
 
+/** HTTP 429 with a Retry-After header (yoga copies `extensions.http.headers` onto the response). */
 export const rateLimited = (retryAfterSeconds: number) =>
-  gatehouseError(ErrorCode.RATE_LIMITED, 'Too many requests: slow down.', { retryAfter: retryAfterSeconds }, 429)
+  new GraphQLError('Too many requests: slow down.', {
+    extensions: {
+      code: ErrorCode.RATE_LIMITED,
+      retryAfter: retryAfterSeconds,
+      http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } },
+    },
+  })
+
+/** The document is too deep, too costly, too long or has too many aliases or directives (HTTP 400). */
+export const queryTooComplex = (message: string) =>
+  gatehouseError(ErrorCode.QUERY_TOO_COMPLEX, message, {}, 400)
 
 /** True when the error is one of ours (and so safe to show the client unmasked). */
 export function isGatehouseError(error: unknown): error is GraphQLError {

@@ -1,0 +1,58 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query SyncJobs($since: DateTime!, $after: String) {\n    jobs(first: 100, after: $after, filter: { updatedSince: $since }) {\n      nodes { id number name status version updatedAt client { id name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.SyncJobsDocument,
+    "\n  query SyncDeletions($since: DateTime!, $after: String) {\n    deletedRecords(first: 100, after: $after, filter: { deletedSince: $since }) {\n      nodes { id type deletedAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.SyncDeletionsDocument,
+    "\n  mutation CreateProspect($input: CreateContactInput!) {\n    createContact(input: $input) { idempotentReplay contact { id version name } }\n  }\n": typeof types.CreateProspectDocument,
+};
+const documents: Documents = {
+    "\n  query SyncJobs($since: DateTime!, $after: String) {\n    jobs(first: 100, after: $after, filter: { updatedSince: $since }) {\n      nodes { id number name status version updatedAt client { id name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.SyncJobsDocument,
+    "\n  query SyncDeletions($since: DateTime!, $after: String) {\n    deletedRecords(first: 100, after: $after, filter: { deletedSince: $since }) {\n      nodes { id type deletedAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.SyncDeletionsDocument,
+    "\n  mutation CreateProspect($input: CreateContactInput!) {\n    createContact(input: $input) { idempotentReplay contact { id version name } }\n  }\n": types.CreateProspectDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SyncJobs($since: DateTime!, $after: String) {\n    jobs(first: 100, after: $after, filter: { updatedSince: $since }) {\n      nodes { id number name status version updatedAt client { id name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SyncJobs($since: DateTime!, $after: String) {\n    jobs(first: 100, after: $after, filter: { updatedSince: $since }) {\n      nodes { id number name status version updatedAt client { id name } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SyncDeletions($since: DateTime!, $after: String) {\n    deletedRecords(first: 100, after: $after, filter: { deletedSince: $since }) {\n      nodes { id type deletedAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query SyncDeletions($since: DateTime!, $after: String) {\n    deletedRecords(first: 100, after: $after, filter: { deletedSince: $since }) {\n      nodes { id type deletedAt }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateProspect($input: CreateContactInput!) {\n    createContact(input: $input) { idempotentReplay contact { id version name } }\n  }\n"): (typeof documents)["\n  mutation CreateProspect($input: CreateContactInput!) {\n    createContact(input: $input) { idempotentReplay contact { id version name } }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

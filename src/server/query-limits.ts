@@ -1,0 +1,144 @@
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit'
+import {
+  type ArgumentNode,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  TypeInfo,
+  type ValidationContext,
+  type ValidationRule,
+  validate,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql'
+import type { Plugin } from 'graphql-yoga'
+import { queryTooComplex } from '../graphql/errors.js'
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../read/pagination.js'
+
+/**
+ * Every limit on the shape of a GraphQL document, in one place. A document over any of them is
+ * refused before it runs with QUERY_TOO_COMPLEX (HTTP 400). Sized against the heaviest query a
+ * partner legitimately sends: a page of 100 jobs, each with its client, salesOrders(first: 100)
+ * { lines } and purchaseOrders(first: 100) { supplier lines } (see test/server/query-limits.test.ts).
+ */
+export const QUERY_LIMITS = {
+  /**
+   * Levels of nested selections. The heavy query written with edges { node } is 8 deep; 12 leaves
+   * room for fragments and one more relation hop, while job → salesOrders → job → purchaseOrders
+   * → … chains, which multiply rows at every hop, stop quickly.
+   */
+  maxDepth: 12,
+  /** Aliases let one document repeat an expensive field; a real client needs a handful. */
+  maxAliases: 30,
+  /** @include/@skip are the only directives; a document needing more than this is generated garbage. */
+  maxDirectives: 30,
+  /**
+   * Lexical tokens in the document, counted while parsing so a huge document costs little to
+   * refuse. The heavy query is 150–300 tokens, GraphiQL's introspection query ~300, generated
+   * partner documents with fragments stay well under 2,000.
+   */
+  maxTokens: 5_000,
+  /**
+   * graphql-armor's cost: 2 per object, 1 per scalar, ×1.5 per level of depth, × the page size of
+   * each connection. Page sizes count as the server will read them (see `explicitPageSizes`): the
+   * literal `first`/`last`, the maximum (100) when it comes from a variable, the default (25) when
+   * absent. The heavy query costs 1.7 million with a few fields per type, 4.1 million through
+   * edges { node }, 7.7 million selecting every field of every type; the limit is ~2× the last.
+   * Cost grows ×100 per extra 100-row hop: job → salesOrders(100) → job → purchaseOrders(100)
+   * under jobs(first: 100) costs 72 million even with two fields, and is refused.
+   */
+  maxCost: 15_000_000,
+} as const
+
+const COST = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 }
+
+/** graphql-armor prefixes its messages with "Syntax Error: " even for validation limits. */
+const cleanMessage = (error: GraphQLError) => error.message.replace(/^Syntax Error: /, '')
+
+/** armor reports through these: the rejection becomes our coded error on the validation context. */
+const reportTooComplex = (context: ValidationContext | null, error: GraphQLError) => {
+  const coded = queryTooComplex(cleanMessage(error))
+  // Token counting runs inside the parser, which has no validation context: throwing aborts the parse.
+  if (!context) throw coded
+  context.reportError(coded)
+}
+
+const rejection = { propagateOnRejection: false, onReject: [reportTooComplex] }
+
+/**
+ * graphql-armor's depth, alias, directive and token limits, plus a cost limit that sees the page
+ * sizes the server will really use; field suggestions ("Did you mean …?") hidden in production.
+ */
+export function useQueryLimits(options: { production: boolean }): Plugin {
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        EnvelopArmorPlugin({
+          maxDepth: { n: QUERY_LIMITS.maxDepth, ...rejection },
+          maxAliases: { n: QUERY_LIMITS.maxAliases, ...rejection },
+          maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...rejection },
+          // Thrown from inside the lexer: reportTooComplex throws the coded error itself.
+          maxTokens: { n: QUERY_LIMITS.maxTokens, propagateOnRejection: true, onReject: [reportTooComplex] },
+          // Replaced by pageAwareCostRule below, which sees variable and default page sizes.
+          costLimit: { enabled: false },
+          blockFieldSuggestion: { enabled: options.production },
+        }),
+      )
+    },
+    onValidate({ addValidationRule }) {
+      addValidationRule(pageAwareCostRule)
+    },
+  }
+}
+
+/**
+ * armor's cost rule multiplies by `first` only when it is written as a literal, so `first: $n`
+ * (or no `first` at all, which reads 25 rows) would cost 1×. This rule runs it on a copy of the
+ * document in which every connection field states the page size it will really read.
+ */
+const pageAwareCostRule: ValidationRule = (context) => ({
+  Document: {
+    enter(document) {
+      const costed = explicitPageSizes(context.getSchema(), document)
+      const rule = costLimitRule({
+        maxCost: QUERY_LIMITS.maxCost,
+        ...COST,
+        propagateOnRejection: false,
+        onReject: [(copyContext, error) => copyContext?.reportError(error)],
+      })
+      // The copy's rejection is reported against the real document, with our code.
+      for (const error of validate(context.getSchema(), costed, [rule])) reportTooComplex(context, error)
+      return false
+    },
+  },
+})
+
+/** Rewrites `first`/`last` on every paginated field to the literal number of rows it may read. */
+export function explicitPageSizes(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
+  const typeInfo = new TypeInfo(schema)
+  return visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node: FieldNode) {
+        const definition = typeInfo.getFieldDef()
+        if (!definition?.args.some((arg) => arg.name === 'first')) return undefined
+        const pageArgs = node.arguments?.filter((arg) => arg.name.value === 'first' || arg.name.value === 'last') ?? []
+        let rows = pageArgs.length === 0 ? DEFAULT_PAGE_SIZE : 0
+        for (const arg of pageArgs) {
+          // A literal is what it says (over 100 is refused later anyway); a variable may be up to the maximum.
+          rows = Math.max(rows, arg.value.kind === Kind.INT ? Number(arg.value.value) : MAX_PAGE_SIZE)
+        }
+        const first: ArgumentNode = {
+          kind: Kind.ARGUMENT,
+          name: { kind: Kind.NAME, value: 'first' },
+          value: { kind: Kind.INT, value: String(rows) },
+        }
+        const others = node.arguments?.filter((arg) => !pageArgs.includes(arg)) ?? []
+        return { ...node, arguments: [first, ...others] }
+      },
+    }),
+  )
+}

@@ -1,0 +1,99 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import { getOperationAST } from 'graphql'
+import type { Plugin } from 'graphql-yoga'
+import type { Logger } from 'pino'
+import type { Principal } from '../access/principal.js'
+
+/** What the log line of one HTTP request says; filled in as the request goes through the server. */
+export interface RequestRecord {
+  /** The caller's `x-request-id` when it is a sane token, else a new UUID; echoed in the response. */
+  id: string
+  method: string
+  path: string
+  startedAt: bigint
+  clientAddress: string | null
+  operationName?: string
+  principal?: { id: string; kind: string; credential: string }
+}
+
+const store = new AsyncLocalStorage<RequestRecord>()
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
+/** Probes hit these every few seconds: their lines are debug, not info. */
+const PROBES = new Set(['/health', '/ready'])
+
+/** The request being handled by the current async call chain, if any. */
+export function currentRequest(): RequestRecord | undefined {
+  return store.getStore()
+}
+
+/** Records who the caller is on the current request's log line (ids only, never a credential). */
+export function notePrincipal(principal: Principal | null): void {
+  const record = store.getStore()
+  if (record && principal) {
+    record.principal = { id: principal.id, kind: principal.kind, credential: principal.credential.kind }
+  }
+}
+
+/**
+ * One structured log line per HTTP request (method, path, status, duration, request id, operation
+ * name, principal), and the request id echoed as the `x-request-id` response header. Headers and
+ * variables are never logged: they carry credentials and customer data.
+ */
+export function useRequestLog(log: Logger): Plugin {
+  return {
+    instrumentation: {
+      // Wraps the whole handling of a request, so every hook, resolver and log call inside it can
+      // find the request through currentRequest().
+      request({ request }, wrapped) {
+        const incoming = request.headers.get('x-request-id')
+        const url = new URL(request.url, 'http://localhost')
+        const record: RequestRecord = {
+          id: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+          method: request.method,
+          path: url.pathname,
+          startedAt: process.hrtime.bigint(),
+          clientAddress: null,
+        }
+        return store.run(record, wrapped)
+      },
+    },
+    onRequest({ serverContext }) {
+      const record = store.getStore()
+      const req = (serverContext as { req?: IncomingMessage }).req
+      if (record) record.clientAddress = req?.socket?.remoteAddress ?? null
+    },
+    onParams({ params }) {
+      const record = store.getStore()
+      if (record && params.operationName) record.operationName = params.operationName
+    },
+    // Named from the document as soon as it parses, so refused documents are named too.
+    onValidate({ params }) {
+      const record = store.getStore()
+      const name = getOperationAST(params.documentAST, record?.operationName)?.name?.value
+      if (record && name) record.operationName = name
+    },
+    onResponse({ response }) {
+      const record = store.getStore()
+      if (!record) return
+      try {
+        response.headers.set('x-request-id', record.id)
+      } catch {
+        // Some responses have immutable headers; the log line still carries the id.
+      }
+      const line = {
+        requestId: record.id,
+        method: record.method,
+        path: record.path,
+        status: response.status,
+        durationMs: Number((process.hrtime.bigint() - record.startedAt) / 1000n) / 1000,
+        operationName: record.operationName,
+        principal: record.principal,
+        clientAddress: record.clientAddress ?? undefined,
+      }
+      if (PROBES.has(record.path) && response.status < 500) log.debug(line, 'request')
+      else log.info(line, 'request')
+    },
+  }
+}

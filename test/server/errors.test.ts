@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type TestServer, startTestServer } from '../setup/app.js'
+import { type SignedIn, signInAsAdmin } from '../setup/clients.js'
+
+let server: TestServer
+let admin: SignedIn
+
+beforeAll(async () => {
+  server = await startTestServer()
+  admin = await signInAsAdmin(server)
+})
+afterAll(() => server?.close())
+
+/** Both media types a client may ask for: yoga's default answer differs between them. */
+const ACCEPTS = ['application/json', 'application/graphql-response+json']
+
+const only = (body: { errors?: Array<{ message: string; extensions?: Record<string, any> }> }) => {
+  expect(body.errors).toHaveLength(1)
+  return body.errors![0]!
+}
+
+describe('errors the document itself causes', () => {
+  it.each(ACCEPTS)('a syntax error is GRAPHQL_PARSE_FAILED, HTTP 400 (accept %s)', async (accept) => {
+    const { status, body } = await server.graphql('{ jobs(first: 1) { totalCount }', { headers: { ...admin.headers, accept } })
+    expect(status).toBe(400)
+    expect(only(body).extensions?.code).toBe('GRAPHQL_PARSE_FAILED')
+    expect(body.data).toBeUndefined()
+  })
+
+  it.each(ACCEPTS)('an unknown field is GRAPHQL_VALIDATION_FAILED, HTTP 400 (accept %s)', async (accept) => {
+    const { status, body } = await server.graphql('{ jobs(first: 1) { nope } }', { headers: { ...admin.headers, accept } })
+    expect(status).toBe(400)
+    expect(only(body).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+  })
+
+  it('an unknown enum literal written in the document is GRAPHQL_VALIDATION_FAILED', async () => {
+    const { status, body } = await server.graphql('{ jobs(filter: { status: [FINISHED] }) { totalCount } }', {
+      headers: admin.headers,
+    })
+    expect(status).toBe(400)
+    const error = only(body)
+    expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+    expect(error.message).toMatch(/"FINISHED" does not exist in "JobStatus"/)
+  })
+})
+
+describe('bad variable values', () => {
+  const JOBS = 'query Jobs($first: Int, $filter: JobFilter) { jobs(first: $first, filter: $filter) { totalCount } }'
+
+  it('a value of the wrong type is BAD_USER_INPUT naming the variable, HTTP 400, and nothing runs', async () => {
+    const { status, body } = await server.graphql(JOBS, { headers: admin.headers, variables: { first: 'ten' } })
+    expect(status).toBe(400)
+    const error = only(body)
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' })
+    expect(error.message).toMatch(/Int cannot represent/)
+    expect(body.data).toBeUndefined()
+  })
+
+  it('an unknown enum value inside a variable names the path inside it', async () => {
+    const { status, body } = await server.graphql(JOBS, {
+      headers: admin.headers,
+      variables: { filter: { status: ['WIP', 'FINISHED'] } },
+    })
+    expect(status).toBe(400)
+    expect(only(body).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.status.1' })
+  })
+
+  it('a missing required variable is BAD_USER_INPUT', async () => {
+    const { status, body } = await server.graphql('query Job($id: ID!) { job(id: $id) { id } }', { headers: admin.headers })
+    expect(status).toBe(400)
+    expect(only(body).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' })
+  })
+
+  it('a value a custom scalar refuses is BAD_USER_INPUT, not a masked error', async () => {
+    const { status, body } = await server.graphql(JOBS, {
+      headers: admin.headers,
+      variables: { filter: { updatedSince: 'yesterday-ish' } },
+    })
+    expect(status).toBe(400)
+    const error = only(body)
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.updatedSince' })
+    expect(error.message).not.toBe('Unexpected error.')
+  })
+
+  it('a good request still answers 200 after all of these', async () => {
+    const { status, body } = await server.graphql(JOBS, { headers: admin.headers, variables: { first: 5 } })
+    expect(status).toBe(200)
+    expect(body).toEqual({ data: { jobs: { totalCount: 0 } } })
+  })
+})
