@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module'
 import { defineConfig } from 'vitest/config'
 
+const require = createRequire(import.meta.url)
+
 export default defineConfig({
+  resolve: {
+    // Node loads graphql's CommonJS build for everyone (ESM and CJS importers alike); vite would
+    // hand ESM importers the .mjs build instead, and two graphql instances refuse each other's
+    // schemas. Resolve as Node does.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // Two cores: more workers only queue. Each test file gets its own database (test/setup).

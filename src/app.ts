@@ -23,7 +23,7 @@ export async function createApp(
   config: Config,
   options: { target?: DatabaseTarget; database?: DatabaseHandle; log?: Logger } = {},
 ): Promise<App> {
-  const log = options.log ?? createLogger(config.GATEHOUSE_LOG_LEVEL)
+  const log = options.log ?? createLogger(config.GATEHOUSE_LOG_LEVEL, config.NODE_ENV)
   const database = options.database ?? (await openDatabase(options.target ?? databaseTarget(config)))
   try {
     const applied = await migrateToLatest(database.db)
@@ -31,12 +31,14 @@ export async function createApp(
     await bootstrap({ config, database, log })
     const base = { config, database, log }
     const authenticator = await createAuthenticator(base)
-    const services: GatehouseServices = { ...base, authenticator }
+    const services: GatehouseServices = { ...base, authenticator, credentials: authenticator }
     const yoga = createGatehouseYoga(services)
     return {
       services,
       yoga,
       close: async () => {
+        // Releases what the server's plugins hold (the rate limiter's Redis connection).
+        await yoga.dispose()
         await authenticator.close()
         if (!options.database) await database.close()
       },

@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
+import type { CredentialService } from './access/authenticate.js'
 import type { Principal } from './access/principal.js'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/database.js'
@@ -11,6 +12,8 @@ export interface AppServices {
   config: Config
   database: DatabaseHandle
   log: Logger
+  /** Credential cache, key pepper and invalidation (src/access/authenticate.ts); absent only in bare test contexts. */
+  credentials?: CredentialService
 }
 
 /** What one GraphQL request sees. Built per request: nothing in it is shared between tenants. */

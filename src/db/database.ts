@@ -15,6 +15,8 @@ export type DatabaseTarget =
 export interface DatabaseHandle {
   db: Kysely<Database>
   kind: 'postgres' | 'pglite'
+  /** The server's URL (PostgreSQL only): for the dedicated LISTEN connection of credential invalidation. */
+  url?: string
   /** True while the database answers a trivial query within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>
   close(): Promise<void>
@@ -48,6 +50,7 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
   return {
     db,
     kind: 'postgres',
+    url,
     ping: (timeoutMs) => ping(db, timeoutMs),
     close: () => db.destroy(),
   }

@@ -8,7 +8,7 @@ import { canAdminister } from '../access/principal.js'
 import type { Context } from '../context.js'
 import { forbidden, invalidInput, unauthenticated } from './errors.js'
 import { decodeGlobalId, encodeGlobalId } from './global-id.js'
-import { CurrencyScalar, DateTimeScalar, DecimalScalar, EmailAddressScalar, LocalDateScalar } from './scalars.js'
+import { CurrencyScalar, DateTimeScalar, DecimalScalar, EmailAddressScalar, JSONObjectScalar, LocalDateScalar } from './scalars.js'
 
 /**
  * The schema builder: plugins, scalars and auth scopes. Types live beside their domain
@@ -31,6 +31,7 @@ export const builder = new SchemaBuilder<{
     LocalDate: { Input: string; Output: string }
     Currency: { Input: string; Output: string }
     EmailAddress: { Input: string; Output: string }
+    JSONObject: { Input: Record<string, unknown>; Output: Record<string, unknown> }
   }
   DefaultFieldNullability: false
   DefaultEdgesNullability: { list: false; items: false }
@@ -78,3 +79,4 @@ builder.addScalarType('Decimal', DecimalScalar)
 builder.addScalarType('LocalDate', LocalDateScalar)
 builder.addScalarType('Currency', CurrencyScalar)
 builder.addScalarType('EmailAddress', EmailAddressScalar)
+builder.addScalarType('JSONObject', JSONObjectScalar)

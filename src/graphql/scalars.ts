@@ -1,5 +1,5 @@
 import { GraphQLScalarType, Kind } from 'graphql'
-import { CurrencyResolver, EmailAddressResolver, LocalDateResolver } from 'graphql-scalars'
+import { CurrencyResolver, EmailAddressResolver, JSONObjectResolver, LocalDateResolver } from 'graphql-scalars'
 
 /**
  * Exact decimal numbers as strings ("1234.50"): money never passes through a float. Accepts a
@@ -52,4 +52,9 @@ function parseDateTime(value: unknown): Date {
   return new Date(value)
 }
 
-export { CurrencyResolver as CurrencyScalar, EmailAddressResolver as EmailAddressScalar, LocalDateResolver as LocalDateScalar }
+export {
+  CurrencyResolver as CurrencyScalar,
+  EmailAddressResolver as EmailAddressScalar,
+  JSONObjectResolver as JSONObjectScalar,
+  LocalDateResolver as LocalDateScalar,
+}

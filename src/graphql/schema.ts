@@ -2,14 +2,29 @@ import { lexicographicSortSchema, type GraphQLSchema } from 'graphql'
 import { builder } from './builder.js'
 
 // Each domain module defines its types and root fields when imported; this is the one list of them.
+import '../access/api-keys.graphql.js'
+import '../access/audit/audit-events.graphql.js'
+import '../access/auth.graphql.js'
+import '../access/members/members.graphql.js'
+import '../access/roles/roles.graphql.js'
+import '../access/teams/teams.graphql.js'
+import '../access/users/users.graphql.js'
+import '../access/viewer.graphql.js'
 import '../crm/contacts/contacts.graphql.js'
+import '../crm/contacts/contacts.mutations.js'
 import '../orders/jobs/jobs.graphql.js'
+import '../orders/jobs/jobs.mutations.js'
 import '../orders/purchase-orders/purchase-orders.graphql.js'
+import '../orders/purchase-orders/purchase-orders.mutations.js'
 import '../orders/sales-orders/sales-orders.graphql.js'
+import '../orders/sales-orders/sales-orders.mutations.js'
 import '../orders/suppliers/suppliers.graphql.js'
+import '../orders/suppliers/suppliers.mutations.js'
+import '../read/deleted-records.js'
 import '../read/node-fields.js'
 
 builder.queryType({})
+builder.mutationType({})
 
 let schema: GraphQLSchema | undefined
 

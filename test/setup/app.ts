@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server } from 'node:http'
-import pino from 'pino'
+import type { KyselyPlugin } from 'kysely'
+import pino, { type Logger } from 'pino'
 import { type App, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import { createTestDatabase } from './database.js'
@@ -20,10 +21,15 @@ export interface TestServer {
 
 /**
  * Starts Gatehouse on a fresh test database (in-memory PGlite, or a new PostgreSQL database when
- * DATABASE_URL is set) and a real HTTP listener. `env` overrides configuration variables.
+ * DATABASE_URL is set) and a real HTTP listener. `env` overrides configuration variables;
+ * `options.log` captures the server's log, `options.plugins` see every SQL statement it sends.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase()
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { log?: Logger; plugins?: KyselyPlugin[] } = {},
+): Promise<TestServer> {
+  const created = await createTestDatabase()
+  const database = { ...created, db: (options.plugins ?? []).reduce((db, plugin) => db.withPlugin(plugin), created.db) }
   const config = loadConfig({
     NODE_ENV: 'test',
     GATEHOUSE_DEMO_DATA: '0',
@@ -32,7 +38,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     GATEHOUSE_KEY_PEPPER: 'test-pepper-0123456789abcdef',
     ...env,
   })
-  const app = await createApp(config, { database, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
+  const app = await createApp(config, { database, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
   const server: Server = createServer(app.yoga)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`

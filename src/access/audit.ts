@@ -1,0 +1,73 @@
+import type { Kysely } from 'kysely'
+import type { Context } from '../context.js'
+import type { Database } from '../db/types.js'
+
+/** Everything the audit log records. Add new actions here. */
+export type AuditAction =
+  | 'auth.sign_in'
+  | 'auth.sign_in_failed'
+  | 'auth.sign_out'
+  | 'api_keys.generate'
+  | 'api_keys.regenerate'
+  | 'api_keys.revoke'
+  | 'member.create'
+  | 'member.update'
+  | 'user.create'
+  | 'user.update'
+  | 'user.password_change'
+  | 'user.password_reset'
+  | 'role.create'
+  | 'role.update'
+  | 'role.delete'
+  | 'team.create'
+  | 'record.create'
+  | 'record.update'
+  | 'record.delete'
+
+export interface AuditEvent {
+  businessId: string
+  action: AuditAction
+  /** The principal who acted; null for an anonymous failure (a sign-in with a wrong password). */
+  actorId: string | null
+  /** Which credential acted: `session:<id>` or `api_key:<publicKey>`. Never a secret. */
+  credential: string | null
+  targetType?: string | null
+  targetId?: string | null
+  requestId?: string | null
+  clientAddress?: string | null
+  /** What changed. Callers pass field names and non-secret values only. */
+  details?: Record<string, unknown>
+}
+
+/** Appends one event to the audit log (inside the caller's transaction when given one). */
+export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      business_id: event.businessId,
+      action: event.action,
+      actor_id: event.actorId,
+      credential: event.credential,
+      target_type: event.targetType ?? null,
+      target_id: event.targetId ?? null,
+      request_id: event.requestId ?? null,
+      client_address: event.clientAddress ?? null,
+      details: JSON.stringify(event.details ?? {}),
+    })
+    .execute()
+}
+
+/** The actor fields of an audit event, from a request's context. */
+export function auditActor(context: Context): Pick<AuditEvent, 'actorId' | 'credential' | 'requestId' | 'clientAddress'> {
+  const credential = context.principal?.credential
+  return {
+    actorId: context.principal?.id ?? null,
+    credential: !credential
+      ? null
+      : credential.kind === 'session'
+        ? `session:${credential.sessionId}`
+        : `api_key:${credential.publicKey}`,
+    requestId: context.requestId,
+    clientAddress: context.clientAddress,
+  }
+}

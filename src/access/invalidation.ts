@@ -1,0 +1,220 @@
+import { EventEmitter } from 'node:events'
+import { Redis } from 'ioredis'
+import { sql } from 'kysely'
+import pg from 'pg'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import type { Config } from '../config.js'
+import type { DatabaseHandle } from '../db/database.js'
+
+/**
+ * Fan-out of credential invalidations ("forget what you cached about this principal / role / key /
+ * session") to every Gatehouse instance: Redis pub/sub when REDIS_URL is set, else PostgreSQL
+ * LISTEN/NOTIFY on a dedicated connection, else (the embedded database, one process) in process.
+ * A bus that loses its connection reports itself unhealthy and asks its owner to forget
+ * everything, since messages may have been missed while it was down.
+ */
+
+export const INVALIDATION_CHANNEL = 'gatehouse_invalidate'
+
+const id = z.string().regex(/^\d{1,19}$/)
+/** What to forget: every cached credential matching all the given fields. */
+export const InvalidationTarget = z
+  .object({
+    businessId: id.optional(),
+    principalId: id.optional(),
+    roleId: id.optional(),
+    sessionId: id.optional(),
+    publicKey: z.string().regex(/^[0-9A-Za-z]{1,64}$/).optional(),
+  })
+  .strict()
+  .refine((target) => Object.values(target).some((value) => value !== undefined), 'an invalidation needs a target')
+export type InvalidationTarget = z.infer<typeof InvalidationTarget>
+
+export interface InvalidationBus {
+  readonly kind: 'redis' | 'postgres' | 'local'
+  /** False while the bus may be missing messages: cache nothing then. */
+  readonly healthy: boolean
+  publish(target: InvalidationTarget): Promise<void>
+  close(): Promise<void>
+}
+
+interface Handlers {
+  onMessage(target: InvalidationTarget): void
+  /** The bus (re)connected after a gap: anything cached may be stale. */
+  onReset(): void
+}
+
+interface Deps {
+  config: Config
+  database: DatabaseHandle
+  log: Logger
+}
+
+/** Opens the bus this deployment uses and subscribes to it. */
+export async function openInvalidationBus(deps: Deps, handlers: Handlers): Promise<InvalidationBus> {
+  const receive = (payload: string) => {
+    let parsed: ReturnType<typeof InvalidationTarget.safeParse>
+    try {
+      parsed = InvalidationTarget.safeParse(JSON.parse(payload))
+    } catch {
+      parsed = { success: false } as never
+    }
+    if (parsed.success) handlers.onMessage(parsed.data)
+    else deps.log.warn('ignored a malformed credential invalidation message')
+  }
+  if (deps.config.REDIS_URL) return openRedisBus(deps.config.REDIS_URL, deps.log, receive, handlers.onReset)
+  const url = deps.database.url ?? deps.config.DATABASE_URL
+  if (deps.database.kind === 'postgres' && url) return openPostgresBus(url, deps, receive, handlers.onReset)
+  return openLocalBus(deps.database, receive)
+}
+
+/** Sends one invalidation without subscribing (the admin CLI, a short-lived process). */
+export async function publishInvalidation(deps: Deps, target: InvalidationTarget): Promise<void> {
+  const message = JSON.stringify(InvalidationTarget.parse(target))
+  if (deps.config.REDIS_URL) {
+    const redis = new Redis(deps.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
+    try {
+      await redis.connect()
+      await redis.publish(INVALIDATION_CHANNEL, message)
+    } finally {
+      redis.disconnect()
+    }
+  } else if (deps.database.kind === 'postgres') {
+    await sql`select pg_notify(${INVALIDATION_CHANNEL}, ${message})`.execute(deps.database.db)
+  }
+  // Embedded database: it belongs to one process, so no server is running to be told.
+}
+
+async function openRedisBus(url: string, log: Logger, receive: (payload: string) => void, onReset: () => void): Promise<InvalidationBus> {
+  const subscriber = new Redis(url, { lazyConnect: true })
+  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 })
+  let healthy = false
+  let connectedOnce = false
+  subscriber.on('message', (_channel: string, payload: string) => receive(payload))
+  subscriber.on('error', (error: Error) => log.warn({ err: error }, 'credential invalidation: redis subscriber error'))
+  publisher.on('error', (error: Error) => log.warn({ err: error }, 'credential invalidation: redis publisher error'))
+  subscriber.on('close', () => {
+    if (healthy) log.warn('credential invalidation: redis connection lost; caching paused')
+    healthy = false
+    onReset()
+  })
+  // ioredis resubscribes by itself after a reconnect; 'ready' follows the resubscription.
+  subscriber.on('ready', () => {
+    if (connectedOnce) {
+      onReset()
+      log.info('credential invalidation: redis reconnected')
+    }
+    connectedOnce = true
+    healthy = true
+  })
+  await Promise.all([subscriber.connect(), publisher.connect()])
+  await subscriber.subscribe(INVALIDATION_CHANNEL)
+  healthy = true
+  return {
+    kind: 'redis',
+    get healthy() {
+      return healthy
+    },
+    publish: async (target) => {
+      await publisher.publish(INVALIDATION_CHANNEL, JSON.stringify(target))
+    },
+    close: async () => {
+      subscriber.removeAllListeners('close')
+      subscriber.disconnect()
+      publisher.disconnect()
+    },
+  }
+}
+
+async function openPostgresBus(url: string, deps: Deps, receive: (payload: string) => void, onReset: () => void): Promise<InvalidationBus> {
+  const { log, database } = deps
+  let client: pg.Client | null = null
+  let healthy = false
+  let closed = false
+  let retryDelay = 500
+  let retryTimer: NodeJS.Timeout | undefined
+
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url })
+    next.on('notification', (message) => {
+      if (message.channel === INVALIDATION_CHANNEL && message.payload) receive(message.payload)
+    })
+    const lost = (error?: Error) => {
+      if (client !== next || closed) return
+      client = null
+      healthy = false
+      onReset()
+      log.warn({ err: error }, 'credential invalidation: LISTEN connection lost; caching paused until it is back')
+      scheduleReconnect()
+    }
+    next.on('error', lost)
+    next.on('end', () => lost())
+    await next.connect()
+    await next.query(`listen ${INVALIDATION_CHANNEL}`)
+    client = next
+    healthy = true
+    retryDelay = 500
+  }
+  const scheduleReconnect = () => {
+    if (closed) return
+    retryTimer = setTimeout(() => {
+      connect().then(
+        () => {
+          // Whatever was cached before the gap may have missed a message.
+          onReset()
+          log.info('credential invalidation: LISTEN connection restored')
+        },
+        (error) => {
+          log.warn({ err: error }, 'credential invalidation: reconnect failed')
+          retryDelay = Math.min(retryDelay * 2, 30_000)
+          scheduleReconnect()
+        },
+      )
+    }, retryDelay)
+    retryTimer.unref()
+  }
+
+  await connect()
+  return {
+    kind: 'postgres',
+    get healthy() {
+      return healthy
+    },
+    publish: async (target) => {
+      await sql`select pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(target)})`.execute(database.db)
+    },
+    close: async () => {
+      closed = true
+      clearTimeout(retryTimer)
+      const current = client
+      client = null
+      await current?.end().catch(() => {})
+    },
+  }
+}
+
+// One emitter per database handle: two app instances in one process on one embedded database (tests)
+// hear each other, as instances on one PostgreSQL server do.
+const localBuses = new WeakMap<DatabaseHandle, EventEmitter>()
+
+function openLocalBus(database: DatabaseHandle, receive: (payload: string) => void): InvalidationBus {
+  let emitter = localBuses.get(database)
+  if (!emitter) {
+    emitter = new EventEmitter()
+    emitter.setMaxListeners(0)
+    localBuses.set(database, emitter)
+  }
+  const bus = emitter
+  bus.on('message', receive)
+  return {
+    kind: 'local',
+    healthy: true,
+    publish: async (target) => {
+      bus.emit('message', JSON.stringify(target))
+    },
+    close: async () => {
+      bus.off('message', receive)
+    },
+  }
+}
