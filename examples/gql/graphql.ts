@@ -324,17 +324,18 @@ export type CreateContactPayload = {
 };
 
 export type CreateJobInput = {
-  /** A Contact of type CLIENT that you can read (a prospect is BAD_USER_INPUT: convert it first). On update, null removes the client. */
+  /** A Contact of type CLIENT that you can read (a prospect is BAD_USER_INPUT: convert it first). */
   clientId?: InputMaybe<Scalars['ID']['input']>;
   /** Makes a retried create safe: the same key from the same member or user (either of its API keys) within 24 hours returns the first result and writes nothing. 1–100 characters of A–Z, a–z, 0–9, "-", "_", ":", ".". */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-  /** When the client needs the goods. On update, null removes it. */
+  /** When the client needs the goods. */
   inHandsDate?: InputMaybe<Scalars['LocalDate']['input']>;
   /** 1–200 characters. */
   name: Scalars['String']['input'];
   /** The owner (sales rep): a User or ApiMember id. With MINE rights only yourself, with MY anyone in your team, with ALL anyone in the business. Defaults to you on create. */
   ownerId?: InputMaybe<Scalars['ID']['input']>;
-  status?: JobStatus;
+  /** Default WIP. */
+  status?: InputMaybe<JobStatus>;
 };
 
 export type CreateJobPayload = {
@@ -346,7 +347,7 @@ export type CreateJobPayload = {
 };
 
 export type CreatePurchaseOrderInput = {
-  /** An ISO 4217 code, e.g. "USD"; anything else is BAD_USER_INPUT naming this field. */
+  /** An ISO 4217 code, e.g. "USD" (any case; stored in capitals). Anything else is BAD_USER_INPUT naming this field. */
   currency: Scalars['Currency']['input'];
   /** When the goods are expected. */
   expectedDate?: InputMaybe<Scalars['LocalDate']['input']>;
@@ -358,7 +359,8 @@ export type CreatePurchaseOrderInput = {
   lines: Array<PurchaseOrderLineInput>;
   /** Defaults to today. */
   orderDate?: InputMaybe<Scalars['LocalDate']['input']>;
-  status?: PurchaseOrderStatus;
+  /** Default DRAFT. */
+  status?: InputMaybe<PurchaseOrderStatus>;
   /** A supplier of your business (another one, or a deleted one, is NOT_FOUND naming this field). */
   supplierId: Scalars['ID']['input'];
 };
@@ -374,7 +376,7 @@ export type CreatePurchaseOrderPayload = {
 export type CreateSalesOrderInput = {
   /** A Contact of type CLIENT that you can read (a prospect is BAD_USER_INPUT: convert it first). Defaults to the job’s client. */
   clientId?: InputMaybe<Scalars['ID']['input']>;
-  /** An ISO 4217 code, e.g. "USD"; anything else is BAD_USER_INPUT naming this field. */
+  /** An ISO 4217 code, e.g. "USD" (any case; stored in capitals). Anything else is BAD_USER_INPUT naming this field. */
   currency: Scalars['Currency']['input'];
   dueDate?: InputMaybe<Scalars['LocalDate']['input']>;
   /** Makes a retried create safe: the same key from the same member or user (either of its API keys) within 24 hours returns the first result and writes nothing. 1–100 characters of A–Z, a–z, 0–9, "-", "_", ":", ".". */
@@ -385,7 +387,8 @@ export type CreateSalesOrderInput = {
   lines: Array<SalesOrderLineInput>;
   /** Defaults to today. */
   orderDate?: InputMaybe<Scalars['LocalDate']['input']>;
-  status?: SalesOrderStatus;
+  /** Default PENDING. */
+  status?: InputMaybe<SalesOrderStatus>;
 };
 
 export type CreateSalesOrderPayload = {
@@ -404,13 +407,13 @@ export type CreateSecurityRoleInput = {
 };
 
 export type CreateSupplierInput = {
-  /** An email address, at most 200 characters. On update, null removes it. */
+  /** An email address, at most 200 characters. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** Makes a retried create safe: the same key from the same member or user (either of its API keys) within 24 hours returns the first result and writes nothing. 1–100 characters of A–Z, a–z, 0–9, "-", "_", ":", ".". */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** 1–200 characters. */
   name: Scalars['String']['input'];
-  /** At most 50 characters. On update, null removes it. */
+  /** At most 50 characters. */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -1088,27 +1091,33 @@ export type Query = {
   apiMembers: ApiMemberConnection;
   /** The business's audit log, newest first (`first`/`after` go back in time; `last`/`before` forward). Admins only. */
   auditEvents: AuditEventConnection;
+  /** One Contact by id; one the caller may not see, or of another business, is NOT_FOUND. */
   contact?: Maybe<Contact>;
-  /** Contacts the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id). */
+  /** Contacts the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
   contacts: ContactConnection;
   /** Records deleted since a time, oldest first, by (deletedAt, type, id): the deletions half of an incremental sync. */
   deletedRecords: DeletedRecordConnection;
+  /** One Job by id; one the caller may not see, or of another business, is NOT_FOUND. */
   job?: Maybe<Job>;
-  /** Jobs the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
+  /** Jobs the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
   jobs: JobConnection;
   /** Any record by its global id. One the caller may not see, or of another business, is NOT_FOUND. */
   node?: Maybe<Node>;
   /** Records by global id, in the order asked (at most 100); each one not found is null with an error. */
   nodes: Array<Maybe<Node>>;
+  /** One PurchaseOrder by id; one the caller may not see, or of another business, is NOT_FOUND. */
   purchaseOrder?: Maybe<PurchaseOrder>;
-  /** Purchase orders the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id). */
+  /** Purchase orders the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
   purchaseOrders: PurchaseOrderConnection;
+  /** One SalesOrder by id; one the caller may not see, or of another business, is NOT_FOUND. */
   salesOrder?: Maybe<SalesOrder>;
-  /** Sales orders the caller may see, by creation; with `filter.updatedSince`, by (updatedAt, id). */
+  /** Sales orders the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
   salesOrders: SalesOrderConnection;
   /** The business's security roles, in creation order (the built-in Admin role first). Admins only. */
   securityRoles: SecurityRoleConnection;
+  /** One Supplier by id; one the caller may not see, or of another business, is NOT_FOUND. */
   supplier?: Maybe<Supplier>;
+  /** Suppliers of the business. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
   suppliers: SupplierConnection;
   /** The business's teams, in creation order. Admins only. */
   teams: TeamConnection;
@@ -1550,12 +1559,12 @@ export type UpdateContactPayload = {
 };
 
 export type UpdateJobInput = {
-  /** A Contact of type CLIENT that you can read (a prospect is BAD_USER_INPUT: convert it first). On update, null removes the client. */
+  /** A Contact of type CLIENT that you can read (a prospect is BAD_USER_INPUT: convert it first). null removes the client. */
   clientId?: InputMaybe<Scalars['ID']['input']>;
   /** The `version` you last read; a stale one is CONFLICT and changes nothing. */
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
-  /** When the client needs the goods. On update, null removes it. */
+  /** When the client needs the goods. null removes it. */
   inHandsDate?: InputMaybe<Scalars['LocalDate']['input']>;
   /** 1–200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -1576,7 +1585,7 @@ export type UpdateJobPayload = {
 export type UpdatePurchaseOrderInput = {
   /** Lines appended after the others. Afterwards lines are numbered 1..n again, at most 500. */
   addLines?: InputMaybe<Array<PurchaseOrderLineInput>>;
-  /** An ISO 4217 code, e.g. "USD"; anything else is BAD_USER_INPUT naming this field. */
+  /** An ISO 4217 code, e.g. "USD" (any case; stored in capitals). Anything else is BAD_USER_INPUT naming this field. */
   currency?: InputMaybe<Scalars['Currency']['input']>;
   /** null removes it. */
   expectedDate?: InputMaybe<Scalars['LocalDate']['input']>;
@@ -1609,7 +1618,7 @@ export type UpdateSalesOrderInput = {
   addLines?: InputMaybe<Array<SalesOrderLineInput>>;
   /** A Contact of type CLIENT that you can read; null removes the client. */
   clientId?: InputMaybe<Scalars['ID']['input']>;
-  /** An ISO 4217 code, e.g. "USD"; anything else is BAD_USER_INPUT naming this field. */
+  /** An ISO 4217 code, e.g. "USD" (any case; stored in capitals). Anything else is BAD_USER_INPUT naming this field. */
   currency?: InputMaybe<Scalars['Currency']['input']>;
   /** null removes it. */
   dueDate?: InputMaybe<Scalars['LocalDate']['input']>;
@@ -1643,14 +1652,14 @@ export type UpdateSecurityRoleInput = {
 };
 
 export type UpdateSupplierInput = {
-  /** An email address, at most 200 characters. On update, null removes it. */
+  /** An email address, at most 200 characters. null removes it. */
   email?: InputMaybe<Scalars['String']['input']>;
   /** The `version` you last read; a stale one is CONFLICT and changes nothing. */
   expectedVersion: Scalars['Int']['input'];
   id: Scalars['ID']['input'];
   /** 1–200 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
-  /** At most 50 characters. On update, null removes it. */
+  /** At most 50 characters. null removes it. */
   phone?: InputMaybe<Scalars['String']['input']>;
 };
 
