@@ -1,0 +1,49 @@
+import pg from 'pg'
+import { cpuSeconds } from './servers.js'
+
+/**
+ * CPU time PostgreSQL spends for the bench database: the backends serving a server's pool do the
+ * SQL (and, for one-statement reads, the JSON building), so server CPU alone would flatter whoever
+ * pushes work into the database. Only one server is loaded at a time, so a window's delta is its.
+ */
+export class DatabaseCpu {
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly database: string,
+  ) {}
+
+  /** Connects to the server's maintenance database (never the bench database, which is measured). */
+  static async connect(postgresUrl: string, database: string): Promise<DatabaseCpu> {
+    const client = new pg.Client({ connectionString: `${postgresUrl}/postgres` })
+    await client.connect()
+    return new DatabaseCpu(client, database)
+  }
+
+  /** CPU seconds used so far by each client backend connected to the bench database. */
+  async snapshot(): Promise<Map<number, number>> {
+    const { rows } = await this.client.query<{ pid: number }>(
+      "select pid from pg_stat_activity where datname = $1 and backend_type = 'client backend'",
+      [this.database],
+    )
+    const seconds = new Map<number, number>()
+    for (const { pid } of rows) {
+      try {
+        seconds.set(pid, cpuSeconds(pid))
+      } catch {
+        // the backend ended between the two reads
+      }
+    }
+    return seconds
+  }
+
+  /** CPU seconds between two snapshots; a backend born in between counts from zero. */
+  static between(before: Map<number, number>, after: Map<number, number>): number {
+    let total = 0
+    for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0)
+    return total
+  }
+
+  close(): Promise<void> {
+    return this.client.end()
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * `npm run bench`: Gatehouse's read speed and memory against PostGraphile v5 on the same data, in
+ * the same run, as ratios. Seeds a fresh PostgreSQL database, starts the servers as child
+ * processes, checks they give the same answers, loads each with autocannon in interleaved windows
+ * and writes bench/results.md and bench/results.json. `npm run bench -- --help` lists the options.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { isDeepStrictEqual } from 'node:util'
+import pg from 'pg'
+import { issueAdminApiKey, post, postOk } from './client.js'
+import { DatabaseCpu } from './database-cpu.js'
+import { committedTransactions, prepareDataset } from './dataset.js'
+import { type Target, type Window, aggregate, runWindow } from './load.js'
+import { type BenchOptions, SERVER_NAMES, type ServerName, USAGE, UsageError, parseOptions } from './options.js'
+import { busiestProfile, summariseProfile } from './profile.js'
+import { QUERY_NAMES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
+import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
+import { type RunningServer, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const paths = { root, work: join(root, 'bench', '.work') }
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** Idle PostgreSQL backends flush their statistics within 10 s (PGSTAT_IDLE_INTERVAL). */
+const STATS_FLUSH_MS = 11_000
+
+const running: RunningServer[] = []
+
+async function main(options: BenchOptions): Promise<void> {
+  const startedAt = Date.now()
+  mkdirSync(paths.work, { recursive: true })
+  const versions: Record<string, string> = { ...gatehouseVersions() }
+  const partial = options.cpuProf || options.quick || options.servers.length < SERVER_NAMES.length || options.queries.length < QUERY_NAMES.length
+  // Without PostGraphile the run still measures Gatehouse (JIT against no JIT) and says why.
+  let referenceMissing: string | undefined
+  const dropReference = (reason: string) => {
+    referenceMissing = reason
+    options.servers = options.servers.filter((name) => name !== 'postgraphile')
+    log(`PostGraphile left out: ${reason}`)
+  }
+  if (options.servers.includes('postgraphile')) {
+    try {
+      for (const [name, version] of Object.entries(ensurePostgraphile(paths, log))) versions[name === 'pg' ? 'pg (PostGraphile)' : name] = version
+    } catch (error) {
+      dropReference(`installing it failed: ${(error as Error).message.split('\n')[0]}`)
+    }
+  }
+  const dataset = await prepareDataset(options, join(paths.work, 'dataset.json'), log)
+  log(`Data: ${dataset.totalRows.toLocaleString('en-US')} rows; reading business ${dataset.business.slug} (id ${dataset.business.id}).`)
+
+  const profileDir = join(paths.work, 'profiles')
+  if (options.cpuProf) rmSync(profileDir, { recursive: true, force: true })
+  const keyPepper = newKeyPepper()
+  const startup: Record<string, { startSeconds: number; idleRssMiB: number }> = {}
+  // One at a time, so start-up times are not mixed up and the first Gatehouse migrates alone.
+  for (const name of [...options.servers]) {
+    const started = performance.now()
+    let server: RunningServer
+    try {
+      server = await startServer({ name, databaseUrl: dataset.url, paths, keyPepper, cpuProfDir: options.cpuProf ? profileDir : undefined })
+    } catch (error) {
+      if (name !== 'postgraphile') throw error
+      dropReference(`it did not start: ${(error as Error).message.split('\n')[0]} (log: bench/.work/logs/postgraphile.log)`)
+      continue
+    }
+    running.push(server)
+    startup[name] = { startSeconds: (performance.now() - started) / 1000, idleRssMiB: rssMiB(server.pid) }
+    log(`${SERVER_LABELS[name]} on ${server.url} (pid ${server.pid}), up in ${startup[name]!.startSeconds.toFixed(1)} s.`)
+  }
+
+  const gatehouse = running.find((server) => server.name !== 'postgraphile')
+  const apiKey = gatehouse ? await issueAdminApiKey(gatehouse.url, dataset.admin) : ''
+  const headersOf = (server: RunningServer): Record<string, string> => ({
+    'content-type': 'application/json',
+    accept: 'application/json',
+    ...(server.name === 'postgraphile' ? {} : { authorization: `Bearer ${apiKey}` }),
+  })
+  const flavourOf = (server: RunningServer) => (server.name === 'postgraphile' ? 'postgraphile' : 'gatehouse')
+
+  // Each server's own cursors and ids, then every request, checked for equal answers.
+  const targets = new Map<string, Target>()
+  const queries: BenchResults['queries'] = {}
+  for (const query of options.queries) {
+    let reference: { server: ServerName; canonical: unknown } | null = null
+    const bodyBytes: Record<string, number> = {}
+    for (const server of running) {
+      const flavour = flavourOf(server)
+      const tail = await postOk(server.url, tailRequest(flavour, dataset.business.id), headersOf(server))
+      const request = requestFor(flavour, query, dataset.business.id, anchorsFrom(flavour, tail.data))
+      const answer = await postOk(server.url, request, headersOf(server))
+      const canonical = canonicalAnswer(query, answer.data)
+      if (reference === null) reference = { server: server.name, canonical }
+      else if (!isDeepStrictEqual(canonical, reference.canonical)) {
+        writeFileSync(join(paths.work, `mismatch-${query}.json`), JSON.stringify({ [reference.server]: reference.canonical, [server.name]: canonical }, null, 2))
+        throw new Error(`${query}: ${server.name} and ${reference.server} answer differently (see bench/.work/mismatch-${query}.json)`)
+      }
+      bodyBytes[server.name] = Buffer.byteLength(answer.text)
+      const body = JSON.stringify(request)
+      targets.set(`${server.name} ${query}`, { url: server.url, headers: headersOf(server), body, expected: answer.text, pid: server.pid })
+    }
+    queries[query] = { title: query, answer: answerSummary(query, reference!.canonical), bodyBytes, results: {} }
+    log(`${query}: same answer from ${running.length} server(s): ${queries[query]!.answer}.`)
+  }
+
+  const transactionsPerQ2 = options.queries.includes('Q2') ? await countTransactions(options, dataset.database, targets) : {}
+
+  // Interleaved load: per query, warm every server, then rounds that each measure every server
+  // once, rotating the order, so drift on a shared machine falls on all servers alike.
+  const windowSeconds = Math.max(1, Math.round(options.duration / options.rounds))
+  const windows = new Map<string, Window[]>()
+  const databaseCpu = await DatabaseCpu.connect(options.postgresUrl, dataset.database)
+  try {
+    for (const query of options.queries) {
+      for (const server of running) {
+        if (options.warmup > 0) await runWindow(targets.get(`${server.name} ${query}`)!, options.warmup, options.connections, databaseCpu, false)
+      }
+      for (let round = 0; round < options.rounds; round++) {
+        const order = running.map((_, i) => running[(i + round) % running.length]!)
+        for (const server of order) {
+          const window = await runWindow(targets.get(`${server.name} ${query}`)!, windowSeconds, options.connections, databaseCpu)
+          windows.set(`${server.name} ${query}`, [...(windows.get(`${server.name} ${query}`) ?? []), window])
+          log(`${query} round ${round + 1}/${options.rounds} ${server.name}: ${Math.round(window.requests / window.seconds)} req/s` +
+            (window.errors + window.non2xx + window.mismatches + window.timeouts ? ` (${window.errors} errors, ${window.non2xx} non-2xx, ${window.timeouts} timeouts, ${window.mismatches} wrong answers)` : ''))
+        }
+      }
+      for (const server of running) queries[query]!.results[server.name] = { ...aggregate(windows.get(`${server.name} ${query}`)!), ratio: null, cpuRatio: null }
+      const reference = queries[query]!.results.postgraphile
+      for (const result of Object.values(queries[query]!.results)) {
+        if (!reference) continue
+        result.ratio = result.requestsPerSecond / reference.requestsPerSecond
+        result.cpuRatio = (result.serverCpuMsPerRequest + result.databaseCpuMsPerRequest) /
+          (reference.serverCpuMsPerRequest + reference.databaseCpuMsPerRequest)
+      }
+    }
+  } finally {
+    await databaseCpu.close()
+  }
+
+  const peakRss = (name: string) => Math.max(...options.queries.map((q) => queries[q]!.results[name]?.peakRssMiB ?? 0))
+  for (const server of [...running]) await stopAndForget(server)
+  let profile: BenchResults['profile']
+  if (options.cpuProf) {
+    profile = {}
+    for (const name of options.servers.filter((n) => n !== 'postgraphile')) {
+      const file = existsSync(join(profileDir, name)) ? busiestProfile(join(profileDir, name)) : null
+      if (file) profile[name] = summariseProfile(file, startup[name]!.startSeconds + 1)
+    }
+  }
+
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    commit: gitCommit(),
+    machine: await machine(options),
+    versions,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    dataset: {
+      database: dataset.database,
+      rows: dataset.totalRows,
+      counts: dataset.counts,
+      sizes: `${options.businesses} businesses × ${options.jobs.toLocaleString('en-US')} jobs × (${options.ordersPerJob} sales + ` +
+        `${options.ordersPerJob} purchase orders) × ~${options.linesPerOrder} lines, ${options.contacts.toLocaleString('en-US')} contacts each`,
+      seedSeconds: dataset.seedSeconds,
+      reused: dataset.reused,
+      business: `${dataset.business.slug} (${dataset.business.jobs.toLocaleString('en-US')} jobs)`,
+    },
+    load: {
+      connections: options.connections,
+      warmupSeconds: options.warmup,
+      measuredSeconds: windowSeconds * options.rounds,
+      rounds: options.rounds,
+      schedule: `Queries in turn; for each, every server is warmed up, then ${options.rounds} rounds each measure every server ` +
+        `once for ${windowSeconds} s, the order rotating by one server per round. One server is loaded at a time; the others idle.`,
+    },
+    servers: Object.fromEntries(options.servers.map((name) => [name, { label: SERVER_LABELS[name], ...startup[name]!, peakRssMiB: peakRss(name) }])),
+    transactionsPerQ2,
+    queries: Object.fromEntries(Object.entries(queries).map(([name, entry]) => [name, { ...entry, title: name }])),
+    profile,
+    referenceMissing,
+    wallSeconds: (Date.now() - startedAt) / 1000,
+  }
+  // Only a whole, unprofiled run replaces the committed results; a partial or profiled one goes to bench/.work.
+  const outDir = partial ? paths.work : join(root, 'bench')
+  // Raw latencies stay out of the JSON: the percentiles are what the report needs.
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
+  const markdown = renderMarkdown(results)
+  writeFileSync(join(outDir, 'results.md'), `${markdown}\n`)
+  console.log(`\n${markdown}`)
+  log(`Done in ${(results.wallSeconds / 60).toFixed(1)} min: ${join(outDir, 'results.md').slice(root.length)} and results.json.`)
+  if (failedRequests(results) > 0) {
+    log(`${failedRequests(results)} requests failed or answered wrongly under load.`)
+    process.exitCode = 1
+  }
+}
+
+/** Transactions committed in the bench database per sequential Q2 request, server by server. */
+async function countTransactions(options: BenchOptions, database: string, targets: Map<string, Target>): Promise<Record<string, number>> {
+  log(`Counting transactions per Q2 request (${options.countRequests} requests per server; ~${Math.round(((running.length + 1) * STATS_FLUSH_MS) / 1000)} s)…`)
+  const counts: Record<string, number> = {}
+  await sleep(STATS_FLUSH_MS)
+  let before = await committedTransactions(options.postgresUrl, database)
+  for (const server of running) {
+    const target = targets.get(`${server.name} Q2`)!
+    for (let i = 0; i < options.countRequests; i++) {
+      const answer = await post(target.url, JSON.parse(target.body), target.headers)
+      if (answer.text !== target.expected) throw new Error(`${server.name}: Q2 answer changed while counting`)
+    }
+    await sleep(STATS_FLUSH_MS)
+    const after = await committedTransactions(options.postgresUrl, database)
+    counts[server.name] = (after - before) / options.countRequests
+    log(`  ${server.name}: ${counts[server.name]!.toFixed(2)} per request`)
+    before = after
+  }
+  return counts
+}
+
+async function stopAndForget(server: RunningServer): Promise<void> {
+  await stopServer(server)
+  running.splice(running.indexOf(server), 1)
+}
+
+function gatehouseVersions(): Record<string, string> {
+  const version = (name: string) => {
+    const file = join(root, 'node_modules', name, 'package.json')
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'unknown'
+  }
+  return Object.fromEntries(['graphql-yoga', 'graphql', 'graphql-jit', '@pothos/core', 'kysely', 'pg', 'autocannon'].map((name) => [name, version(name)]))
+}
+
+function gitCommit(): string {
+  try {
+    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim()
+    return dirty ? `${hash} + uncommitted changes` : hash
+  } catch {
+    return 'unknown'
+  }
+}
+
+async function machine(options: BenchOptions): Promise<BenchResults['machine']> {
+  const client = new pg.Client({ connectionString: `${options.postgresUrl}/postgres` })
+  await client.connect()
+  const postgres = (await client.query<{ v: string }>("select split_part(version(), ' on ', 1) as v")).rows[0]!.v
+  await client.end()
+  const cpus = os.cpus()
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.versions.node,
+    postgres,
+  }
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(running.map((server) => stopServer(server).catch(() => {})))
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the servers…`)
+    void stopAll().then(() => process.exit(130))
+  })
+}
+
+let options: BenchOptions | null
+try {
+  options = parseOptions(process.argv.slice(2))
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error
+  console.error(`bench: ${error.message}\n\n${USAGE}`)
+  process.exit(2)
+}
+if (options === null) {
+  console.log(USAGE)
+} else {
+  try {
+    await main(options)
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    process.exitCode = 1
+  } finally {
+    await stopAll()
+  }
+}

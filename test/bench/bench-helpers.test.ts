@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { aggregate, percentile, type Window } from '../../bench/load.js'
+import { UsageError, parseOptions } from '../../bench/options.js'
+import { canonicalAnswer } from '../../bench/queries.js'
+
+/**
+ * The pure parts of `npm run bench`: option parsing, percentiles over several windows, and the
+ * canonical answer that decides whether Gatehouse and PostGraphile answered the same question.
+ */
+
+describe('bench options', () => {
+  it('defaults to every server and query, and --quick shrinks the run', () => {
+    const defaults = parseOptions([])!
+    expect(defaults.servers).toEqual(['gatehouse-jit', 'gatehouse', 'postgraphile'])
+    expect(defaults.queries).toEqual(['Q1', 'Q2', 'Q3-first', 'Q3-keyset'])
+    expect(defaults.connections).toBe(10)
+    const quick = parseOptions(['--quick'])!
+    expect(quick.businesses * quick.jobs).toBeLessThan(defaults.businesses * defaults.jobs)
+    expect(quick.duration).toBeLessThan(defaults.duration)
+    expect(parseOptions(['--full'])!.businesses).toBe(10)
+  })
+
+  it('refuses what it cannot use', () => {
+    expect(() => parseOptions(['--jobs', 'many'])).toThrow(UsageError)
+    expect(() => parseOptions(['--servers', 'gatehouse,hasura'])).toThrow(/unknown server "hasura"/)
+    expect(() => parseOptions(['--database', 'bench; drop database postgres'])).toThrow(UsageError)
+    expect(() => parseOptions(['--quick', '--full'])).toThrow(UsageError)
+    expect(() => parseOptions(['--frobnicate'])).toThrow(UsageError)
+    expect(parseOptions(['--help'])).toBeNull()
+  })
+})
+
+describe('bench figures', () => {
+  const window = (latencies: number[], seconds: number, cpu: number): Window => ({
+    seconds, requests: latencies.length, latencies, errors: 0, timeouts: 0, non2xx: 0, mismatches: 0,
+    bytes: latencies.length * 100, serverCpuSeconds: cpu, databaseCpuSeconds: cpu / 2, peakRssMiB: 100 + seconds,
+  })
+
+  it('takes nearest-rank percentiles', () => {
+    const sorted = Array.from({ length: 200 }, (_, i) => i + 1)
+    expect(percentile(sorted, 50)).toBe(100)
+    expect(percentile(sorted, 97.5)).toBe(195)
+    expect(percentile(sorted, 99)).toBe(198)
+    expect(percentile([7], 99)).toBe(7)
+    expect(percentile([], 50)).toBeNaN()
+  })
+
+  it('adds windows up over all their responses, not by averaging averages', () => {
+    const result = aggregate([window([1, 1, 1, 1], 1, 0.004), window([9, 9], 2, 0.002)])
+    expect(result.requests).toBe(6)
+    expect(result.requestsPerSecond).toBe(2)
+    expect(result.p50).toBe(1)
+    expect(result.p99).toBe(9)
+    expect(result.serverCpuMsPerRequest).toBeCloseTo(1)
+    expect(result.databaseCpuMsPerRequest).toBeCloseTo(0.5)
+    expect(result.peakRssMiB).toBe(102)
+    expect(result.perRound).toEqual([4, 1])
+  })
+})
+
+describe('bench answers', () => {
+  const gatehouseJob = {
+    id: 'Sm9iOjE', number: 7, name: 'Spring fair', status: 'WIP', inHandsDate: '2026-05-01',
+    client: { id: 'Q29udGFjdDox', firstName: 'Ada', lastName: 'Byron', company: 'Acme' },
+    salesOrders: { nodes: [{ id: 'x', number: 3, status: 'OPEN', orderDate: '2026-04-01', currency: 'USD', total: '10.50',
+      lines: [{ position: 1, sku: 'A', quantity: '2', unitPrice: '5.25', amount: '10.50' }] }] },
+  }
+  const postgraphileJob = {
+    ...gatehouseJob,
+    id: 'WyJKb2IiLCIxIiwiMSJd',
+    client: { ...gatehouseJob.client, id: 'WyJDb250YWN0IiwiMSIsIjEiXQ==' },
+    salesOrders: { nodes: [{ ...gatehouseJob.salesOrders.nodes[0]!, id: 'y', total: '10.50',
+      lines: { nodes: [{ position: 1, sku: 'A', quantity: '2.0000', unitPrice: '5.2500', amount: '10.50' }] } }] },
+  }
+  const page = (job: unknown) => ({ jobs: { nodes: [job], pageInfo: { hasNextPage: true, endCursor: 'anything' } } })
+
+  it('treats ids, cursors, decimal padding and list shapes as the same answer', () => {
+    expect(canonicalAnswer('Q2', page(gatehouseJob))).toEqual(canonicalAnswer('Q2', page(postgraphileJob)))
+  })
+
+  it('tells a different total, line amount or client apart', () => {
+    const base = canonicalAnswer('Q2', page(gatehouseJob))
+    const otherLine = structuredClone(postgraphileJob)
+    otherLine.salesOrders.nodes[0]!.lines.nodes[0]!.amount = '10.51'
+    expect(canonicalAnswer('Q2', page(otherLine))).not.toEqual(base)
+    const otherClient = { ...postgraphileJob, client: { ...postgraphileJob.client, lastName: 'Lovelace' } }
+    expect(canonicalAnswer('Q2', page(otherClient))).not.toEqual(base)
+    const missingOrders = { ...postgraphileJob, salesOrders: { nodes: [] } }
+    expect(canonicalAnswer('Q2', page(missingOrders))).not.toEqual(base)
+    expect(canonicalAnswer('Q1', { job: gatehouseJob })).not.toEqual(canonicalAnswer('Q1', { job: { ...gatehouseJob, number: 8 } }))
+  })
+})
