@@ -26,6 +26,7 @@ export const relationKey = (responseName: string) => `$${responseName}`
 export const countKey = (responseName: string) => `$${responseName}:count`
 /** Exact updated_at of a row read in sync order, for its cursor. */
 export const SYNC_KEY = '$updatedAt'
+const SYNC_ORDER_KEY = '$syncOrder'
 
 /** Filters every list accepts; `columns` holds the resource-specific equality filters (status, type). */
 export interface ListFilter {
@@ -46,8 +47,8 @@ export function selectList(
   asJson: boolean,
 ): (eb: ExpressionBuilder<any, any>) => AliasedExpression<unknown, string>[] {
   return (eb) => {
-    const list: AliasedExpression<unknown, string>[] = Object.entries(resource.columns).map(([column, kind]) =>
-      columnExpression(alias, column, kind, asJson).as(column),
+    const list: AliasedExpression<unknown, string>[] = selectedColumns(resource.columns, selection, resource.fieldColumns).map(
+      ([column, kind]) => columnExpression(alias, column, kind, asJson).as(column),
     )
     for (const [responseName, tree] of Object.entries(selection)) {
       const relation = resource.relations[tree.name]
@@ -57,6 +58,25 @@ export function selectList(
     return list
   }
 }
+
+/**
+ * The columns a selection reads: those its fields name (in snake_case, or as `fieldColumns`
+ * says), plus `id`, which cursors and fallback loads key on. Everything else stays in the table:
+ * wide JSON columns and timestamps nobody asked for cost PostgreSQL, the wire and the parser.
+ */
+function selectedColumns(
+  columns: Record<string, ColumnKind>,
+  selection: Selection,
+  fieldColumns: Record<string, string[]> = {},
+): Array<[string, ColumnKind]> {
+  const wanted = new Set(['id'])
+  for (const field of Object.values(selection)) {
+    for (const column of fieldColumns[field.name] ?? [snakeCase(field.name)]) wanted.add(column)
+  }
+  return Object.entries(columns).filter(([column]) => wanted.has(column))
+}
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
 
 function columnExpression(alias: string, column: string, kind: ColumnKind, asJson: boolean): RawBuilder<unknown> {
   const ref = sql.ref(`${alias}.${column}`)
@@ -76,7 +96,8 @@ function relationExpressions(
 ): AliasedExpression<unknown, string>[] {
   const childAlias = `${parentAlias}_${responseName}`.slice(-60)
   if (relation.kind === 'lines') {
-    const columns = Object.entries(relation.columns).map(([column, kind]) =>
+    const lineFields = Object.assign({}, ...(Object.values(tree.fieldsByTypeName) as Selection[]))
+    const columns = selectedColumns(relation.columns, lineFields).map(([column, kind]) =>
       columnExpression(childAlias, column, kind, true).as(column),
     )
     return [
@@ -262,7 +283,13 @@ export async function readPage(
     page,
     order,
   )
-  if (order === 'sync') query = query.select(sql<string>`${sql.ref(`${alias}.updated_at`)}::text`.as(SYNC_KEY))
+  if (order === 'sync') {
+    // The cursor needs updated_at to the microsecond (text); the outer count query orders by the value.
+    query = query.select([
+      sql<string>`${sql.ref(`${alias}.updated_at`)}::text`.as(SYNC_KEY),
+      sql.ref(`${alias}.updated_at`).as(SYNC_ORDER_KEY),
+    ])
+  }
   if (wantsCount) {
     // The count rides along in the same statement; the outer join keeps it when the page is empty.
     const counted = filtered(scope.db.selectFrom(`${resource.table} as ${alias}`).select(sql<number>`count(*)::int`.as('total')))
@@ -272,7 +299,7 @@ export async function readPage(
       .selectAll('page')
       .select('counted.total as $total')
     const direction = page.backwards ? 'desc' : 'asc'
-    if (order === 'sync') outer = outer.orderBy('page.updated_at', direction)
+    if (order === 'sync') outer = outer.orderBy(`page.${SYNC_ORDER_KEY}`, direction)
     query = outer.orderBy('page.id', direction)
   }
   const result = (await query.execute()) as AnyRow[]

@@ -42,6 +42,11 @@ export interface Resource {
   columns: Record<string, ColumnKind>
   /** Keyed by GraphQL field name. */
   relations: Record<string, Relation>
+  /**
+   * Columns a GraphQL field reads when they are not simply its name in snake_case
+   * (`inHandsDate` → in_hands_date): computed fields such as Contact.name.
+   */
+  fieldColumns?: Record<string, string[]>
   /** Text columns matched by the `search` filter. */
   searchColumns: string[]
   /** Deleted rows stay as tombstones (deleted_at set) and are invisible to reads. */

@@ -41,6 +41,11 @@ describe('incremental sync', () => {
   it('returns every changed row once, in (updatedAt, id) order, resuming from a cursor', async () => {
     const { names, cursor } = await syncAll('2000-01-01T00:00:00Z')
     expect(names).toHaveLength(30)
+    // The same page with totalCount rides in the one statement and keeps its order.
+    const counted: any = await executeAs(database, reader, `query($since: DateTime!) {
+      contacts(first: 10, filter: { updatedSince: $since }) { totalCount nodes { firstName } } }`, { since: '2000-01-01T00:00:00Z' })
+    expect(counted.data.contacts.totalCount).toBe(30)
+    expect(counted.data.contacts.nodes.map((contact: any) => contact.firstName)).toEqual(names.slice(0, 10))
     await database.db.updateTable('contacts').set({ title: 'changed' }).where('first_name', 'in', ['C3', 'C17']).execute()
     const resumed = await syncAll('2000-01-01T00:00:00Z', cursor)
     expect(resumed.names.sort()).toEqual(['C17', 'C3'])

@@ -17,6 +17,7 @@ export const contactsResource = defineResource({
     jobs: { kind: 'many', target: () => jobsResource, foreignKey: 'client_id' },
     salesOrders: { kind: 'many', target: () => salesOrdersResource, foreignKey: 'client_id' },
   },
+  fieldColumns: { name: ['first_name', 'last_name'] },
   searchColumns: ['first_name', 'last_name', 'company'],
   softDelete: true,
 })
