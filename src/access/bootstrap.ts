@@ -3,7 +3,6 @@ import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/database.js'
 import type { Database } from '../db/types.js'
-import { loadDemoData } from '../seed/seed.js'
 import { recordAudit } from './audit.js'
 import { createBusiness } from './businesses.js'
 import { hashPassword } from './passwords.js'
@@ -64,7 +63,11 @@ export async function bootstrap(deps: { config: Config; database: DatabaseHandle
     })
     // Demo data: on by default only for a brand-new embedded database; GATEHOUSE_DEMO_DATA decides otherwise.
     const demo = config.GATEHOUSE_DEMO_DATA ?? (database.kind === 'pglite' && emptyBefore)
-    if (demo) await loadDemoData(trx, account.businessId, account.slug)
+    if (demo) {
+      // Loaded only when needed: the generator pulls in faker's whole vocabulary.
+      const { loadDemoData } = await import('../seed/seed.js')
+      await loadDemoData(trx, account.businessId, account.slug)
+    }
     return { ...account, demo }
   })
   if (!created) return

@@ -21,19 +21,24 @@ const compressors: Record<Exclude<Encoding, 'identity'>, (page: Buffer) => Promi
  * per encoding (brotli or gzip, as the browser accepts), and sent with an ETag: a reload is a
  * 304 with no body instead of megabytes.
  */
-export function useGraphiQLPage(options: { enabled: boolean; endpoint: string; render: () => string }): Plugin {
+export function useGraphiQLPage(options: { enabled: boolean; endpoint: string; render: () => Promise<string> }): Plugin {
   // Plain Uint8Arrays (own ArrayBuffer), which the fetch Response accepts as a body.
-  let page: { etag: string; bodies: Map<Encoding, Promise<Uint8Array<ArrayBuffer>>> } | undefined
+  type Page = { etag: string; bodies: Map<Encoding, Promise<Uint8Array<ArrayBuffer>>> }
+  let page: Promise<Page> | undefined
+  // Rendered on the first browser visit: the renderer and its assets stay out of memory until then.
   const load = () => {
-    if (!page) {
-      const html = Buffer.from(options.render())
+    page ??= options.render().then((rendered) => {
+      const html = Buffer.from(rendered)
       const etag = createHash('sha256').update(html).digest('base64url').slice(0, 27)
-      page = { etag, bodies: new Map([['identity', Promise.resolve(new Uint8Array(html))]]) }
-    }
+      return { etag, bodies: new Map([['identity', Promise.resolve(new Uint8Array(html))]]) } as Page
+    })
+    page.catch(() => {
+      page = undefined
+    })
     return page
   }
-  const body = (encoding: Encoding) => {
-    const { bodies } = load()
+  const body = async (encoding: Encoding) => {
+    const { bodies } = await load()
     let compressed = bodies.get(encoding)
     if (!compressed && encoding !== 'identity') {
       compressed = bodies
@@ -58,7 +63,7 @@ export function useGraphiQLPage(options: { enabled: boolean; endpoint: string; r
         endResponse(new fetchAPI.Response(off, { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }))
         return
       }
-      const { etag } = load()
+      const { etag } = await load()
       const encoding = chooseEncoding(request.headers.get('accept-encoding'))
       const tag = `"${etag}${encoding === 'identity' ? '' : `-${encoding}`}"`
       const headers: Record<string, string> = {
