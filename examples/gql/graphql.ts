@@ -997,9 +997,12 @@ export type PurchaseOrder = Node & {
   number: Scalars['Int']['output'];
   orderDate: Scalars['LocalDate']['output'];
   status: PurchaseOrderStatus;
+  /** Sum of the line amounts. */
   subtotal: Scalars['Decimal']['output'];
   supplier?: Maybe<Supplier>;
+  /** Sum of each line's tax, rounded per line. */
   taxTotal: Scalars['Decimal']['output'];
+  /** subtotal + taxTotal. */
   total: Scalars['Decimal']['output'];
   /** Kept by the database on every write; what `filter.updatedSince` compares. */
   updatedAt: Scalars['DateTime']['output'];
@@ -1034,7 +1037,7 @@ export type PurchaseOrderFilter = {
 /** One line of a purchase order. */
 export type PurchaseOrderLine = {
   __typename?: 'PurchaseOrderLine';
-  /** quantity × unitCost, rounded to cents. */
+  /** quantity × unitCost, rounded half-up to cents. */
   amount: Scalars['Decimal']['output'];
   description: Scalars['String']['output'];
   /** Line number, from 1, in display order. */
@@ -1313,8 +1316,11 @@ export type SalesOrder = Node & {
   number: Scalars['Int']['output'];
   orderDate: Scalars['LocalDate']['output'];
   status: SalesOrderStatus;
+  /** Sum of the line amounts. */
   subtotal: Scalars['Decimal']['output'];
+  /** Sum of each line's tax, rounded per line. */
   taxTotal: Scalars['Decimal']['output'];
+  /** subtotal + taxTotal. */
   total: Scalars['Decimal']['output'];
   /** Kept by the database on every write; what `filter.updatedSince` compares. */
   updatedAt: Scalars['DateTime']['output'];
@@ -1349,7 +1355,7 @@ export type SalesOrderFilter = {
 /** One line of a sales order. */
 export type SalesOrderLine = {
   __typename?: 'SalesOrderLine';
-  /** quantity × unitPrice, rounded to cents. */
+  /** quantity × unitPrice, rounded half-up to cents. */
   amount: Scalars['Decimal']['output'];
   description: Scalars['String']['output'];
   /** Line number, from 1, in display order. */

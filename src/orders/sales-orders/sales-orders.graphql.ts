@@ -6,7 +6,7 @@ import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { resolveLines, resolveOne } from '../../read/relations.js'
-import { JobRef } from '../jobs/jobs.graphql.js'
+import { orderFields, orderLineFields } from '../order-fields.js'
 import { salesOrdersResource } from './sales-orders.resource.js'
 
 export type SalesOrderRow = Row<'sales_orders'>
@@ -18,15 +18,7 @@ export const SalesOrderStatus = builder.enumType('SalesOrderStatus', {
 
 export const SalesOrderLineRef = builder.objectRef<SalesOrderLineRow>('SalesOrderLine').implement({
   description: 'One line of a sales order.',
-  fields: (t) => ({
-    position: t.exposeInt('position', { description: 'Line number, from 1, in display order.' }),
-    sku: t.exposeString('sku', { nullable: true }),
-    description: t.exposeString('description'),
-    quantity: t.field({ type: 'Decimal', resolve: (line) => line.quantity }),
-    unitPrice: t.field({ type: 'Decimal', resolve: (line) => line.unit_price }),
-    taxRate: t.field({ type: 'Decimal', description: 'A fraction: "0.0825" is 8.25 %.', resolve: (line) => line.tax_rate }),
-    amount: t.field({ type: 'Decimal', description: 'quantity × unitPrice, rounded to cents.', resolve: (line) => line.amount }),
-  }),
+  fields: (t) => orderLineFields(t, { field: 'unitPrice', column: 'unit_price' }),
 })
 
 export const SalesOrderRef = builder.objectRef<SalesOrderRow>('SalesOrder')
@@ -36,20 +28,9 @@ builder.node(SalesOrderRef, {
   description: 'A sales order to a client, under a job. It takes the owner of its job.',
   id: { resolve: (order) => order.id },
   fields: (t) => ({
-    number: t.exposeInt('number', { description: 'Unique within the business.' }),
+    ...orderFields(t, salesOrdersResource),
     status: t.field({ type: SalesOrderStatus, resolve: (order) => order.status }),
-    orderDate: t.field({ type: 'LocalDate', resolve: (order) => order.order_date }),
     dueDate: t.field({ type: 'LocalDate', nullable: true, resolve: (order) => order.due_date }),
-    currency: t.field({ type: 'Currency', resolve: (order) => order.currency }),
-    subtotal: t.field({ type: 'Decimal', resolve: (order) => order.subtotal }),
-    taxTotal: t.field({ type: 'Decimal', resolve: (order) => order.tax_total }),
-    total: t.field({ type: 'Decimal', resolve: (order) => order.total }),
-    job: t.field({
-      type: JobRef,
-      nullable: true,
-      authScopes: { perm: ['JOBS', 'INQUIRE'] },
-      resolve: resolveOne(salesOrdersResource) as never,
-    }),
     client: t.field({
       type: ContactRef,
       nullable: true,
