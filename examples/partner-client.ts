@@ -80,8 +80,11 @@ export async function syncDeletions(since: string) {
  * Creates a prospect safely over a flaky network: one idempotency key for every attempt, so a
  * retry after a timeout returns the first result instead of creating a duplicate.
  */
-export async function createProspectWithRetry(firstName: string, lastName: string, attempts = 3) {
-  const idempotencyKey = randomUUID()
+export async function createProspectWithRetry(
+  firstName: string,
+  lastName: string,
+  { attempts = 3, idempotencyKey = randomUUID() }: { attempts?: number; idempotencyKey?: string } = {},
+) {
   for (let attempt = 1; ; attempt++) {
     try {
       const { createContact } = await request(CreateProspect, {
