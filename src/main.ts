@@ -31,17 +31,19 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
+    // Stop accepting first, so the log line below is true when it is read; idle keep-alive
+    // sockets close now, busy ones after their response.
+    const closed = new Promise<void>((resolve) => server.once('close', () => resolve()))
+    server.close()
+    server.closeIdleConnections()
     log.info({ signal }, 'shutting down: draining in-flight requests')
     const force = setTimeout(() => {
       log.warn('in-flight requests did not finish in time; closing connections')
       server.closeAllConnections()
     }, config.GATEHOUSE_SHUTDOWN_GRACE_SECONDS * 1000)
     force.unref()
-    // Stop accepting; idle keep-alive sockets close now, busy ones after their response.
-    server.close()
-    server.closeIdleConnections()
     for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close')
-    await new Promise<void>((resolve) => server.once('close', () => resolve()))
+    await closed
     await app.close()
     log.info('stopped')
     log.flush?.()
