@@ -28,9 +28,15 @@ export async function createApp(
   try {
     const applied = await migrateToLatest(database.db)
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
-    await bootstrap({ config, database, log })
     const base = { config, database, log }
+    // First, so a missing production key pepper stops the start before bootstrap writes anything.
     const authenticator = await createAuthenticator(base)
+    try {
+      await bootstrap(base)
+    } catch (error) {
+      await authenticator.close()
+      throw error
+    }
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator }
     const yoga = createGatehouseYoga(services)
     return {

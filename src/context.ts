@@ -34,13 +34,18 @@ export function createContext(
   services: AppServices,
   request: { requestId: string; clientAddress: string | null; principal: Principal | null },
 ): Context {
+  let log: Logger | undefined
   return {
     services,
     db: services.database.db,
     principal: request.principal,
     requestId: request.requestId,
     clientAddress: request.clientAddress,
-    log: services.log.child({ requestId: request.requestId }),
+    // Made on first use: most requests never log from a resolver.
+    get log() {
+      log ??= services.log.child({ requestId: request.requestId })
+      return log
+    },
     relationLoaders: new Map(),
   }
 }
