@@ -1,10 +1,10 @@
 import { z } from 'zod'
+import { requirePrincipal } from '../write/transaction.js'
 import { builder } from '../graphql/builder.js'
 import { connectionOf, pageArgs } from '../graphql/connections.js'
 import { notFound } from '../graphql/errors.js'
 import { decodeGlobalId } from '../graphql/global-id.js'
 import { DESCRIPTION_MAX, descriptionSchema, idOfType } from './admin/admin-input.js'
-import { callerOf } from './admin/admin-mutation.js'
 import { wantsTotalCount } from './admin/admin-pages.js'
 import { isPublicKey } from './api-keys.js'
 import { type ApiKeyRow, listApiKeys } from './api-keys.repository.js'
@@ -188,7 +188,7 @@ builder.queryField('apiKeys', (t) =>
     args: { ...pageArgs(t), filter: t.arg({ type: ApiKeyFilter }) },
     authScopes: { admin: true },
     resolve: (_root, args, context, info) => {
-      const principal = callerOf(context)
+      const principal = requirePrincipal(context)
       let ownerId: string | undefined
       if (args.filter?.ownerId != null) {
         const decoded = decodeGlobalId(args.filter.ownerId)

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
+import { requirePrincipal } from '../write/transaction.js'
 import type { Context } from '../context.js'
 import type { Database, KeySlot, PrincipalKind } from '../db/types.js'
 import { conflict, confirmationRequired, notFound } from '../graphql/errors.js'
-import { callerOf } from './admin/admin-mutation.js'
 import type { GeneratedApiKey } from './api-keys.js'
 import { type ApiKeyRow, currentKeysOf, findApiKey, findKeyOwner, insertApiKey, retireApiKeys } from './api-keys.repository.js'
 import { auditActor, recordAudit } from './audit.js'
@@ -60,7 +60,7 @@ export async function generateKeyPair(
   context: Context,
   input: { owner: OwnerRef; description: string; expiresAt: Date | null },
 ): Promise<{ primary: IssuedKey; secondary: IssuedKey }> {
-  const principal = callerOf(context)
+  const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
   return context.db.transaction().execute(async (trx) => {
     const owner = await activeOwner(trx, principal, input.owner)
@@ -90,7 +90,7 @@ export async function regenerateKeys(
   context: Context,
   input: { owner: OwnerRef; slot: KeySlot | 'BOTH'; confirm: boolean; graceSeconds: number; expiresAt: Date | null },
 ): Promise<{ primary: IssuedKey | null; secondary: IssuedKey | null; oldKeysStopAt: Date }> {
-  const principal = callerOf(context)
+  const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
   const slots: KeySlot[] = input.slot === 'BOTH' ? ['PRIMARY', 'SECONDARY'] : [input.slot]
   const { result, retired } = await context.db.transaction().execute(async (trx) => {
@@ -135,7 +135,7 @@ export async function regenerateKeys(
 
 /** Stops a key now (ending a grace period early, too). Revoking a revoked key changes nothing. */
 export async function revokeKey(context: Context, by: { id: string } | { publicKey: string }): Promise<ApiKeyRow> {
-  const principal = callerOf(context)
+  const principal = requirePrincipal(context)
   const key = await context.db.transaction().execute(async (trx) => {
     const key = await findApiKey(trx, principal, by)
     if (!key) throw notFound('ApiKey', 'id' in by ? 'input.id' : 'input.publicKey')

@@ -1,23 +1,17 @@
 import type { Kysely } from 'kysely'
 import type { Context } from '../../context.js'
 import type { Database } from '../../db/types.js'
-import { unauthenticated } from '../../graphql/errors.js'
+import { inTransaction as inWriteTransaction, requirePrincipal } from '../../write/transaction.js'
 import { type AuditAction, auditActor, recordAudit } from '../audit.js'
 import type { Principal } from '../principal.js'
 
-/** The caller of an admin field; the `admin` scope has already refused anyone else. */
-export function callerOf(context: Context): Principal {
-  if (!context.principal) throw unauthenticated()
-  return context.principal
-}
-
 /**
- * Runs one admin mutation as one transaction: every check, write and its audit row commit
- * together or not at all. Inside, only `trx` may be used (PGlite is one session).
+ * Runs one admin mutation as one transaction (the write path's: every check, write and audit row
+ * commit together or not at all), handing the work its caller. Inside, only `trx` may be used.
  */
 export function inTransaction<T>(context: Context, work: (trx: Kysely<Database>, principal: Principal) => Promise<T>): Promise<T> {
-  const principal = callerOf(context)
-  return context.db.transaction().execute((trx) => work(trx, principal))
+  const principal = requirePrincipal(context)
+  return inWriteTransaction(context, (trx) => work(trx, principal))
 }
 
 /** Where an audit row points: the GraphQL type name and the database id of what changed. */
@@ -35,7 +29,7 @@ export function auditChange(
   details: Record<string, unknown>,
 ): Promise<void> {
   return recordAudit(trx, {
-    businessId: callerOf(context).businessId,
+    businessId: requirePrincipal(context).businessId,
     action,
     ...auditActor(context),
     targetType: target.type,

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql'
 import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info'
-import { type SelectQueryBuilder, sql } from 'kysely'
-import type { Database } from '../../db/types.js'
+import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import type { Database, Row } from '../../db/types.js'
 import { connectionSelection, pageOf } from '../../read/compile.js'
 import { type ConnectionArgs, pageRequest } from '../../read/pagination.js'
 import { type ConnectionValue, toConnection } from '../../read/relations.js'
@@ -41,6 +41,27 @@ export async function pageById<TB extends keyof Database, O extends { id: string
       )
     : null
   return toConnection({ ...pageOf(rows as never[], page), totalCount, order: 'id' })
+}
+
+/**
+ * Rows of one business's table by id, in the order asked, for a per-request loader; an id of
+ * another business (or none) is undefined.
+ */
+export async function loadInBusiness<TB extends 'teams' | 'security_roles'>(
+  db: Kysely<Database>,
+  table: TB,
+  businessId: string,
+  ids: readonly string[],
+): Promise<Array<Row<TB> | undefined>> {
+  if (ids.length === 0) return []
+  const rows = (await (db as Kysely<any>)
+    .selectFrom(table)
+    .selectAll()
+    .where('business_id', '=', businessId)
+    .where('id', 'in', [...ids])
+    .execute()) as Array<Row<TB>>
+  const byId = new Map(rows.map((row) => [(row as { id: string }).id, row]))
+  return ids.map((id) => byId.get(id))
 }
 
 /** Rows a per-request loader did not find become errors at their own path instead of failing the batch. */

@@ -1,8 +1,8 @@
 import type { Row } from '../../db/types.js'
+import { requirePrincipal } from '../../write/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { encodeGlobalId } from '../../graphql/global-id.js'
-import { callerOf } from '../admin/admin-mutation.js'
 import { wantsTotalCount } from '../admin/admin-pages.js'
 import { listAuditEvents } from './audit-events.repository.js'
 
@@ -82,6 +82,6 @@ builder.queryFields((t) => ({
     args: { ...pageArgs(t), filter: t.arg({ type: AuditEventFilter }) },
     authScopes: { admin: true },
     resolve: (_root, args, context, info) =>
-      listAuditEvents(context.db, callerOf(context), args, wantsTotalCount(info, 'AuditEvent')) as never,
+      listAuditEvents(context.db, requirePrincipal(context), args, wantsTotalCount(info, 'AuditEvent')) as never,
   }),
 }))

@@ -1,8 +1,9 @@
 import { builder } from '../../graphql/builder.js'
+import { requirePrincipal } from '../../write/transaction.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { notFound } from '../../graphql/errors.js'
 import { DESCRIPTION_MAX, NAME_MAX, descriptionSchema, idOfType, nameSchema } from '../admin/admin-input.js'
-import { auditChange, callerOf, changesOf, inTransaction } from '../admin/admin-mutation.js'
+import { auditChange, changesOf, inTransaction } from '../admin/admin-mutation.js'
 import { wantsTotalCount } from '../admin/admin-pages.js'
 import { resolveAssignment } from '../admin/assignment.js'
 import { type PrincipalRow, findPrincipal, listPrincipals, updatePrincipal } from '../admin/principals.repository.js'
@@ -61,7 +62,7 @@ builder.queryFields((t) => ({
     args: pageArgs(t),
     authScopes: { admin: true },
     resolve: (_root, args, context, info) =>
-      listPrincipals(context.db, callerOf(context), 'API_MEMBER', args, wantsTotalCount(info, 'ApiMember')) as never,
+      listPrincipals(context.db, requirePrincipal(context), 'API_MEMBER', args, wantsTotalCount(info, 'ApiMember')) as never,
   }),
 }))
 
@@ -118,7 +119,7 @@ builder.mutationFields((t) => ({
         return { member, changed: diff.fields.length > 0 }
       })
       // After the commit, so no instance can re-cache the old role, team or active flag.
-      if (changed) await invalidateCredentials(context.services, { businessId: callerOf(context).businessId, principalId: id })
+      if (changed) await invalidateCredentials(context.services, { businessId: requirePrincipal(context).businessId, principalId: id })
       return member
     },
   }),

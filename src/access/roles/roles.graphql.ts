@@ -1,10 +1,11 @@
 import { z } from 'zod'
+import { requirePrincipal } from '../../write/transaction.js'
 import type { Context } from '../../context.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { conflict, notFound } from '../../graphql/errors.js'
 import { NAME_MAX, idOfType, isUniqueViolation, nameSchema } from '../admin/admin-input.js'
-import { auditChange, callerOf, inTransaction } from '../admin/admin-mutation.js'
+import { auditChange, inTransaction } from '../admin/admin-mutation.js'
 import { orMissing, wantsTotalCount } from '../admin/admin-pages.js'
 import { invalidateCredentials } from '../authenticate.js'
 import { PermissionInput, PermissionRef } from '../permissions.graphql.js'
@@ -31,7 +32,7 @@ import {
 /** A security role. Loaded per request, batched, so `role` on many members costs one statement. */
 export const SecurityRoleRef = builder.loadableNodeRef('SecurityRole', {
   id: { resolve: (role: RoleRow) => role.id },
-  load: (ids: string[], context: Context) => loadRoles(context.db, callerOf(context), ids).then(orMissing),
+  load: (ids: string[], context: Context) => loadRoles(context.db, requirePrincipal(context), ids).then(orMissing),
 })
 export const SecurityRoleConnection = connectionOf(SecurityRoleRef, 'SecurityRole')
 
@@ -52,7 +53,7 @@ SecurityRoleRef.implement({
       nullable: true,
       description: 'How many users and API members hold the role (admins only). A held role cannot be deleted.',
       authScopes: { admin: true },
-      load: (ids: string[], context: Context) => countHolders(context.db, callerOf(context), ids),
+      load: (ids: string[], context: Context) => countHolders(context.db, requirePrincipal(context), ids),
       resolve: (role) => role.id,
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (role) => role.created_at }),
@@ -116,7 +117,7 @@ builder.queryFields((t) => ({
     args: pageArgs(t),
     authScopes: { admin: true },
     resolve: (_root, args, context, info) =>
-      listRoles(context.db, callerOf(context), args, wantsTotalCount(info, 'SecurityRole')) as never,
+      listRoles(context.db, requirePrincipal(context), args, wantsTotalCount(info, 'SecurityRole')) as never,
   }),
 }))
 
@@ -169,7 +170,7 @@ builder.mutationFields((t) => ({
         return role
       })
       // After the commit: a request that re-reads its principal now sees the new grants.
-      await invalidateCredentials(context.services, { businessId: callerOf(context).businessId, roleId: id })
+      await invalidateCredentials(context.services, { businessId: requirePrincipal(context).businessId, roleId: id })
       return role
     },
   }),

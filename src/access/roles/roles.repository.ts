@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Database, Row } from '../../db/types.js'
 import type { ConnectionArgs } from '../../read/pagination.js'
 import type { ConnectionValue } from '../../read/relations.js'
-import { pageById } from '../admin/admin-pages.js'
+import { loadInBusiness, pageById } from '../admin/admin-pages.js'
 import type { PermissionMatrix } from '../permissions.js'
 import type { Principal } from '../principal.js'
 
@@ -15,16 +15,8 @@ export function listRoles(db: Kysely<Database>, principal: Principal, args: Conn
 }
 
 /** Roles of the caller's business by id, in the order asked; an id of another business is undefined. */
-export async function loadRoles(db: Kysely<Database>, principal: Principal, ids: readonly string[]): Promise<Array<RoleRow | undefined>> {
-  if (ids.length === 0) return []
-  const rows = await db
-    .selectFrom('security_roles')
-    .selectAll()
-    .where('business_id', '=', principal.businessId)
-    .where('id', 'in', [...ids])
-    .execute()
-  const byId = new Map(rows.map((row) => [row.id, row]))
-  return ids.map((id) => byId.get(id))
+export function loadRoles(db: Kysely<Database>, principal: Principal, ids: readonly string[]): Promise<Array<RoleRow | undefined>> {
+  return loadInBusiness(db, 'security_roles', principal.businessId, ids)
 }
 
 /** How many principals (users and API members) hold each role, in the order asked. */

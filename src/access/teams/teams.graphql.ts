@@ -1,16 +1,17 @@
 import type { Context } from '../../context.js'
+import { requirePrincipal } from '../../write/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { conflict } from '../../graphql/errors.js'
 import { NAME_MAX, nameSchema } from '../admin/admin-input.js'
-import { auditChange, callerOf, inTransaction } from '../admin/admin-mutation.js'
+import { auditChange, inTransaction } from '../admin/admin-mutation.js'
 import { orMissing, wantsTotalCount } from '../admin/admin-pages.js'
 import { type TeamRow, insertTeam, listTeams, loadTeams } from './teams.repository.js'
 
 /** A team (department): what MY means in a security role. Loaded per request, batched. */
 export const TeamRef = builder.loadableNodeRef('Team', {
   id: { resolve: (team: TeamRow) => team.id },
-  load: (ids: string[], context: Context) => loadTeams(context.db, callerOf(context), ids).then(orMissing),
+  load: (ids: string[], context: Context) => loadTeams(context.db, requirePrincipal(context), ids).then(orMissing),
 })
 export const TeamConnection = connectionOf(TeamRef, 'Team')
 
@@ -36,7 +37,7 @@ builder.queryFields((t) => ({
     args: pageArgs(t),
     authScopes: { admin: true },
     resolve: (_root, args, context, info) =>
-      listTeams(context.db, callerOf(context), args, wantsTotalCount(info, 'Team')) as never,
+      listTeams(context.db, requirePrincipal(context), args, wantsTotalCount(info, 'Team')) as never,
   }),
 }))
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database, Row } from '../../db/types.js'
 import type { ConnectionArgs } from '../../read/pagination.js'
 import type { ConnectionValue } from '../../read/relations.js'
-import { pageById } from '../admin/admin-pages.js'
+import { loadInBusiness, pageById } from '../admin/admin-pages.js'
 import type { Principal } from '../principal.js'
 
 export type TeamRow = Row<'teams'>
@@ -14,16 +14,8 @@ export function listTeams(db: Kysely<Database>, principal: Principal, args: Conn
 }
 
 /** Teams of the caller's business by id, in the order asked; an id of another business is undefined. */
-export async function loadTeams(db: Kysely<Database>, principal: Principal, ids: readonly string[]): Promise<Array<TeamRow | undefined>> {
-  if (ids.length === 0) return []
-  const rows = await db
-    .selectFrom('teams')
-    .selectAll()
-    .where('business_id', '=', principal.businessId)
-    .where('id', 'in', [...ids])
-    .execute()
-  const byId = new Map(rows.map((row) => [row.id, row]))
-  return ids.map((id) => byId.get(id))
+export function loadTeams(db: Kysely<Database>, principal: Principal, ids: readonly string[]): Promise<Array<TeamRow | undefined>> {
+  return loadInBusiness(db, 'teams', principal.businessId, ids)
 }
 
 /**

@@ -1,9 +1,10 @@
 import { z } from 'zod'
+import { requirePrincipal } from '../../write/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../graphql/connections.js'
 import { badInput, conflict, notFound } from '../../graphql/errors.js'
 import { EMAIL_MAX, NAME_MAX, emailSchema, idOfType, nameSchema } from '../admin/admin-input.js'
-import { auditChange, callerOf, changesOf, inTransaction } from '../admin/admin-mutation.js'
+import { auditChange, changesOf, inTransaction } from '../admin/admin-mutation.js'
 import { wantsTotalCount } from '../admin/admin-pages.js'
 import { resolveAssignment } from '../admin/assignment.js'
 import { type PrincipalRow, findPrincipal, listPrincipals, updatePrincipal } from '../admin/principals.repository.js'
@@ -89,7 +90,7 @@ builder.queryFields((t) => ({
     args: pageArgs(t),
     authScopes: { admin: true },
     resolve: (_root, args, context, info) =>
-      listPrincipals(context.db, callerOf(context), 'USER', args, wantsTotalCount(info, 'User')) as never,
+      listPrincipals(context.db, requirePrincipal(context), 'USER', args, wantsTotalCount(info, 'User')) as never,
   }),
 }))
 
@@ -160,7 +161,7 @@ builder.mutationFields((t) => ({
         }
         return { user, changed: diff.fields.length > 0 }
       })
-      if (changed) await invalidateCredentials(context.services, { businessId: callerOf(context).businessId, principalId: id })
+      if (changed) await invalidateCredentials(context.services, { businessId: requirePrincipal(context).businessId, principalId: id })
       return user
     },
   }),
@@ -175,7 +176,7 @@ builder.mutationFields((t) => ({
     authScopes: (_root, _args, context) =>
       context.principal?.kind === 'USER' && context.principal.credential.kind === 'session',
     resolve: async (_root, { input }, context) => {
-      const caller = callerOf(context)
+      const caller = requirePrincipal(context)
       const stored = await passwordHashOf(context.db, caller)
       if (!stored || !(await verifyPassword(input.oldPassword, stored))) {
         throw badInput('The current password is not correct.', 'input.oldPassword')
