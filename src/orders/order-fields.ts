@@ -1,5 +1,5 @@
 import { JobRef } from './jobs/jobs.graphql.js'
-import { resolveOne } from '../read/relations.js'
+import { relationField } from '../graphql/relation-fields.js'
 import type { Resource } from '../read/resource.js'
 
 /**
@@ -18,12 +18,7 @@ export function orderFields(t: any, resource: Resource) {
     subtotal: t.field({ type: 'Decimal', description: 'Sum of the line amounts.', resolve: (order: { subtotal: string }) => order.subtotal }),
     taxTotal: t.field({ type: 'Decimal', description: 'Sum of each line\'s tax, rounded per line.', resolve: (order: { tax_total: string }) => order.tax_total }),
     total: t.field({ type: 'Decimal', description: 'subtotal + taxTotal.', resolve: (order: { total: string }) => order.total }),
-    job: t.field({
-      type: JobRef,
-      nullable: true,
-      authScopes: { perm: ['JOBS', 'INQUIRE'] },
-      resolve: resolveOne(resource) as never,
-    }),
+    job: relationField(t, resource, 'job', JobRef),
   }
 }
 

@@ -1,12 +1,12 @@
 import type { ContactPoint, PostalAddress, Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { relationField } from '../../graphql/relation-fields.js'
 import { defineRootFields } from '../../graphql/root-fields.js'
-import { connectionOf, pageArgs } from '../../graphql/connections.js'
+import { connectionOf } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { JobConnection } from '../../orders/jobs/jobs.graphql.js'
 import { SalesOrderConnection } from '../../orders/sales-orders/sales-orders.graphql.js'
-import { resolveMany } from '../../read/relations.js'
 import { contactsResource } from './contacts.resource.js'
 
 export type ContactRow = Row<'contacts'>
@@ -54,20 +54,8 @@ builder.node(ContactRef, {
     emails: t.field({ type: [ContactPointRef], resolve: (contact) => contact.emails }),
     phones: t.field({ type: [ContactPointRef], resolve: (contact) => contact.phones }),
     addresses: t.field({ type: [PostalAddressRef], resolve: (contact) => contact.addresses }),
-    jobs: t.field({
-      type: JobConnection,
-      nullable: true,
-      args: pageArgs(t),
-      authScopes: { perm: ['JOBS', 'INQUIRE'] },
-      resolve: resolveMany(contactsResource) as never,
-    }),
-    salesOrders: t.field({
-      type: SalesOrderConnection,
-      nullable: true,
-      args: pageArgs(t),
-      authScopes: { perm: ['SALES_ORDERS', 'INQUIRE'] },
-      resolve: resolveMany(contactsResource) as never,
-    }),
+    jobs: relationField(t, contactsResource, 'jobs', JobConnection),
+    salesOrders: relationField(t, contactsResource, 'salesOrders', SalesOrderConnection),
     ...recordFields(t),
   }),
 })

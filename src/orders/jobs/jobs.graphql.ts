@@ -1,11 +1,11 @@
 import { ContactRef } from '../../crm/contacts/contacts.graphql.js'
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { relationField } from '../../graphql/relation-fields.js'
 import { defineRootFields } from '../../graphql/root-fields.js'
-import { connectionOf, pageArgs } from '../../graphql/connections.js'
+import { connectionOf } from '../../graphql/connections.js'
 import { recordFields } from '../../graphql/record-fields.js'
 import { listFilterFields } from '../../graphql/filters.js'
-import { resolveMany, resolveOne } from '../../read/relations.js'
 import { PurchaseOrderConnection } from '../purchase-orders/purchase-orders.graphql.js'
 import { SalesOrderConnection } from '../sales-orders/sales-orders.graphql.js'
 import { jobsResource } from './jobs.resource.js'
@@ -32,26 +32,9 @@ builder.node(JobRef, {
     name: t.exposeString('name'),
     status: t.field({ type: JobStatus, resolve: (job) => job.status }),
     inHandsDate: t.field({ type: 'LocalDate', nullable: true, resolve: (job) => job.in_hands_date }),
-    client: t.field({
-      type: ContactRef,
-      nullable: true,
-      authScopes: { perm: ['CONTACTS', 'INQUIRE'] },
-      resolve: resolveOne(jobsResource) as never,
-    }),
-    salesOrders: t.field({
-      type: SalesOrderConnection,
-      nullable: true,
-      args: pageArgs(t),
-      authScopes: { perm: ['SALES_ORDERS', 'INQUIRE'] },
-      resolve: resolveMany(jobsResource) as never,
-    }),
-    purchaseOrders: t.field({
-      type: PurchaseOrderConnection,
-      nullable: true,
-      args: pageArgs(t),
-      authScopes: { perm: ['PURCHASE_ORDERS', 'INQUIRE'] },
-      resolve: resolveMany(jobsResource) as never,
-    }),
+    client: relationField(t, jobsResource, 'client', ContactRef),
+    salesOrders: relationField(t, jobsResource, 'salesOrders', SalesOrderConnection),
+    purchaseOrders: relationField(t, jobsResource, 'purchaseOrders', PurchaseOrderConnection),
     ...recordFields(t),
   }),
 })

@@ -1,10 +1,11 @@
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { relationField } from '../../graphql/relation-fields.js'
 import { defineRootFields } from '../../graphql/root-fields.js'
-import { connectionOf, pageArgs } from '../../graphql/connections.js'
+import { connectionOf } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
-import { resolveLines, resolveOne } from '../../read/relations.js'
+import { resolveLines } from '../../read/relations.js'
 import { orderFields, orderLineFields } from '../order-fields.js'
 import { SupplierRef } from '../suppliers/suppliers.graphql.js'
 import { purchaseOrdersResource } from './purchase-orders.resource.js'
@@ -31,11 +32,7 @@ builder.node(PurchaseOrderRef, {
     ...orderFields(t, purchaseOrdersResource),
     status: t.field({ type: PurchaseOrderStatus, resolve: (order) => order.status }),
     expectedDate: t.field({ type: 'LocalDate', nullable: true, resolve: (order) => order.expected_date }),
-    supplier: t.field({
-      type: SupplierRef,
-      nullable: true,
-      resolve: resolveOne(purchaseOrdersResource) as never,
-    }),
+    supplier: relationField(t, purchaseOrdersResource, 'supplier', SupplierRef),
     lines: t.field({
       type: [PurchaseOrderLineRef],
       description: 'The lines in order (at most 500).',

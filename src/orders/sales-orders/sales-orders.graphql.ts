@@ -1,11 +1,12 @@
 import { ContactRef } from '../../crm/contacts/contacts.graphql.js'
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { relationField } from '../../graphql/relation-fields.js'
 import { defineRootFields } from '../../graphql/root-fields.js'
-import { connectionOf, pageArgs } from '../../graphql/connections.js'
+import { connectionOf } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
-import { resolveLines, resolveOne } from '../../read/relations.js'
+import { resolveLines } from '../../read/relations.js'
 import { orderFields, orderLineFields } from '../order-fields.js'
 import { salesOrdersResource } from './sales-orders.resource.js'
 
@@ -31,12 +32,7 @@ builder.node(SalesOrderRef, {
     ...orderFields(t, salesOrdersResource),
     status: t.field({ type: SalesOrderStatus, resolve: (order) => order.status }),
     dueDate: t.field({ type: 'LocalDate', nullable: true, resolve: (order) => order.due_date }),
-    client: t.field({
-      type: ContactRef,
-      nullable: true,
-      authScopes: { perm: ['CONTACTS', 'INQUIRE'] },
-      resolve: resolveOne(salesOrdersResource) as never,
-    }),
+    client: relationField(t, salesOrdersResource, 'client', ContactRef),
     lines: t.field({
       type: [SalesOrderLineRef],
       description: 'The lines in order (at most 500).',

@@ -1,10 +1,10 @@
 import type { Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
+import { relationField } from '../../graphql/relation-fields.js'
 import { defineRootFields } from '../../graphql/root-fields.js'
-import { connectionOf, pageArgs } from '../../graphql/connections.js'
+import { connectionOf } from '../../graphql/connections.js'
 import { listFilterFields } from '../../graphql/filters.js'
 import { recordFields } from '../../graphql/record-fields.js'
-import { resolveMany } from '../../read/relations.js'
 import { PurchaseOrderConnection } from '../purchase-orders/purchase-orders.graphql.js'
 import { suppliersResource } from './suppliers.resource.js'
 
@@ -20,12 +20,7 @@ builder.node(SupplierRef, {
     name: t.exposeString('name'),
     email: t.exposeString('email', { nullable: true }),
     phone: t.exposeString('phone', { nullable: true }),
-    purchaseOrders: t.field({
-      type: PurchaseOrderConnection,
-      nullable: true,
-      args: pageArgs(t),
-      resolve: resolveMany(suppliersResource) as never,
-    }),
+    purchaseOrders: relationField(t, suppliersResource, 'purchaseOrders', PurchaseOrderConnection),
     ...recordFields(t),
   }),
 })
