@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import { expect } from 'vitest'
+import { decodeGlobalId, encodeGlobalId } from '../../src/graphql/global-id.js'
 import type { TestServer } from './app.js'
 import { type SignedIn, generateKeys, signIn } from './clients.js'
 
@@ -23,8 +24,8 @@ export function fails(result: GraphQLResult, code: string) {
   return result.body.errors![0]!
 }
 
-export const encodeId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64url')
-export const decodeId = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!
+export const encodeId = encodeGlobalId
+export const decodeId = (globalId: string) => decodeGlobalId(globalId).id
 
 /** Binds the helpers to one running test server. */
 export function adminClient(server: TestServer) {
