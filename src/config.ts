@@ -30,6 +30,18 @@ const EnvSchema = z.object({
   BOOTSTRAP_BUSINESS_NAME: z.string().min(1).default('Demo'),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
+  /**
+   * Longest a request may take, in ms. Past it the request answers TIMEOUT (504) and its running
+   * statement is cancelled in PostgreSQL; PostgreSQL's own statement and lock timeouts back it up.
+   */
+  GATEHOUSE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Connections in the PostgreSQL pool of each instance. */
+  GATEHOUSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * Seconds a start waits for an unreachable PostgreSQL, retrying with a log line each time, before
+   * it exits with a one-line message; 0 exits at once.
+   */
+  GATEHOUSE_DB_WAIT_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
 })

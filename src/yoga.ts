@@ -4,8 +4,10 @@ import { type YogaServerInstance, createYoga, maskError, useReadinessCheck } fro
 import type { CredentialService } from './access/authenticate.js'
 import type { Principal } from './access/principal.js'
 import { type AppServices, type Context, createContext } from './context.js'
-import { isGatehouseError } from './graphql/errors.js'
+import { databaseFailure } from './db/failures.js'
+import { isGatehouseError, serviceUnavailable, timedOut } from './graphql/errors.js'
 import { getSchema } from './graphql/schema.js'
+import { useRequestDeadline } from './server/deadline.js'
 import { useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
 import { useQueryLimits } from './server/query-limits.js'
@@ -59,6 +61,12 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? (error.originalError ?? error) : error
         if (isGatehouseError(error) || isGatehouseError(original)) return error as Error
+        // The database failing is the caller's business (retry, or shorten the query), not a masked bug.
+        const failure = databaseFailure(original)
+        if (failure) {
+          const where = error instanceof GraphQLError ? { path: error.path, nodes: error.nodes } : {}
+          return failure === 'timeout' ? timedOut(where) : serviceUnavailable(where)
+        }
         const masked = maskError(error, message, false)
         if (masked !== error) log.error({ err: original, requestId: currentRequest()?.id }, 'unexpected error')
         return masked
@@ -84,6 +92,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     },
     plugins: [
       useRequestLog(log),
+      useRequestDeadline(config.GATEHOUSE_REQUEST_TIMEOUT_MS),
       useGraphiQLPage({
         enabled: config.GATEHOUSE_GRAPHIQL,
         endpoint: GRAPHQL_ENDPOINT,

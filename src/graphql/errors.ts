@@ -13,6 +13,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  TIMEOUT: 'TIMEOUT',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -74,6 +76,32 @@ export const rateLimited = (retryAfterSeconds: number) =>
 /** The document is too deep, too costly, too long or has too many aliases or directives (HTTP 400). */
 export const queryTooComplex = (message: string) =>
   gatehouseError(ErrorCode.QUERY_TOO_COMPLEX, message, {}, 400)
+
+/** Seconds a client should wait before retrying after the database was unreachable. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
+
+/** HTTP 503 with Retry-After: the database is unreachable; nothing was decided, so the request is safe to retry. */
+export const serviceUnavailable = (
+  options: { path?: ReadonlyArray<string | number>; nodes?: GraphQLError['nodes'] } = {},
+) =>
+  new GraphQLError('The database is unreachable right now; retry shortly.', {
+    ...options,
+    extensions: {
+      code: ErrorCode.SERVICE_UNAVAILABLE,
+      retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      http: { status: 503, headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } },
+    },
+  })
+
+/**
+ * HTTP 504: the request's deadline passed and its running statement was cancelled. A write may or
+ * may not have landed; retry it with the same idempotency key (creates) or expectedVersion (edits).
+ */
+export const timedOut = (options: { path?: ReadonlyArray<string | number>; nodes?: GraphQLError['nodes'] } = {}) =>
+  new GraphQLError('The request took longer than its deadline allows and was cancelled.', {
+    ...options,
+    extensions: { code: ErrorCode.TIMEOUT, http: { status: 504 } },
+  })
 
 /** True when the error is one of ours (and so safe to show the client unmasked). */
 export function isGatehouseError(error: unknown): error is GraphQLError {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server } from 'node:http'
 import type { KyselyPlugin } from 'kysely'
+import type { DatabaseHandle } from '../../src/db/database.js'
 import pino, { type Logger } from 'pino'
 import { type App, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -22,13 +23,14 @@ export interface TestServer {
 /**
  * Starts Gatehouse on a fresh test database (in-memory PGlite, or a new PostgreSQL database when
  * DATABASE_URL is set) and a real HTTP listener. `env` overrides configuration variables;
- * `options.log` captures the server's log, `options.plugins` see every SQL statement it sends.
+ * `options.log` captures the server's log, `options.plugins` see every SQL statement it sends;
+ * `options.database` is a migrated database to use instead (closed with the server).
  */
 export async function startTestServer(
   env: Record<string, string> = {},
-  options: { log?: Logger; plugins?: KyselyPlugin[] } = {},
+  options: { log?: Logger; plugins?: KyselyPlugin[]; database?: DatabaseHandle } = {},
 ): Promise<TestServer> {
-  const created = await createTestDatabase()
+  const created = options.database ?? (await createTestDatabase())
   const database = { ...created, db: (options.plugins ?? []).reduce((db, plugin) => db.withPlugin(plugin), created.db) }
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { type DatabaseHandle, openDatabase } from '../../src/db/database.js'
+import { type DatabaseHandle, backstopTimeouts, openDatabase } from '../../src/db/database.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 
 /**
@@ -18,7 +18,8 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url?: str
   const name = `gatehouse_test_${process.pid}_${randomBytes(4).toString('hex')}`
   await adminQuery(serverUrl, `create database ${name}`)
   const url = withDatabase(serverUrl, name)
-  const handle = await openDatabase({ kind: 'postgres', url, poolSize: 20 })
+  // The server's own backstops (for the default 10 s request deadline), so tests run what production runs.
+  const handle = await openDatabase({ kind: 'postgres', url, poolSize: 20, timeouts: backstopTimeouts(10_000) })
   await migrateToLatest(handle.db)
   return {
     ...handle,

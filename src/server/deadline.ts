@@ -1,0 +1,34 @@
+import type { Plugin } from 'graphql-yoga'
+import { withDeadline } from '../db/deadline.js'
+
+/**
+ * Gives every request a deadline: `timeoutMs` after it arrives, or as soon as its client goes away
+ * (nobody is left to read the answer). Database calls made for the request stop waiting then, and
+ * PostgreSQL cancels the running statement (db/deadline.ts, db/postgres-pool.ts); the request
+ * answers TIMEOUT (504). One slow table can so hold a connection for at most one deadline.
+ */
+export function useRequestDeadline(timeoutMs: number): Plugin {
+  return {
+    instrumentation: {
+      request({ request }, wrapped) {
+        const controller = new AbortController()
+        const abort = () => controller.abort()
+        const timer = setTimeout(abort, timeoutMs)
+        const clientSignal = request.signal as AbortSignal | undefined
+        clientSignal?.addEventListener('abort', abort, { once: true })
+        const done = () => {
+          clearTimeout(timer)
+          clientSignal?.removeEventListener('abort', abort)
+        }
+        let result: unknown
+        try {
+          result = withDeadline(controller.signal, wrapped)
+        } catch (error) {
+          done()
+          throw error
+        }
+        return Promise.resolve(result).finally(done) as ReturnType<typeof wrapped>
+      },
+    },
+  }
+}

@@ -1,0 +1,157 @@
+import { sql } from 'kysely'
+import pg from 'pg'
+import { afterEach, describe, expect, it } from 'vitest'
+import { backstopTimeouts, openDatabase } from '../../src/db/database.js'
+import { migrateToLatest } from '../../src/db/migrate.js'
+import { type TestServer, startTestServer } from '../setup/app.js'
+import { signInAsAdmin } from '../setup/clients.js'
+import { type PrivatePostgres, startPrivatePostgres } from '../setup/private-postgres.js'
+
+/**
+ * Deadlines: a request never waits longer than GATEHOUSE_REQUEST_TIMEOUT_MS, its statement is
+ * cancelled in PostgreSQL when it gives up (deadline passed or client gone), and one locked table
+ * does not starve the others. Short configured limits, wide margins: no test here depends on tight
+ * timing.
+ */
+
+const cleanups: Array<() => Promise<void> | void> = []
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const JOBS = '{ jobs(first: 5) { totalCount } }'
+const CONTACTS = '{ contacts(first: 5) { totalCount } }'
+
+async function serverOnPrivatePostgres(deadlineMs: number, poolSize = 4): Promise<{ server: TestServer; database: PrivatePostgres }> {
+  const database = await startPrivatePostgres()
+  cleanups.push(() => database.destroy())
+  const handle = await openDatabase({ kind: 'postgres', url: database.url, poolSize, timeouts: backstopTimeouts(deadlineMs) })
+  await migrateToLatest(handle.db)
+  const server = await startTestServer(
+    { GATEHOUSE_REQUEST_TIMEOUT_MS: String(deadlineMs), GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' },
+    { database: handle },
+  )
+  cleanups.push(() => server.close())
+  return { server, database }
+}
+
+/** Holds an exclusive lock on `table` from a connection of its own until released. */
+async function holdLock(url: string, table: string) {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query('begin')
+  await client.query(`lock table ${table} in access exclusive mode`)
+  const release = async () => {
+    await client.query('rollback').catch(() => {})
+    await client.end().catch(() => {})
+  }
+  cleanups.push(release)
+  return release
+}
+
+/** Gatehouse's statements that PostgreSQL is running or that wait on a lock right now. */
+async function gatehouseWaiting(database: PrivatePostgres): Promise<number> {
+  const result = await database.query(
+    "select count(*)::int as n from pg_stat_activity where application_name = 'gatehouse' and state = 'active' and wait_event_type = 'Lock'",
+  )
+  return result.rows[0].n
+}
+
+async function timed<T>(work: Promise<T>): Promise<{ ms: number; value: T }> {
+  const startedAt = Date.now()
+  const value = await work
+  return { ms: Date.now() - startedAt, value }
+}
+
+describe.skipIf(!process.env.DATABASE_URL)('request deadlines on PostgreSQL', () => {
+  it('a locked table answers TIMEOUT (504) within the deadline, its statements are cancelled, and other tables keep answering', async () => {
+    const deadlineMs = 1_500
+    const { server, database } = await serverOnPrivatePostgres(deadlineMs, 4)
+    const admin = await signInAsAdmin(server)
+    const release = await holdLock(database.url, 'jobs')
+
+    // Eight callers on a locked table hold every one of the four pooled connections.
+    const locked = Array.from({ length: 8 }, () => timed(server.graphql(JOBS, { headers: admin.headers })))
+    await sleep(300)
+    const others = Array.from({ length: 4 }, () => timed(server.graphql(CONTACTS, { headers: admin.headers })))
+
+    for (const { ms, value } of await Promise.all(locked)) {
+      expect(value.status).toBe(504)
+      expect(value.body.errors?.map((error) => error.extensions?.code)).toEqual(['TIMEOUT'])
+      expect(ms).toBeLessThan(deadlineMs + 1_500)
+    }
+    // The others waited at most one deadline for a connection (and some got one as soon as the
+    // locked statements were cancelled): answered, not starved.
+    for (const { ms, value } of await Promise.all(others)) {
+      expect([200, 504]).toContain(value.status)
+      expect(ms).toBeLessThan(deadlineMs + 1_500)
+    }
+    // Cancelled in PostgreSQL, not merely abandoned by Node.
+    await sleep(300)
+    expect(await gatehouseWaiting(database)).toBe(0)
+    const afterwards = await timed(server.graphql(CONTACTS, { headers: admin.headers }))
+    expect(afterwards.value.status).toBe(200)
+    expect(afterwards.ms).toBeLessThan(1_000)
+
+    await release()
+    expect((await server.graphql(JOBS, { headers: admin.headers })).status).toBe(200)
+  }, 60_000)
+
+  it('a request its client abandons is cancelled in PostgreSQL long before its deadline', async () => {
+    const { server, database } = await serverOnPrivatePostgres(60_000, 4)
+    const admin = await signInAsAdmin(server)
+    const release = await holdLock(database.url, 'jobs')
+    const abandoned = new AbortController()
+    const request = fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...admin.headers },
+      body: JSON.stringify({ query: JOBS }),
+      signal: abandoned.signal,
+    }).catch((error: Error) => error.name)
+    const waitStarted = Date.now()
+    while ((await gatehouseWaiting(database)) === 0) {
+      if (Date.now() - waitStarted > 5_000) throw new Error('the request never reached the lock')
+      await sleep(50)
+    }
+    abandoned.abort()
+    expect(await request).toBe('AbortError')
+    const cancelStarted = Date.now()
+    while ((await gatehouseWaiting(database)) > 0) {
+      if (Date.now() - cancelStarted > 3_000) throw new Error('the abandoned statement still waits on the lock')
+      await sleep(50)
+    }
+    await release()
+  }, 60_000)
+
+  it("PostgreSQL's own lock timeout backs up the deadline outside any request", async () => {
+    const { database } = await serverOnPrivatePostgres(1_000, 2)
+    const handle = await openDatabase({ kind: 'postgres', url: database.url, poolSize: 1, timeouts: backstopTimeouts(1_000) })
+    cleanups.push(() => handle.close())
+    await holdLock(database.url, 'contacts')
+    const { ms, value } = await timed(sql`select count(*) from contacts`.execute(handle.db).catch((error) => error.code))
+    expect(value).toBe('55P03')
+    expect(ms).toBeLessThan(5_000)
+  }, 60_000)
+})
+
+describe.skipIf(Boolean(process.env.DATABASE_URL))('request deadlines on the embedded database', () => {
+  it('a request waiting for the busy embedded database answers TIMEOUT within its deadline', async () => {
+    const server = await startTestServer({ GATEHOUSE_REQUEST_TIMEOUT_MS: '800', GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' })
+    cleanups.push(() => server.close())
+    const admin = await signInAsAdmin(server)
+    // PGlite is one session, and a transaction holds it until it ends: this one for 3 s. (A slow
+    // statement cannot show the deadline: PGlite runs it on Node's own thread, which it blocks.)
+    const busy = server.app.services.database.db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx)
+      await sleep(3_000)
+    })
+    await sleep(100)
+    const { ms, value } = await timed(server.graphql(JOBS, { headers: admin.headers }))
+    expect(value.status).toBe(504)
+    expect(value.body.errors?.map((error) => error.extensions?.code)).toEqual(['TIMEOUT'])
+    expect(ms).toBeLessThan(2_500)
+    await busy
+    expect((await server.graphql(JOBS, { headers: admin.headers })).status).toBe(200)
+  }, 60_000)
+})
