@@ -1,7 +1,7 @@
 import { createAuthenticator } from './access/authenticate.js'
 import { bootstrap } from './access/bootstrap.js'
 import type { Config } from './config.js'
-import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase } from './db/database.js'
+import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase, waitForDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createLogger } from './logger.js'
 import { type GatehouseServices, type GatehouseYoga, createGatehouseYoga } from './yoga.js'
@@ -24,8 +24,9 @@ export async function createApp(
   options: { target?: DatabaseTarget; database?: DatabaseHandle; log?: Logger } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.GATEHOUSE_LOG_LEVEL, config.NODE_ENV)
-  const database = options.database ?? (await openDatabase(options.target ?? databaseTarget(config)))
+  const database = options.database ?? (await openDatabase(options.target ?? databaseTarget(config, { server: true, log })))
   try {
+    await waitForDatabase(database, { waitSeconds: config.GATEHOUSE_DB_WAIT_SECONDS, log })
     const applied = await migrateToLatest(database.db)
     if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
     const base = { config, database, log }

@@ -1,16 +1,26 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import { KeyPepperRequiredError } from './access/api-keys.js'
 import { BootstrapConfigError } from './access/bootstrap.js'
-import { createApp } from './app.js'
+import { type App, createApp } from './app.js'
 import { loadConfig } from './config.js'
-import { DataDirLockedError } from './db/database.js'
+import { DataDirLockedError, DatabaseUnreachableError } from './db/database.js'
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './graphql/errors.js'
+import { createLogger } from './logger.js'
+
+/** A port already taken: one line for the operator, before any migration has run. */
+class PortInUseError extends Error {}
 
 /** Starts Gatehouse: `npm start`. Listens, and on SIGTERM/SIGINT drains in-flight requests and exits 0. */
 async function main() {
   const config = loadConfig()
-  const app = await createApp(config)
-  const { log } = app.services
-  const server = createServer(app.yoga)
+  const log = createLogger(config.GATEHOUSE_LOG_LEVEL, config.NODE_ENV)
+  // The port is taken first: a busy port is a one-line error before migrations run, and while the
+  // database is awaited and migrated, /health answers and everything else is a retryable 503.
+  let app: App | undefined
+  const server = createServer((request, response) => {
+    if (app) return app.yoga(request, response)
+    startingResponse(request, response)
+  })
   server.keepAliveTimeout = 5_000
   // Responses being written, so a shutdown can tell their keep-alive connections to close.
   const open = new Set<ServerResponse>()
@@ -20,14 +30,12 @@ async function main() {
     open.add(response)
     response.on('close', () => open.delete(response))
   })
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve))
-  const address = server.address()
-  const port = typeof address === 'object' && address ? address.port : config.PORT
-  log.info(
-    { url: `http://${config.HOST}:${port}/graphql`, database: app.services.database.kind },
-    'Gatehouse is listening',
-  )
-
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(`Port ${config.PORT} on ${config.HOST} is already in use; set PORT to a free one.`) : error),
+    )
+    server.listen(config.PORT, config.HOST, resolve)
+  })
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
@@ -44,21 +52,50 @@ async function main() {
     force.unref()
     for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close')
     await closed
-    await app.close()
+    await app?.close()
     log.info('stopped')
     log.flush?.()
     process.exit(0)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+
+  app = await createApp(config, { log })
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  log.info(
+    { url: `http://${config.HOST}:${port}/graphql`, database: app.services.database.kind },
+    'Gatehouse is listening',
+  )
 }
 
 main().catch((error) => {
   // Configuration problems an operator fixes: the message says what to do; a stack trace would only hide it.
-  if (error instanceof DataDirLockedError || error instanceof BootstrapConfigError || error instanceof KeyPepperRequiredError) {
+  if (
+    error instanceof DataDirLockedError ||
+    error instanceof BootstrapConfigError ||
+    error instanceof KeyPepperRequiredError ||
+    error instanceof DatabaseUnreachableError ||
+    error instanceof PortInUseError
+  ) {
     console.error(error.message)
   } else {
     console.error(error)
   }
   process.exit(1)
 })
+
+/** What a request gets before the app is ready: alive, not ready, retry soon. */
+function startingResponse(request: IncomingMessage, response: ServerResponse) {
+  const path = (request.url ?? '/').split('?')[0]
+  if (path === '/health') {
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"message":"alive"}')
+    return
+  }
+  const body = JSON.stringify({
+    errors: [{ message: 'Gatehouse is starting; retry shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+  })
+  response
+    .writeHead(503, { 'content-type': 'application/json', 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) })
+    .end(body)
+}

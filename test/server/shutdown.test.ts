@@ -1,15 +1,11 @@
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { request } from 'node:http'
-import { connect } from 'node:net'
+import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../setup/database.js'
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+import { startServerProcess } from '../setup/server-process.js'
 const EMAIL = 'admin@shutdown.test'
 const PASSWORD = 'a password for the shutdown test'
 
@@ -17,51 +13,6 @@ const cleanups: Array<() => Promise<void> | void> = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
-
-/** Starts `node --import tsx src/main.ts` as npm start does, and waits for its "listening" line. */
-async function startServerProcess(env: Record<string, string>) {
-  const inherited = { ...process.env }
-  delete inherited.DATABASE_URL
-  delete inherited.REDIS_URL
-  // Spawned directly (not through npm or npx): child.pid is the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'test', GATEHOUSE_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  const lines: Array<Record<string, any>> = []
-  let stderr = ''
-  child.stderr!.on('data', (chunk) => (stderr += chunk))
-  const waiters: Array<() => void> = []
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    try {
-      lines.push(JSON.parse(line))
-    } catch {
-      lines.push({ msg: line })
-    }
-    for (const wake of waiters.splice(0)) wake()
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  /** Resolves with the first log line that matches; fails if the process exits first. */
-  const waitFor = async (msg: string, timeoutMs: number) => {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const found = lines.find((line) => line.msg === msg)
-      if (found) return found
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before "${msg}": ${stderr}`)
-      if (Date.now() > deadline) throw new Error(`no "${msg}" within ${timeoutMs} ms: ${stderr}`)
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve)
-        setTimeout(resolve, 200)
-      })
-    }
-  }
-  const listening = await waitFor('Gatehouse is listening', 120_000)
-  return { child, url: new URL(listening.url as string), waitFor, exited, lines }
-}
 
 /** Opens a POST whose body arrives in two parts: the request is in flight until `finish()`. */
 function slowRequest(url: URL, body: string, headers: Record<string, string>) {
@@ -110,7 +61,7 @@ describe('SIGTERM', () => {
       cleanups.push(() => database.close())
       env.DATABASE_URL = database.url!
     }
-    const server = await startServerProcess(env)
+    const server = await startServerProcess(env, cleanups)
     const graphqlUrl = new URL('/graphql', server.url)
 
     const signIn = await fetch(graphqlUrl, {
@@ -152,3 +103,20 @@ describe('SIGTERM', () => {
   }, 180_000)
 })
 
+describe('start-up', () => {
+  it('a busy port is one line on stderr and exit 1, before the database is opened or migrated', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-port-'))
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise<void>((resolve) => taken.close(() => resolve())))
+    const port = (taken.address() as AddressInfo).port
+    const server = await startServerProcess({ PORT: String(port), GATEHOUSE_DATA_DIR: join(dataDir, 'db') }, cleanups, {
+      waitForListening: false,
+    })
+    expect(await server.exited).toBe(1)
+    expect(server.stderr().trim()).toBe(`Port ${port} on 127.0.0.1 is already in use; set PORT to a free one.`)
+    expect(server.lines.some((line) => line.msg === 'migrations applied')).toBe(false)
+    expect(existsSync(join(dataDir, 'db'))).toBe(false)
+  }, 60_000)
+})
