@@ -87,13 +87,20 @@ export async function publishInvalidation(deps: Deps, target: InvalidationTarget
 }
 
 async function openRedisBus(url: string, log: Logger, receive: (payload: string) => void, onReset: () => void): Promise<InvalidationBus> {
-  const subscriber = new Redis(url, { lazyConnect: true })
-  const publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 })
+  // Not awaited: an instance starts while Redis is down, reports the bus unhealthy (so cached
+  // credentials stay short-lived) and ioredis keeps reconnecting and resubscribing by itself.
+  const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 200, 2_000) })
+  const publisher = new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: (attempt) => Math.min(attempt * 200, 2_000) })
   let healthy = false
   let connectedOnce = false
+  let warnedDown = false
   subscriber.on('message', (_channel: string, payload: string) => receive(payload))
-  subscriber.on('error', (error: Error) => log.warn({ err: error }, 'credential invalidation: redis subscriber error'))
-  publisher.on('error', (error: Error) => log.warn({ err: error }, 'credential invalidation: redis publisher error'))
+  subscriber.on('error', (error: Error) => {
+    if (warnedDown) return
+    warnedDown = true
+    log.warn({ err: error }, 'credential invalidation: redis is not answering; cached credentials stay short-lived until it is back')
+  })
+  publisher.on('error', () => {})
   subscriber.on('close', () => {
     if (healthy) log.warn('credential invalidation: redis connection lost; caching paused')
     healthy = false
@@ -101,16 +108,17 @@ async function openRedisBus(url: string, log: Logger, receive: (payload: string)
   })
   // ioredis resubscribes by itself after a reconnect; 'ready' follows the resubscription.
   subscriber.on('ready', () => {
-    if (connectedOnce) {
+    if (connectedOnce || warnedDown) {
       onReset()
-      log.info('credential invalidation: redis reconnected')
+      log.info('credential invalidation: redis connected')
     }
     connectedOnce = true
+    warnedDown = false
     healthy = true
   })
-  await Promise.all([subscriber.connect(), publisher.connect()])
-  await subscriber.subscribe(INVALIDATION_CHANNEL)
-  healthy = true
+  subscriber.subscribe(INVALIDATION_CHANNEL).catch((error: Error) =>
+    log.warn({ err: error }, 'credential invalidation: could not subscribe yet; retrying on reconnect'),
+  )
   return {
     kind: 'redis',
     get healthy() {
@@ -167,7 +175,7 @@ async function openPostgresBus(url: string, deps: Deps, receive: (payload: strin
         },
         (error) => {
           log.warn({ err: error }, 'credential invalidation: reconnect failed')
-          retryDelay = Math.min(retryDelay * 2, 30_000)
+          retryDelay = Math.min(retryDelay * 2, 2_000)
           scheduleReconnect()
         },
       )

@@ -45,8 +45,9 @@ export function rateLimitBucket(principal: Principal | null, clientAddress: stri
 
 /**
  * A fixed-window limiter (rate-limiter-flexible): in process by default, shared through Redis
- * (an atomic Lua increment with expiry) when a URL is given. When Redis does not answer, requests
- * pass and a warning is logged: a Redis outage must not become an API outage.
+ * (an atomic Lua increment with expiry) when a URL is given. While Redis does not answer (down at
+ * start or later), each instance counts in process instead (the library's insurance limiter) and a
+ * warning is logged: a Redis outage must neither become an API outage nor lift the limits.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { perMinute, log } = options
@@ -59,7 +60,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     const now = Date.now()
     if (now - lastWarning < WARN_EVERY_MS) return
     lastWarning = now
-    log.warn({ err: error }, 'rate limiting: Redis is not answering; requests pass unlimited until it is back')
+    log.warn({ err: error }, 'rate limiting: Redis is not answering; counting in process until it is back')
   }
 
   if (options.redisUrl) {
@@ -77,7 +78,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       duration: WINDOW_SECONDS,
       keyPrefix,
       rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ points: perMinute, duration: WINDOW_SECONDS, keyPrefix }),
     })
+    // The insurance limiter answers while Redis is down; the warning still tells the operator.
+    redis.on('close', () => warn(new Error('connection closed')))
   } else {
     limiter = new RateLimiterMemory({ points: perMinute, duration: WINDOW_SECONDS, keyPrefix })
   }
@@ -90,7 +94,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         if (rejection instanceof RateLimiterRes) {
           throw rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)))
         }
-        // Not a verdict but a store failure (Redis down or slow): let the request through.
+        // Not a verdict but a failure of both stores: let the request through rather than fail it.
         warn(rejection)
       }
     },

@@ -89,7 +89,7 @@ describe('rate limiting through Redis', () => {
     }
   })
 
-  it('lets requests through, with a warning in the log, while Redis does not answer', async () => {
+  it('counts in process, with a warning in the log, while Redis does not answer: the limit still holds', async () => {
     // Nothing listens on port 1: every Redis command fails at once.
     const downLog = captureLog('warn')
     const down = await startInstance(
@@ -99,7 +99,12 @@ describe('rate limiting through Redis', () => {
     )
     try {
       const address = randomLoopbackAddress()
-      for (let i = 0; i < 3; i++) expect((await postFrom(down.url, address, TYPENAME)).status).toBe(200)
+      expect((await postFrom(down.url, address, TYPENAME)).status).toBe(200)
+      for (let i = 0; i < 2; i++) {
+        const refused = await postFrom(down.url, address, TYPENAME)
+        expect(refused.status).toBe(429)
+        expect(refused.body.errors[0].extensions.code).toBe('RATE_LIMITED')
+      }
       const warnings = downLog.lines.filter((line) => line.msg?.includes('Redis is not answering'))
       expect(warnings.length).toBeGreaterThanOrEqual(1)
       // Said once while it lasts, not once per request.
