@@ -27,6 +27,11 @@ export type { InvalidationTarget } from './invalidation.js'
 
 /** Safety net: a missed invalidation cannot outlive this. */
 export const CACHE_TTL_MS = 60_000
+/**
+ * How old an entry may be when the invalidation bus has not confirmed it is up to date: a
+ * revocation applies within this on every instance, even when the bus is down or stuck.
+ */
+export const UNCONFIRMED_TTL_MS = 1_000
 const CACHE_MAX_ENTRIES = 50_000
 /** `last_used_at` is worth a write once a minute, not once a request. */
 export const LAST_USED_WRITE_INTERVAL_MS = 60_000
@@ -45,7 +50,10 @@ interface CachedCredential {
   /** When it stops working (epoch ms): expiry, a revocation's end of grace, or a session's end. */
   validUntil: number | null
   lastUsedWrite: number
+  /** When its read from the database began (epoch ms): it reflects every change committed before. */
+  loadedAt: number
 }
+type LoadedCredential = Omit<CachedCredential, 'loadedAt'>
 
 /** The credential service: the Authenticator yoga calls, plus what key management needs. */
 export interface CredentialService extends Authenticator {
@@ -105,20 +113,26 @@ export async function createAuthenticator(deps: {
     throw unauthenticated()
   }
 
-  const cached = async (cacheKey: string, load: () => Promise<CachedCredential | null>) => {
+  /** Fresh: read within the last second, or any invalidation that could concern it has arrived. */
+  const fresh = (entry: CachedCredential) => Math.max(entry.loadedAt, bus.confirmedUpTo()) >= Date.now() - UNCONFIRMED_TTL_MS
+
+  const cached = async (cacheKey: string, load: () => Promise<LoadedCredential | null>): Promise<CachedCredential | null> => {
     const hit = cache.get(cacheKey)
-    if (hit) {
+    if (hit && fresh(hit)) {
       hits++
       return hit
     }
     misses++
     const startedAt = generation
-    const entry = await load()
-    if (entry && generation === startedAt && bus.healthy) cache.set(cacheKey, entry)
+    const loadedAt = Date.now()
+    const loaded = await load()
+    if (!loaded) return null
+    const entry = { ...loaded, loadedAt }
+    if (generation === startedAt) cache.set(cacheKey, entry)
     return entry
   }
 
-  const loadKey = async (publicKey: string): Promise<CachedCredential | null> => {
+  const loadKey = async (publicKey: string): Promise<LoadedCredential | null> => {
     const row = await database.db
       .selectFrom('api_keys')
       .select(['business_id', 'id', 'owner_id', 'secret_hash', 'expires_at', 'revoked_at', 'last_used_at'])
@@ -143,7 +157,7 @@ export async function createAuthenticator(deps: {
     }
   }
 
-  const loadSession = async (token: string): Promise<CachedCredential | null> => {
+  const loadSession = async (token: string): Promise<LoadedCredential | null> => {
     const row = await findSessionByToken(database.db, token)
     if (!row) return null
     const validUntil = earliest(row.expires_at, row.revoked_at)

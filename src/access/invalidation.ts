@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { Redis } from 'ioredis'
 import { sql } from 'kysely'
@@ -13,6 +14,14 @@ import type { DatabaseHandle } from '../db/database.js'
  * LISTEN/NOTIFY on a dedicated connection, else (the embedded database, one process) in process.
  * A bus that loses its connection reports itself unhealthy and asks its owner to forget
  * everything, since messages may have been missed while it was down.
+ *
+ * A connection can also be silently stuck (open, but delivering nothing), which no error reports.
+ * So each instance sends itself a heartbeat on the channel every HEARTBEAT_MS. Both PostgreSQL
+ * (in commit order) and Redis (in the order it processed the publishes) deliver a channel's messages
+ * in order, so hearing one's own heartbeat sent at time T proves every invalidation published
+ * before T has arrived: `confirmedUpTo()` is that T. The credential cache serves an entry only while
+ * it is younger than a second or confirmed (authenticate.ts), so a revocation applies within a
+ * second whatever happens to the channel.
  */
 
 export const INVALIDATION_CHANNEL = 'gatehouse_invalidate'
@@ -31,10 +40,18 @@ export const InvalidationTarget = z
   .refine((target) => Object.values(target).some((value) => value !== undefined), 'an invalidation needs a target')
 export type InvalidationTarget = z.infer<typeof InvalidationTarget>
 
+/** How long a start waits for Redis to take its subscription before going on without it. */
+const REDIS_START_WAIT_MS = 2_000
+
+/** How often an instance checks its channel with a heartbeat. */
+export const HEARTBEAT_MS = 250
+
 export interface InvalidationBus {
   readonly kind: 'redis' | 'postgres' | 'local'
-  /** False while the bus may be missing messages: cache nothing then. */
+  /** False while the bus is known to be disconnected. */
   readonly healthy: boolean
+  /** Every invalidation published before this time (epoch ms) has been received. */
+  confirmedUpTo(): number
   publish(target: InvalidationTarget): Promise<void>
   close(): Promise<void>
 }
@@ -53,7 +70,9 @@ interface Deps {
 
 /** Opens the bus this deployment uses and subscribes to it. */
 export async function openInvalidationBus(deps: Deps, handlers: Handlers): Promise<InvalidationBus> {
+  const heartbeat = new Heartbeat()
   const receive = (payload: string) => {
+    if (heartbeat.heard(payload)) return
     let parsed: ReturnType<typeof InvalidationTarget.safeParse>
     try {
       parsed = InvalidationTarget.safeParse(JSON.parse(payload))
@@ -63,10 +82,59 @@ export async function openInvalidationBus(deps: Deps, handlers: Handlers): Promi
     if (parsed.success) handlers.onMessage(parsed.data)
     else deps.log.warn('ignored a malformed credential invalidation message')
   }
-  if (deps.config.REDIS_URL) return openRedisBus(deps.config.REDIS_URL, deps.log, receive, handlers.onReset)
+  if (deps.config.REDIS_URL) return openRedisBus(deps.config.REDIS_URL, deps.log, receive, handlers.onReset, heartbeat)
   const url = deps.database.url ?? deps.config.DATABASE_URL
-  if (deps.database.kind === 'postgres' && url) return openPostgresBus(url, deps, receive, handlers.onReset)
+  if (deps.database.kind === 'postgres' && url) return openPostgresBus(url, deps, receive, handlers.onReset, heartbeat)
   return openLocalBus(deps.database, receive)
+}
+
+/**
+ * The heartbeats of one instance: numbered messages it sends itself, and the send time of the
+ * latest one it heard back. Other instances' heartbeats are heard and ignored.
+ */
+class Heartbeat {
+  private readonly instance = randomUUID()
+  private sequence = 0
+  private readonly sentAt = new Map<number, number>()
+  private inFlight = false
+  confirmed = 0
+
+  /** The next heartbeat message, or null while the last one has not been sent yet. */
+  next(): string | null {
+    if (this.inFlight) return null
+    this.inFlight = true
+    this.sequence++
+    this.sentAt.set(this.sequence, Date.now())
+    return JSON.stringify({ heartbeat: `${this.instance}:${this.sequence}` })
+  }
+
+  /** The send of the last heartbeat finished (well or not): another may go. */
+  sent(): void {
+    this.inFlight = false
+  }
+
+  /** True when the payload is a heartbeat (of any instance); records our own. */
+  heard(payload: string): boolean {
+    if (!payload.startsWith('{"heartbeat":')) return false
+    const match = /^\{"heartbeat":"([0-9a-f-]{36}):(\d+)"\}$/.exec(payload)
+    if (match?.[1] === this.instance) {
+      const sequence = Number(match[2])
+      const at = this.sentAt.get(sequence)
+      if (at !== undefined && at > this.confirmed) this.confirmed = at
+      for (const older of this.sentAt.keys()) if (older <= sequence) this.sentAt.delete(older)
+    }
+    return true
+  }
+
+  /** Sends a heartbeat every HEARTBEAT_MS through `send` (one at a time); returns the stop function. */
+  start(send: (message: string) => Promise<unknown>): () => void {
+    const timer = setInterval(() => {
+      const message = this.next()
+      if (message) send(message).catch(() => {}).finally(() => this.sent())
+    }, HEARTBEAT_MS)
+    timer.unref()
+    return () => clearInterval(timer)
+  }
 }
 
 /** Sends one invalidation without subscribing (the admin CLI, a short-lived process). */
@@ -86,11 +154,23 @@ export async function publishInvalidation(deps: Deps, target: InvalidationTarget
   // Embedded database: it belongs to one process, so no server is running to be told.
 }
 
-async function openRedisBus(url: string, log: Logger, receive: (payload: string) => void, onReset: () => void): Promise<InvalidationBus> {
+async function openRedisBus(
+  url: string,
+  log: Logger,
+  receive: (payload: string) => void,
+  onReset: () => void,
+  heartbeat: Heartbeat,
+): Promise<InvalidationBus> {
   // Not awaited: an instance starts while Redis is down, reports the bus unhealthy (so cached
   // credentials stay short-lived) and ioredis keeps reconnecting and resubscribing by itself.
   const subscriber = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: (attempt) => Math.min(attempt * 200, 2_000) })
-  const publisher = new Redis(url, { maxRetriesPerRequest: 2, retryStrategy: (attempt) => Math.min(attempt * 200, 2_000) })
+  // A stuck Redis must not hold up the write that publishes: its cache entries elsewhere expire
+  // within a second anyway once heartbeats stop.
+  const publisher = new Redis(url, {
+    maxRetriesPerRequest: 2,
+    commandTimeout: 500,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  })
   let healthy = false
   let connectedOnce = false
   let warnedDown = false
@@ -116,18 +196,23 @@ async function openRedisBus(url: string, log: Logger, receive: (payload: string)
     warnedDown = false
     healthy = true
   })
-  subscriber.subscribe(INVALIDATION_CHANNEL).catch((error: Error) =>
+  const subscribed = subscriber.subscribe(INVALIDATION_CHANNEL).catch((error: Error) =>
     log.warn({ err: error }, 'credential invalidation: could not subscribe yet; retrying on reconnect'),
   )
+  // With Redis up, the instance is subscribed before it serves; with Redis down, it starts anyway.
+  await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, REDIS_START_WAIT_MS).unref())])
+  const stopHeartbeat = heartbeat.start((message) => publisher.publish(INVALIDATION_CHANNEL, message))
   return {
     kind: 'redis',
     get healthy() {
       return healthy
     },
+    confirmedUpTo: () => heartbeat.confirmed,
     publish: async (target) => {
       await publisher.publish(INVALIDATION_CHANNEL, JSON.stringify(target))
     },
     close: async () => {
+      stopHeartbeat()
       subscriber.removeAllListeners('close')
       subscriber.disconnect()
       publisher.disconnect()
@@ -135,7 +220,13 @@ async function openRedisBus(url: string, log: Logger, receive: (payload: string)
   }
 }
 
-async function openPostgresBus(url: string, deps: Deps, receive: (payload: string) => void, onReset: () => void): Promise<InvalidationBus> {
+async function openPostgresBus(
+  url: string,
+  deps: Deps,
+  receive: (payload: string) => void,
+  onReset: () => void,
+  heartbeat: Heartbeat,
+): Promise<InvalidationBus> {
   const { log, database } = deps
   let client: pg.Client | null = null
   let healthy = false
@@ -144,7 +235,7 @@ async function openPostgresBus(url: string, deps: Deps, receive: (payload: strin
   let retryTimer: NodeJS.Timeout | undefined
 
   const connect = async () => {
-    const next = new pg.Client({ connectionString: url })
+    const next = new pg.Client({ connectionString: url, application_name: 'gatehouse-listen', keepAlive: true })
     next.on('notification', (message) => {
       if (message.channel === INVALIDATION_CHANNEL && message.payload) receive(message.payload)
     })
@@ -184,15 +275,21 @@ async function openPostgresBus(url: string, deps: Deps, receive: (payload: strin
   }
 
   await connect()
+  // Sent on the LISTEN connection itself: when that connection is stuck, the heartbeat is too.
+  const stopHeartbeat = heartbeat.start(async (message) => {
+    await client?.query('select pg_notify($1, $2)', [INVALIDATION_CHANNEL, message])
+  })
   return {
     kind: 'postgres',
     get healthy() {
       return healthy
     },
+    confirmedUpTo: () => heartbeat.confirmed,
     publish: async (target) => {
       await sql`select pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(target)})`.execute(database.db)
     },
     close: async () => {
+      stopHeartbeat()
       closed = true
       clearTimeout(retryTimer)
       const current = client
@@ -218,6 +315,8 @@ function openLocalBus(database: DatabaseHandle, receive: (payload: string) => vo
   return {
     kind: 'local',
     healthy: true,
+    // In process, a publish is delivered before it returns.
+    confirmedUpTo: () => Date.now(),
     publish: async (target) => {
       bus.emit('message', JSON.stringify(target))
     },
