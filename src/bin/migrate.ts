@@ -4,7 +4,8 @@
  * that migrate before rolling out, and to see what a start would apply.
  */
 import { loadConfig } from '../config.js'
-import { DataDirLockedError, databaseTarget, openDatabase } from '../db/database.js'
+import { DataDirLockedError } from '../db/data-dir-lock.js'
+import { databaseTarget, openDatabase } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
 
 async function main() {

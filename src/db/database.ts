@@ -1,10 +1,10 @@
-import { mkdirSync, openSync, readFileSync, writeFileSync, closeSync, rmSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 import type { Logger } from 'pino'
+import { lockDataDir } from './data-dir-lock.js'
 import { withDeadlines } from './deadline.js'
 import { type PostgresTimeouts, createGuardedPool } from './postgres-pool.js'
 import type { Database } from './types.js'
@@ -146,50 +146,6 @@ export async function waitForDatabase(
     if (waited >= options.waitSeconds) throw new DatabaseUnreachableError(waited, reason)
     options.log.warn({ reason, waitedSeconds: waited, giveUpAfterSeconds: options.waitSeconds }, 'database unreachable; retrying')
     await new Promise((resolve) => setTimeout(resolve, 1_000))
-  }
-}
-
-export class DataDirLockedError extends Error {
-  constructor(dataDir: string, pid: number) {
-    super(
-      `The embedded database in ${dataDir} is in use by process ${pid}. ` +
-        'An embedded database belongs to one process: stop that process first, or set DATABASE_URL to use a PostgreSQL server.',
-    )
-    this.name = 'DataDirLockedError'
-  }
-}
-
-/**
- * Two processes opening one PGlite folder corrupt it, so the folder carries a lock file naming its
- * owner. A lock left by a process that no longer exists is taken over.
- */
-function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true })
-  const lockPath = join(dataDir, 'gatehouse.lock')
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx')
-      writeFileSync(fd, String(process.pid))
-      closeSync(fd)
-      return () => rmSync(lockPath, { force: true })
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-      const owner = Number(readFileSync(lockPath, 'utf8'))
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processExists(owner)) {
-        throw new DataDirLockedError(dataDir, owner)
-      }
-      rmSync(lockPath, { force: true })
-    }
-  }
-  throw new Error(`Could not lock ${dataDir}`)
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
