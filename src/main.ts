@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
+import { Server as NetServer } from 'node:net'
 import { KeyPepperRequiredError } from './access/api-keys.js'
 import { BootstrapConfigError } from './access/bootstrap.js'
 import { type App, createApp } from './app.js'
@@ -7,6 +8,10 @@ import { DataDirLockedError } from './db/data-dir-lock.js'
 import { DatabaseUnreachableError } from './db/database.js'
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './graphql/errors.js'
 import { createLogger } from './logger.js'
+
+const netClose = NetServer.prototype.close
+/** How long idle keep-alive sockets stay open after SIGTERM, for requests already sent on them. */
+const IDLE_SOCKET_GRACE_MS = 200
 
 /** A port already taken: one line for the operator, before any migration has run. */
 class PortInUseError extends Error {}
@@ -40,11 +45,14 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
-    // Stop accepting first, so the log line below is true when it is read; idle keep-alive
-    // sockets close now, busy ones after their response.
+    // Stop accepting first, so the log line below is true when it is read. Not http's close():
+    // that would also cut idle keep-alive sockets at once, resetting a request already on its way
+    // to one. Those sockets get a moment for such a request to be read (and answered with
+    // Connection: close, below); only then are the ones still idle closed, and so on while draining
+    // (a response that began before SIGTERM leaves its socket idle, not closed, when it ends).
     const closed = new Promise<void>((resolve) => server.once('close', () => resolve()))
-    server.close()
-    server.closeIdleConnections()
+    netClose.call(server)
+    setInterval(() => server.closeIdleConnections(), IDLE_SOCKET_GRACE_MS).unref()
     log.info({ signal }, 'shutting down: draining in-flight requests')
     const force = setTimeout(() => {
       log.warn('in-flight requests did not finish in time; closing connections')

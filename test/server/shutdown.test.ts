@@ -1,5 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { request } from 'node:http'
+import { Agent, request } from 'node:http'
 import { type AddressInfo, connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -101,6 +101,51 @@ describe('SIGTERM', () => {
     expect(server.lines.some((line) => line.msg === 'request' && line.operationName === 'InFlight' && line.status === 200)).toBe(true)
     if (!process.env.DATABASE_URL) expect(existsSync(join(dataDir, 'gatehouse.lock'))).toBe(false)
   }, 180_000)
+})
+
+// HTTP behaviour, whatever the database: run once, in the embedded run.
+describe.skipIf(Boolean(process.env.DATABASE_URL))('SIGTERM under keep-alive traffic', () => {
+  it('requests already sent on open keep-alive connections are answered, none reset', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-keepalive-'))
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
+    const server = await startServerProcess(
+      { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_DEMO_DATA: '0', BOOTSTRAP_ADMIN_EMAIL: EMAIL, BOOTSTRAP_ADMIN_PASSWORD: PASSWORD, GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' },
+      cleanups,
+    )
+    const agent = new Agent({ keepAlive: true, maxSockets: 10 })
+    cleanups.push(() => agent.destroy())
+    const outcomes = new Map<string, number>()
+    const note = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1)
+    let signalled = false
+    const post = () =>
+      new Promise<string>((resolve) => {
+        const req = request(new URL('/graphql', server.url), { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(String(res.statusCode)))
+        })
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+        req.end('{"query":"{ __typename }"}')
+      })
+    // Ten callers back to back on ten kept-alive sockets until the server stops taking connections.
+    const callers = Array.from({ length: 10 }, async () => {
+      for (let i = 0; i < 5_000; i++) {
+        const outcome = await post()
+        note(outcome)
+        if (signalled && outcome === 'ECONNREFUSED') return
+      }
+    })
+    await new Promise((resolve) => setTimeout(resolve, 1_000))
+    signalled = true
+    server.child.kill('SIGTERM')
+    await Promise.all(callers)
+    expect(await server.exited).toBe(0)
+    const answered = outcomes.get('200') ?? 0
+    outcomes.delete('200')
+    outcomes.delete('ECONNREFUSED')
+    expect(answered).toBeGreaterThan(50)
+    // No ECONNRESET, no "socket hang up": every request that reached the server was answered.
+    expect(Object.fromEntries(outcomes)).toEqual({})
+  }, 120_000)
 })
 
 describe('start-up', () => {
