@@ -1,5 +1,5 @@
-import { createAuthenticator } from './access/authenticate.js'
-import { bootstrap } from './access/bootstrap.js'
+import { createAuthenticator } from './access/credentials/authenticate.js'
+import { bootstrap } from './admin/bootstrap.js'
 import type { Config } from './config.js'
 import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase, waitForDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader'
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
-import type { CredentialService } from './access/authenticate.js'
+import type { CredentialService } from './access/credentials/authenticate.js'
 import type { Principal } from './access/principal.js'
 import type { Config } from './config.js'
 import type { DatabaseHandle } from './db/database.js'

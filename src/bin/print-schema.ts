@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { printSchema } from 'graphql'
-import { sortedSchema } from '../graphql/schema.js'
+import { sortedSchema } from '../schema.js'
 
 const target = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url))
 const printed = `${printSchema(sortedSchema())}\n`

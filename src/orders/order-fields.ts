@@ -1,6 +1,6 @@
 import { JobRef } from './jobs/jobs.graphql.js'
-import { relationField } from '../graphql/relation-fields.js'
-import type { Resource } from '../read/resource.js'
+import { relationField } from '../records/fields/relation-fields.js'
+import type { Resource } from '../records/resource.js'
 
 /**
  * Fields sales and purchase orders share, and their lines' fields: the two order types differ

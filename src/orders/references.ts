@@ -3,7 +3,7 @@ import type { Principal } from '../access/principal.js'
 import { contactsResource } from '../crm/contacts/contacts.resource.js'
 import type { Database } from '../db/types.js'
 import { badInput } from '../graphql/errors.js'
-import { resolveReference } from '../write/guards.js'
+import { resolveReference } from '../records/write/guards.js'
 
 /**
  * The client of a job or sales order: a contact of the caller's business that the caller can read

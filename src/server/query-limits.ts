@@ -16,7 +16,7 @@ import {
 } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { queryTooComplex } from '../graphql/errors.js'
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../read/pagination.js'
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../records/read/pagination.js'
 
 /**
  * Every limit on the shape of a GraphQL document, in one place. A document over any of them is

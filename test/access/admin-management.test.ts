@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBusiness } from '../../src/access/businesses.js'
-import { hashPassword } from '../../src/access/passwords.js'
+import { hashPassword } from '../../src/access/credentials/passwords.js'
 import { MODULES, OPERATIONS } from '../../src/access/permissions.js'
 import {
   AUDIT,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { getSchema } from '../../src/graphql/schema.js'
+import { getSchema } from '../../src/schema.js'
 
 /** Root fields a caller may use without a credential. Nothing else may be without a scope. */
 const OPEN_FIELDS = new Set(['Mutation.signIn'])

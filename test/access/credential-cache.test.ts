@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { invalidateCredentials } from '../../src/access/authenticate.js'
+import { invalidateCredentials } from '../../src/access/credentials/authenticate.js'
 import { uniformMatrix } from '../../src/access/permissions.js'
 import { type App, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'

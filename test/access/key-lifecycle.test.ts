@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { invalidateCredentials } from '../../src/access/authenticate.js'
+import { invalidateCredentials } from '../../src/access/credentials/authenticate.js'
 import { UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import {

@@ -1,6 +1,6 @@
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { KeyPepperRequiredError } from '../../src/access/api-keys.js'
+import { KeyPepperRequiredError } from '../../src/access/credentials/api-keys.js'
 import { createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
 import type { DatabaseHandle } from '../../src/db/database.js'

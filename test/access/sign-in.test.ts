@@ -1,8 +1,8 @@
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { hashPassword } from '../../src/access/passwords.js'
+import { hashPassword } from '../../src/access/credentials/passwords.js'
 import { grantsFromMatrix, uniformMatrix } from '../../src/access/permissions.js'
-import { generateSessionToken, hashSessionToken } from '../../src/access/sessions.js'
+import { generateSessionToken, hashSessionToken } from '../../src/access/credentials/sessions.js'
 import { UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import {

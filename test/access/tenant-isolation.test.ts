@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBusinessWithAdmin } from '../../src/access/bootstrap.js'
-import { hashPassword } from '../../src/access/passwords.js'
+import { createBusinessWithAdmin } from '../../src/admin/bootstrap.js'
+import { hashPassword } from '../../src/access/credentials/passwords.js'
 import { uniformMatrix } from '../../src/access/permissions.js'
 import { encodeGlobalId } from '../../src/graphql/global-id.js'
 import { loadBusinessData } from '../../src/seed/load-business.js'

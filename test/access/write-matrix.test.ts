@@ -3,7 +3,7 @@ import { createBusiness } from '../../src/access/businesses.js'
 import { LEVELS, type Level, MODULES, type Module, type Operation, uniformMatrix } from '../../src/access/permissions.js'
 import type { DatabaseHandle } from '../../src/db/database.js'
 import { decodeGlobalId, encodeGlobalId } from '../../src/graphql/global-id.js'
-import { nextNumber } from '../../src/write/numbers.js'
+import { nextNumber } from '../../src/records/write/numbers.js'
 import { createTestDatabase } from '../setup/database.js'
 import { executeAs } from '../setup/in-process.js'
 

@@ -2,12 +2,12 @@ import { type ExecutionResult, execute, parse } from 'graphql'
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import pino from 'pino'
 import type { Credential } from '../../src/access/principal.js'
-import { loadPrincipal } from '../../src/access/load-principal.js'
+import { loadPrincipal } from '../../src/access/credentials/load-principal.js'
 import { loadConfig } from '../../src/config.js'
 import { createContext } from '../../src/context.js'
 import type { DatabaseHandle } from '../../src/db/database.js'
 import type { Database } from '../../src/db/types.js'
-import { getSchema } from '../../src/graphql/schema.js'
+import { getSchema } from '../../src/schema.js'
 
 /**
  * Counts the SQL statements executed through a kysely instance. (transformQuery also sees every

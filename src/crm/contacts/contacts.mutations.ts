@@ -1,9 +1,9 @@
 import { type SchemaTypes, builder } from '../../graphql/builder.js'
 import { conflict } from '../../graphql/errors.js'
-import { deletePayload, recordPayload } from '../../graphql/payloads.js'
-import { idempotencyKeyField, ownerIdField, versionFields } from '../../write/inputs.js'
-import { allowedOwner, refuseWhileReferenced } from '../../write/guards.js'
-import { createRecord, deleteRecord, updateRecord } from '../../write/mutations.js'
+import { deletePayload, recordPayload } from '../../records/fields/payloads.js'
+import { idempotencyKeyField, ownerIdField, versionFields } from '../../records/write/inputs.js'
+import { allowedOwner, refuseWhileReferenced } from '../../records/write/guards.js'
+import { createRecord, deleteRecord, updateRecord } from '../../records/write/mutations.js'
 import { ContactRef, ContactType } from './contacts.graphql.js'
 import { contactsResource } from './contacts.resource.js'
 

@@ -1,6 +1,6 @@
 import { jobsResource } from '../../orders/jobs/jobs.resource.js'
 import { salesOrdersResource } from '../../orders/sales-orders/sales-orders.resource.js'
-import { defineResource } from '../../read/resource.js'
+import { defineResource } from '../../records/resource.js'
 
 /** Contacts (clients and prospects): a contact's owner is its sales rep. */
 export const contactsResource = defineResource({

@@ -1,5 +1,5 @@
 import { contactsResource } from '../../crm/contacts/contacts.resource.js'
-import { defineResource } from '../../read/resource.js'
+import { defineResource } from '../../records/resource.js'
 import { purchaseOrdersResource } from '../purchase-orders/purchase-orders.resource.js'
 import { salesOrdersResource } from '../sales-orders/sales-orders.resource.js'
 

@@ -1,4 +1,4 @@
-import { defineResource } from '../../read/resource.js'
+import { defineResource } from '../../records/resource.js'
 import { jobsResource } from '../jobs/jobs.resource.js'
 import { suppliersResource } from '../suppliers/suppliers.resource.js'
 

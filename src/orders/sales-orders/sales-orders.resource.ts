@@ -1,5 +1,5 @@
 import { contactsResource } from '../../crm/contacts/contacts.resource.js'
-import { defineResource } from '../../read/resource.js'
+import { defineResource } from '../../records/resource.js'
 import { jobsResource } from '../jobs/jobs.resource.js'
 
 /** Sales orders take the owner of their job. */

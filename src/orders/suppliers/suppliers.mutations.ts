@@ -1,8 +1,8 @@
 import { type SchemaTypes, builder } from '../../graphql/builder.js'
-import { deletePayload, recordPayload } from '../../graphql/payloads.js'
-import { idempotencyKeyField, versionFields } from '../../write/inputs.js'
-import { refuseWhileReferenced } from '../../write/guards.js'
-import { createRecord, deleteRecord, updateRecord } from '../../write/mutations.js'
+import { deletePayload, recordPayload } from '../../records/fields/payloads.js'
+import { idempotencyKeyField, versionFields } from '../../records/write/inputs.js'
+import { refuseWhileReferenced } from '../../records/write/guards.js'
+import { createRecord, deleteRecord, updateRecord } from '../../records/write/mutations.js'
 import { SupplierRef } from './suppliers.graphql.js'
 import { suppliersResource } from './suppliers.resource.js'
 

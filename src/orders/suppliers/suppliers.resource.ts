@@ -1,4 +1,4 @@
-import { defineResource } from '../../read/resource.js'
+import { defineResource } from '../../records/resource.js'
 import { purchaseOrdersResource } from '../purchase-orders/purchase-orders.resource.js'
 
 /**

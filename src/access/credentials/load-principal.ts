@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/types.js'
+import { parseMatrix } from '../permissions.js'
+import type { Credential, Principal } from '../principal.js'
+
+/**
+ * Loads an active principal with its business, team and role: what every request needs to know
+ * about its caller. Returns null for an unknown or deactivated principal.
+ */
+export async function loadPrincipal(
+  db: Kysely<Database>,
+  businessId: string,
+  principalId: string,
+  credential: Credential,
+): Promise<Principal | null> {
+  const row = await db
+    .selectFrom('principals as p')
+    .innerJoin('businesses as b', 'b.id', 'p.business_id')
+    .innerJoin('security_roles as r', (join) =>
+      join.onRef('r.business_id', '=', 'p.business_id').onRef('r.id', '=', 'p.role_id'),
+    )
+    .select([
+      'p.id', 'p.kind', 'p.name', 'p.team_id', 'p.role_id', 'p.active', 'b.id as business_id', 'b.slug', 'b.name as business_name',
+      'r.name as role_name', 'r.is_builtin', 'r.permissions',
+    ])
+    .where('p.business_id', '=', businessId)
+    .where('p.id', '=', principalId)
+    .executeTakeFirst()
+  if (!row || !row.active) return null
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    businessId: row.business_id,
+    businessSlug: row.slug,
+    businessName: row.business_name,
+    teamId: row.team_id,
+    roleId: row.role_id,
+    roleName: row.role_name,
+    isAdminRole: row.is_builtin,
+    permissions: parseMatrix(row.permissions),
+    credential,
+  }
+}

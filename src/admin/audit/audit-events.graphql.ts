@@ -1,0 +1,87 @@
+import type { Row } from '../../db/types.js'
+import { requirePrincipal } from '../../records/write/transaction.js'
+import { builder } from '../../graphql/builder.js'
+import { connectionOf, pageArgs } from '../../records/fields/connections.js'
+import { encodeGlobalId } from '../../graphql/global-id.js'
+import { wantsTotalCount } from '../shared/admin-pages.js'
+import { listAuditEvents } from './audit-events.repository.js'
+
+type AuditEventRow = Row<'audit_events'> & { actor_name: string | null; actor_kind: 'USER' | 'API_MEMBER' | null }
+
+/** Target types whose ids are shown as global ids (the ids the admin API takes). */
+const NODE_TARGETS = new Set(['Team', 'ApiMember', 'User', 'SecurityRole'])
+
+interface Actor {
+  id: string
+  kind: 'USER' | 'API_MEMBER'
+  name: string
+}
+
+const AuditActorRef = builder.objectRef<Actor>('AuditActor').implement({
+  description: 'The user or API member who acted.',
+  fields: (t) => ({
+    id: t.id({
+      description: 'Global id of the User or ApiMember.',
+      resolve: (actor) => encodeGlobalId(actor.kind === 'USER' ? 'User' : 'ApiMember', actor.id),
+    }),
+    name: t.exposeString('name'),
+  }),
+})
+
+export const AuditEventRef = builder.objectRef<AuditEventRow>('AuditEvent')
+const AuditEventConnection = connectionOf(AuditEventRef, 'AuditEvent')
+
+builder.node(AuditEventRef, {
+  description: 'One entry of the audit log: who did what to which record, when, from where. It never holds a secret.',
+  id: { resolve: (event) => event.id },
+  fields: (t) => ({
+    occurredAt: t.field({ type: 'DateTime', description: "When it happened: the start of the transaction that recorded it.", resolve: (event) => event.occurred_at }),
+    action: t.exposeString('action', { description: 'What happened, e.g. `member.update`, `role.delete`, `auth.sign_in_failed`.' }),
+    actor: t.field({
+      type: AuditActorRef,
+      nullable: true,
+      description: 'Who acted; null for an anonymous attempt (a failed sign-in).',
+      resolve: (event) =>
+        event.actor_id && event.actor_kind ? { id: event.actor_id, kind: event.actor_kind, name: event.actor_name ?? '' } : null,
+    }),
+    credential: t.exposeString('credential', {
+      nullable: true,
+      description: 'Which credential acted: `session:<id>` or `api_key:<publicKey>`. Never a secret.',
+    }),
+    targetType: t.exposeString('target_type', { nullable: true, description: 'The kind of record acted on, e.g. `ApiMember`.' }),
+    targetId: t.string({
+      nullable: true,
+      description: 'The record acted on: its global id for users, API members, roles and teams.',
+      resolve: (event) =>
+        event.target_id && event.target_type && NODE_TARGETS.has(event.target_type)
+          ? encodeGlobalId(event.target_type, event.target_id)
+          : event.target_id,
+    }),
+    requestId: t.exposeString('request_id', { nullable: true, description: 'The request id (the X-Request-Id header, or one generated).' }),
+    clientAddress: t.exposeString('client_address', { nullable: true, description: "The caller's network address." }),
+    details: t.field({
+      type: 'JSONObject',
+      description: 'What changed: field names and non-secret values (`fields`, `changes: {field: {from, to}}`, …).',
+      resolve: (event) => event.details ?? {},
+    }),
+  }),
+})
+
+const AuditEventFilter = builder.inputType('AuditEventFilter', {
+  fields: (t) => ({
+    action: t.string({ required: false, description: 'Only this action, e.g. `role.update` (at most 100 characters).', validate: { maxLength: 100 } }),
+    since: t.field({ type: 'DateTime', required: false, description: 'Only events at or after this time.' }),
+  }),
+})
+
+builder.queryFields((t) => ({
+  auditEvents: t.field({
+    type: AuditEventConnection,
+    description:
+      "The business's audit log, newest first (`first`/`after` go back in time; `last`/`before` forward). Admins only.",
+    args: { ...pageArgs(t), filter: t.arg({ type: AuditEventFilter }) },
+    authScopes: { admin: true },
+    resolve: (_root, args, context, info) =>
+      listAuditEvents(context.db, requirePrincipal(context), args, wantsTotalCount(info, 'AuditEvent')) as never,
+  }),
+}))

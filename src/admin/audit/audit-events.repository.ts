@@ -1,0 +1,56 @@
+import { type Kysely, sql } from 'kysely'
+import type { Database } from '../../db/types.js'
+import { pageOf } from '../../records/read/compile.js'
+import { type ConnectionArgs, pageRequest } from '../../records/read/pagination.js'
+import { type ConnectionValue, toConnection } from '../../records/read/relations.js'
+import type { Principal } from '../../access/principal.js'
+
+export interface AuditEventFilter {
+  action?: string | null
+  since?: Date | null
+}
+
+/**
+ * One page of the business's audit log, newest first, keyset-paginated on (occurred_at, id) —
+ * the audit_events_time index — never OFFSET. The cursor carries occurred_at as PostgreSQL prints
+ * it (microseconds; a JavaScript Date would round them away and skip or repeat rows). It reuses the
+ * record lists' (updatedAt, id) cursor form, hence `$updatedAt` on each row.
+ */
+export async function listAuditEvents(
+  db: Kysely<Database>,
+  principal: Principal,
+  args: ConnectionArgs & { filter?: AuditEventFilter | null },
+  withCount: boolean,
+): Promise<ConnectionValue> {
+  const page = pageRequest(args, 'sync')
+  let scoped = db.selectFrom('audit_events as e').where('e.business_id', '=', principal.businessId)
+  if (args.filter?.action) scoped = scoped.where('e.action', '=', args.filter.action)
+  if (args.filter?.since) scoped = scoped.where('e.occurred_at', '>=', args.filter.since)
+
+  const key = sql`(e.occurred_at, e.id)`
+  const position = (cursor: { updatedAt?: string; id: string }) =>
+    sql`(cast(${cursor.updatedAt} as timestamptz), cast(${cursor.id} as bigint))`
+  // Newest first: "after" a cursor means older than it.
+  let query = scoped
+    .leftJoin('principals as actor', (join) =>
+      join.onRef('actor.business_id', '=', 'e.business_id').onRef('actor.id', '=', 'e.actor_id'),
+    )
+    .selectAll('e')
+    .select([
+    'actor.name as actor_name',
+    'actor.kind as actor_kind',
+    sql<string>`e.occurred_at::text`.as('$updatedAt'),
+  ])
+  if (page.after) query = query.where(sql<boolean>`${key} < ${position(page.after)}`)
+  if (page.before) query = query.where(sql<boolean>`${key} > ${position(page.before)}`)
+  const direction = page.backwards ? 'asc' : 'desc'
+  const rows = await query
+    .orderBy('e.occurred_at', direction)
+    .orderBy('e.id', direction)
+    .limit(page.size + 1)
+    .execute()
+  const totalCount = withCount
+    ? Number((await scoped.select(sql<number>`count(*)::int`.as('total')).executeTakeFirst())?.total ?? 0)
+    : null
+  return toConnection({ ...pageOf(rows as never[], page), totalCount, order: 'sync' })
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod'
+import { builder } from '../../graphql/builder.js'
+import { forbidden, unauthenticated } from '../../graphql/errors.js'
+import { EMAIL_MAX } from '../shared/admin-input.js'
+import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../shared/principals.repository.js'
+import { auditActor, recordAudit } from '../../access/audit.js'
+import { invalidateCredentials } from '../../access/credentials/authenticate.js'
+import { PASSWORD_MAX_LENGTH, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
+import { createSession, revokeOwnSession } from '../../access/credentials/sessions.js'
+import { UserRef } from '../users/users.graphql.js'
+
+/**
+ * `signIn` and `signOut`. A wrong email, a wrong password and a deactivated user all get the same
+ * UNAUTHENTICATED answer in about the same time (an unknown email is checked against a dummy
+ * hash), so sign-in cannot be used to learn which emails exist.
+ */
+
+interface SignedIn {
+  token: string
+  expiresAt: Date
+  user: PrincipalRow
+}
+
+const SignInPayload = builder.objectRef<SignedIn>('SignInPayload').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', {
+      description: 'The session token: send it as `Authorization: Bearer <token>`. Shown once; only its hash is stored.',
+    }),
+    expiresAt: t.field({ type: 'DateTime', description: 'When the session ends (12 hours after sign-in) unless signOut ends it first.', resolve: (s) => s.expiresAt }),
+    user: t.field({ type: UserRef, resolve: (s) => s.user }),
+  }),
+})
+
+const SignInInput = builder.inputType('SignInInput', {
+  fields: (t) => ({
+    email: t.string({ required: true, validate: { schema: z.string().max(EMAIL_MAX, `At most ${EMAIL_MAX} characters.`) } }),
+    password: t.string({ required: true, validate: { schema: z.string().max(PASSWORD_MAX_LENGTH, `At most ${PASSWORD_MAX_LENGTH} characters.`) } }),
+  }),
+})
+
+builder.mutationFields((t) => ({
+  signIn: t.field({
+    type: SignInPayload,
+    description: 'Signs a user in with email and password; returns a session token. Any mistake is the same UNAUTHENTICATED error.',
+    args: { input: t.arg({ type: SignInInput, required: true }) },
+    // Open to anonymous callers (src/server/require-credential.ts lets signIn through).
+    resolve: async (_root, { input }, context) => {
+      const email = input.email.trim().toLowerCase()
+      const user = await context.db
+        .selectFrom('principals')
+        .select([...PRINCIPAL_COLUMNS, 'password_hash'])
+        .where('email', '=', email)
+        .where('kind', '=', 'USER')
+        .executeTakeFirst()
+      const passwordOk = await verifyPasswordOrDummy(input.password, user?.password_hash)
+      if (!user || !passwordOk || !user.active) {
+        // Logged without the email: people type passwords into the email field.
+        context.log.info({ reason: !user ? 'unknown email' : !passwordOk ? 'wrong password' : 'deactivated' }, 'sign-in refused')
+        if (user) {
+          await recordAudit(context.db, {
+            businessId: user.business_id,
+            action: 'auth.sign_in_failed',
+            ...auditActor(context),
+            targetType: 'User',
+            targetId: user.id,
+            details: { reason: !passwordOk ? 'wrong password' : 'deactivated' },
+          })
+        }
+        throw unauthenticated()
+      }
+      const { password_hash: _hash, ...row } = user
+      return context.db.transaction().execute(async (trx) => {
+        const session = await createSession(trx, { businessId: user.business_id, userId: user.id })
+        await recordAudit(trx, {
+          businessId: user.business_id,
+          action: 'auth.sign_in',
+          actorId: user.id,
+          credential: `session:${session.id}`,
+          requestId: context.requestId,
+          clientAddress: context.clientAddress,
+          targetType: 'User',
+          targetId: user.id,
+        })
+        return { token: session.token, expiresAt: session.expiresAt, user: row }
+      })
+    },
+  }),
+  signOut: t.boolean({
+    description: 'Ends the session this request was made with; the token is refused from the next request on. API keys have no session (FORBIDDEN).',
+    authScopes: { authenticated: true },
+    resolve: async (_root, _args, context) => {
+      const principal = context.principal
+      if (!principal) throw unauthenticated()
+      const { credential } = principal
+      if (credential.kind !== 'session') throw forbidden('signOut ends a session; an API key has none (revoke keys with revokeApiKey).')
+      await context.db.transaction().execute(async (trx) => {
+        if (!(await revokeOwnSession(trx, principal))) return
+        await recordAudit(trx, {
+          businessId: principal.businessId,
+          action: 'auth.sign_out',
+          ...auditActor(context),
+          targetType: 'User',
+          targetId: principal.id,
+        })
+      })
+      await invalidateCredentials(context.services, { sessionId: credential.sessionId })
+      return true
+    },
+  }),
+}))

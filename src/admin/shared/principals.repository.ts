@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely'
+import type { Database, PrincipalKind, Row } from '../../db/types.js'
+import type { ConnectionArgs } from '../../records/read/pagination.js'
+import type { ConnectionValue } from '../../records/read/relations.js'
+import type { Principal } from '../../access/principal.js'
+import { pageById } from './admin-pages.js'
+
+/**
+ * Users and API members are both rows of `principals`; this is what the admin screens read and
+ * write of them. The password hash is never selected here, so it cannot leak into a response.
+ */
+export const PRINCIPAL_COLUMNS = [
+  'id', 'business_id', 'kind', 'name', 'email', 'description', 'role_id', 'team_id', 'active', 'created_at', 'updated_at',
+] as const
+
+export type PrincipalRow = Pick<Row<'principals'>, (typeof PRINCIPAL_COLUMNS)[number]>
+
+/** One page of the business's principals of a kind, in creation order. */
+export function listPrincipals(
+  db: Kysely<Database>,
+  principal: Principal,
+  kind: PrincipalKind,
+  args: ConnectionArgs,
+  withCount: boolean,
+): Promise<ConnectionValue> {
+  const scoped = db
+    .selectFrom('principals')
+    .select(PRINCIPAL_COLUMNS)
+    .where('business_id', '=', principal.businessId)
+    .where('kind', '=', kind)
+  return pageById(scoped, 'principals.id', args, withCount)
+}
+
+/** One principal of a kind in the caller's business, locked for update when changing it. */
+export function findPrincipal(
+  db: Kysely<Database>,
+  principal: Principal,
+  kind: PrincipalKind,
+  id: string,
+  lock = false,
+): Promise<PrincipalRow | undefined> {
+  const query = db
+    .selectFrom('principals')
+    .select(PRINCIPAL_COLUMNS)
+    .where('business_id', '=', principal.businessId)
+    .where('kind', '=', kind)
+    .where('id', '=', id)
+  return (lock ? query.forUpdate() : query).executeTakeFirst()
+}
+
+export interface PrincipalPatch {
+  name?: string
+  description?: string
+  roleId?: string
+  /** null removes the team. */
+  teamId?: string | null
+  active?: boolean
+}
+
+/** Applies a patch to a principal of a kind; fields left undefined stay as they are. */
+export function updatePrincipal(
+  trx: Kysely<Database>,
+  principal: Principal,
+  kind: PrincipalKind,
+  id: string,
+  patch: PrincipalPatch,
+): Promise<PrincipalRow | undefined> {
+  // An empty patch would be an empty SET: answer the row as it is.
+  if (Object.values(patch).every((value) => value === undefined)) return findPrincipal(trx, principal, kind, id)
+  return trx
+    .updateTable('principals')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.roleId !== undefined ? { role_id: patch.roleId } : {}),
+      ...(patch.teamId !== undefined ? { team_id: patch.teamId } : {}),
+      ...(patch.active !== undefined ? { active: patch.active } : {}),
+    })
+    .where('business_id', '=', principal.businessId)
+    .where('kind', '=', kind)
+    .where('id', '=', id)
+    .returning(PRINCIPAL_COLUMNS)
+    .executeTakeFirst()
+}

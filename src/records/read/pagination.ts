@@ -1,0 +1,82 @@
+import { badInput } from '../../graphql/errors.js'
+
+/**
+ * Keyset pagination: a page is "the next N rows after this key in this order", so page 10,000
+ * costs what page 1 costs. Cursors are opaque to clients (base64url JSON) and validated here.
+ */
+
+export const DEFAULT_PAGE_SIZE = 25
+export const MAX_PAGE_SIZE = 100
+
+/** The orders a list can be read in. `id`: creation order. `sync`: (updated_at, id), for incremental sync. */
+export type PageOrder = 'id' | 'sync'
+
+export interface CursorKey {
+  order: PageOrder
+  id: string
+  /** updated_at with full microsecond precision, as PostgreSQL prints it (sync order only). */
+  updatedAt?: string
+}
+
+export interface ConnectionArgs {
+  first?: number | null
+  after?: string | null
+  last?: number | null
+  before?: string | null
+}
+
+/** A validated page request. */
+export interface PageRequest {
+  /** Rows to return; one more is read to learn whether another page follows. */
+  size: number
+  /** Reading backwards (`last`/`before`): rows are fetched in reverse and flipped back. */
+  backwards: boolean
+  after: CursorKey | null
+  before: CursorKey | null
+}
+
+/** Validates connection arguments; more than MAX_PAGE_SIZE is an error, never a silent clamp. */
+export function pageRequest(args: ConnectionArgs, order: PageOrder): PageRequest {
+  const { first, last } = args
+  if (first != null && last != null) throw badInput('Pass either `first` or `last`, not both.', 'first')
+  for (const [name, value] of [['first', first], ['last', last]] as const) {
+    if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
+      throw badInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}; page through larger lists.`, name)
+    }
+  }
+  return {
+    size: first ?? last ?? DEFAULT_PAGE_SIZE,
+    backwards: last != null,
+    after: args.after ? decodeCursor(args.after, order, 'after') : null,
+    before: args.before ? decodeCursor(args.before, order, 'before') : null,
+  }
+}
+
+/** Encodes a row's position in an order as an opaque cursor. */
+export function encodeCursor(key: CursorKey): string {
+  const payload = key.order === 'sync' ? ['s', key.updatedAt, key.id] : ['i', key.id]
+  return Buffer.from(JSON.stringify(payload)).toString('base64url')
+}
+
+function decodeCursor(cursor: string, order: PageOrder, field: 'after' | 'before'): CursorKey {
+  let payload: unknown
+  try {
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    throw badInput('Invalid cursor.', field)
+  }
+  if (!Array.isArray(payload)) throw badInput('Invalid cursor.', field)
+  const isId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,19}$/.test(value)
+  if (payload[0] === 'i' && payload.length === 2 && isId(payload[1])) {
+    if (order !== 'id') throw badInput('This cursor belongs to a list without `updatedSince`.', field)
+    return { order, id: payload[1] }
+  }
+  if (
+    payload[0] === 's' && payload.length === 3 && isId(payload[2]) &&
+    typeof payload[1] === 'string' && !Number.isNaN(Date.parse(payload[1]))
+  ) {
+    if (order !== 'sync') throw badInput('This cursor belongs to a list filtered by `updatedSince`.', field)
+    return { order, updatedAt: payload[1], id: payload[2] }
+  }
+  throw badInput('Invalid cursor.', field)
+}

@@ -1,0 +1,100 @@
+import type { GraphQLResolveInfo } from 'graphql'
+import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info'
+import type { Context } from '../../context.js'
+import { forbidden, notFound, unauthenticated } from '../../graphql/errors.js'
+import { decodeGlobalId } from '../../graphql/global-id.js'
+import { type ListFilter, type ReadScope, fieldsOf, readByIds, readPage } from './compile.js'
+import type { ConnectionArgs } from './pagination.js'
+import { type ConnectionValue, toConnection } from './relations.js'
+import type { Resource } from '../resource.js'
+
+/** Entry points of the read path for root fields: lists, lookups, node and nodes. */
+
+export function readScope(context: Context): ReadScope {
+  if (!context.principal) throw unauthenticated()
+  return { db: context.db, principal: context.principal }
+}
+
+function resolveTree(info: GraphQLResolveInfo): ResolveTree {
+  return parseResolveInfo(info) as ResolveTree
+}
+
+/** A root list (`jobs`, `contacts`…): one page with everything nested, in one statement. */
+export async function readList(
+  context: Context,
+  resource: Resource,
+  args: ConnectionArgs & { filter?: ListFilter | null },
+  info: GraphQLResolveInfo,
+): Promise<ConnectionValue> {
+  return toConnection(await readPage(readScope(context), resource, args, resolveTree(info)))
+}
+
+/** The record id inside a global id, or NOT_FOUND when the id names another type or is malformed. */
+export function idOf(resource: Resource, globalId: string, field = 'id'): string {
+  const { typename, id } = decodeGlobalId(globalId)
+  if (typename !== resource.typeName) throw notFound(resource.typeName, field)
+  return id
+}
+
+/** A lookup by global id (`job(id)`): a record outside the caller's scope or business is NOT_FOUND. */
+export async function readOne(
+  context: Context,
+  resource: Resource,
+  globalId: string,
+  info: GraphQLResolveInfo,
+): Promise<Record<string, unknown>> {
+  const id = idOf(resource, globalId)
+  const rows = await readByIds(readScope(context), resource, [id], fieldsOf(resolveTree(info), resource.typeName))
+  const row = rows.get(id)
+  if (!row) throw notFound(resource.typeName, 'id')
+  return row
+}
+
+/**
+ * `nodes(ids)`: one statement per type named in the list; a missing or foreign id is an error at
+ * its own index (graphql-js reports a returned Error at that path), the others still answer.
+ */
+export async function readNodes(
+  context: Context,
+  resources: ReadonlyMap<string, Resource>,
+  globalIds: readonly string[],
+  info: GraphQLResolveInfo,
+): Promise<Array<Record<string, unknown> | Error>> {
+  const scope = readScope(context)
+  const tree = resolveTree(info)
+  const decoded = globalIds.map((globalId) => decodeGlobalId(globalId))
+  const byType = new Map<string, Set<string>>()
+  for (const { typename, id } of decoded) {
+    const resource = resources.get(typename)
+    if (!resource || scope.principal.permissions[resource.module].INQUIRE === 'NONE') continue
+    const ids = byType.get(typename) ?? new Set<string>()
+    ids.add(id)
+    byType.set(typename, ids)
+  }
+  const found = new Map<string, Map<string, Record<string, unknown>>>()
+  await Promise.all(
+    [...byType].map(async ([typename, ids]) => {
+      const resource = resources.get(typename)!
+      found.set(typename, await readByIds(scope, resource, [...ids], fieldsOf(tree, typename)))
+    }),
+  )
+  return decoded.map(({ typename, id }) => {
+    const resource = resources.get(typename)
+    if (resource && scope.principal.permissions[resource.module].INQUIRE === 'NONE') return forbidden()
+    const row = found.get(typename)?.get(id)
+    return row ? { ...row, __typename: typename } : notFound('node', 'ids')
+  })
+}
+
+/** A record by database id (a mutation's result), read with the selection of the field asking. */
+export async function readRecord(
+  context: Context,
+  resource: Resource,
+  id: string,
+  info: GraphQLResolveInfo,
+): Promise<Record<string, unknown>> {
+  const rows = await readByIds(readScope(context), resource, [id], fieldsOf(resolveTree(info), resource.typeName))
+  const row = rows.get(id)
+  if (!row) throw notFound(resource.typeName)
+  return row
+}

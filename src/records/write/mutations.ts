@@ -1,0 +1,87 @@
+import type { Kysely } from 'kysely'
+import type { Level } from '../../access/permissions.js'
+import type { Principal } from '../../access/principal.js'
+import type { Context } from '../../context.js'
+import type { Database } from '../../db/types.js'
+import type { DeletedRecordShape, WrittenRecord } from '../fields/payloads.js'
+import type { Resource } from '../resource.js'
+import { checkVersion, lockForWrite, requireOperation } from './guards.js'
+import { createOnce } from './idempotency.js'
+import { auditUpdate, insertRecord, patchRecord, tombstoneRecord } from './records.js'
+import { inTransaction, requirePrincipal } from './transaction.js'
+
+/**
+ * The three shapes of a record mutation, each one transaction: the permission check, the
+ * idempotency or version check, the write and its audit event. Domain mutations supply only what
+ * differs: the columns, and any checks of their own (references, line pricing).
+ */
+
+type Row = Record<string, unknown>
+export interface WriteStep {
+  trx: Kysely<Database>
+  principal: Principal
+  /** The caller's level for this operation on the resource's module. */
+  level: Level
+}
+
+/** Creates a record once per idempotency key; `columns` runs inside the transaction. */
+export function createRecord(
+  context: Context,
+  resource: Resource,
+  operation: string,
+  input: { idempotencyKey?: string | null },
+  columns: (step: WriteStep) => Promise<Row>,
+  afterInsert?: (step: WriteStep, id: string) => Promise<void>,
+): Promise<WrittenRecord> {
+  return inTransaction(context, async (trx) => {
+    const principal = requirePrincipal(context)
+    const level = requireOperation(principal, resource.module, 'ADD')
+    const step = { trx, principal, level }
+    const { id, replayed } = await createOnce(trx, principal, input.idempotencyKey, operation, input, async () => {
+      const id = await insertRecord(trx, context, principal, resource, await columns(step))
+      await afterInsert?.(step, id)
+      return id
+    })
+    return { recordId: id, replayed }
+  })
+}
+
+/**
+ * Updates a record the caller may edit, if `expectedVersion` is current. `changes` returns the
+ * columns to set and, optionally, names of other things it changed (lines) for the audit.
+ */
+export function updateRecord(
+  context: Context,
+  resource: Resource,
+  input: { id: string; expectedVersion: number },
+  changes: (step: WriteStep, current: Row) => Promise<{ columns: Row; alsoChanged?: string[] }>,
+): Promise<WrittenRecord> {
+  return inTransaction(context, async (trx) => {
+    const principal = requirePrincipal(context)
+    const current = await lockForWrite(trx, principal, resource, input.id, 'EDIT')
+    checkVersion(current, input.expectedVersion)
+    const level = principal.permissions[resource.module].EDIT
+    const { columns, alsoChanged = [] } = await changes({ trx, principal, level }, current)
+    // Lines changing alone still make a new version of the record (one version per mutation).
+    const changed = await patchRecord(trx, context, principal, resource, current, columns, { touch: alsoChanged.length > 0 })
+    await auditUpdate(trx, context, principal, resource, current.id, [...changed, ...alsoChanged])
+    return { recordId: String(current.id) }
+  })
+}
+
+/** Deletes (tombstones) a record the caller may delete, if `expectedVersion` is current. */
+export function deleteRecord(
+  context: Context,
+  resource: Resource,
+  input: { id: string; expectedVersion: number },
+  beforeDelete?: (step: WriteStep, current: Row) => Promise<void>,
+): Promise<DeletedRecordShape> {
+  return inTransaction(context, async (trx) => {
+    const principal = requirePrincipal(context)
+    const current = await lockForWrite(trx, principal, resource, input.id, 'DELETE')
+    checkVersion(current, input.expectedVersion)
+    await beforeDelete?.({ trx, principal, level: principal.permissions[resource.module].DELETE }, current)
+    const tombstone = await tombstoneRecord(trx, context, principal, resource, current)
+    return { typeName: resource.typeName, recordId: String(current.id), ...tombstone }
+  })
+}
