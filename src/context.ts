@@ -12,7 +12,7 @@ export interface AppServices {
   config: Config
   database: DatabaseHandle
   log: Logger
-  /** Credential cache, key pepper and invalidation (src/access/authenticate.ts); absent only in bare test contexts. */
+  /** Credential cache, key pepper and invalidation (src/access/credentials/authenticate.ts); absent only in bare test contexts. */
   credentials?: CredentialService
 }
 
@@ -25,7 +25,7 @@ export interface Context {
   requestId: string
   clientAddress: string | null
   log: Logger
-  /** Per-request fallback loaders for relations a parent row did not prefetch (read/relations.ts). */
+  /** Per-request fallback loaders for relations a parent row did not prefetch (records/read/relations.ts). */
   relationLoaders: Map<string, DataLoader<string, Record<string, unknown> | undefined>>
 }
 

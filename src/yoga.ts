@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { GraphQLError } from 'graphql'
 import { type YogaServerInstance, createYoga, maskError, useReadinessCheck } from 'graphql-yoga'
-import type { CredentialService } from './access/credentials/authenticate.js'
+import type { Authenticator, CredentialService } from './access/credentials/authenticate.js'
+import { CredentialRefusedError } from './access/credentials/refused.js'
 import type { Principal } from './access/principal.js'
 import { type AppServices, type Context, createContext } from './context.js'
 import { databaseFailure } from './db/failures.js'
-import { isGatehouseError, serviceUnavailable, timedOut } from './graphql/errors.js'
+import { isGatehouseError, serviceUnavailable, timedOut, unauthenticated } from './graphql/errors.js'
 import { getSchema } from './schema.js'
 import { useRequestDeadline } from './server/deadline.js'
 import { useContractErrorCodes } from './server/document-errors.js'
@@ -15,11 +16,6 @@ import { createRateLimiter, rateLimitBucket } from './server/rate-limit.js'
 import { currentRequest, notePrincipal, useRequestLog } from './server/request-log.js'
 import { useJit } from './server/jit.js'
 import { useRequireCredential } from './server/require-credential.js'
-
-/** Turns a request's credential into its caller: null when it carries none; throws UNAUTHENTICATED when it is bad. */
-export interface Authenticator {
-  authenticate(request: Request, meta: { requestId: string; clientAddress: string | null }): Promise<Principal | null>
-}
 
 export interface GatehouseServices extends AppServices {
   authenticator: Authenticator
@@ -84,7 +80,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       } catch (error) {
         // A bad credential counts against the client's address: guessing keys is rate limited too.
         await limiter.consume(rateLimitBucket(null, meta.clientAddress))
-        throw error
+        throw error instanceof CredentialRefusedError ? unauthenticated() : error
       }
       notePrincipal(principal)
       await limiter.consume(rateLimitBucket(principal, meta.clientAddress))

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Context } from '../context.js'
 import type { Database } from '../db/types.js'
+import type { Principal } from './principal.js'
 
 /** Everything the audit log records. Add new actions here. */
 export type AuditAction =
@@ -57,8 +57,15 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Prom
     .execute()
 }
 
+/** Who acted in a request: what a request context carries. */
+export interface AuditRequest {
+  principal: Principal | null
+  requestId: string
+  clientAddress: string | null
+}
+
 /** The actor fields of an audit event, from a request's context. */
-export function auditActor(context: Context): Pick<AuditEvent, 'actorId' | 'credential' | 'requestId' | 'clientAddress'> {
+export function auditActor(context: AuditRequest): Pick<AuditEvent, 'actorId' | 'credential' | 'requestId' | 'clientAddress'> {
   const credential = context.principal?.credential
   return {
     actorId: context.principal?.id ?? null,

@@ -12,7 +12,7 @@ import { CurrencyScalar, DateTimeScalar, DecimalScalar, EmailAddressScalar, JSON
 
 /**
  * The schema builder: plugins, scalars and auth scopes. Types live beside their domain
- * (src/orders, src/crm, src/access) and are assembled in schema.ts.
+ * (src/orders, src/crm, src/admin) and are assembled in schema.ts from the list in modules.ts.
  */
 export const builder = new SchemaBuilder<{
   Context: Context
@@ -59,7 +59,7 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: true,
     encodeGlobalID: (typename, id) => encodeGlobalId(typename, String(id)),
     decodeGlobalID: (globalId) => decodeGlobalId(globalId),
-    // node and nodes are defined in read/node-fields.ts to read through the one-statement compiler.
+    // node and nodes are defined in records/fields/node-fields.ts to read through the one-statement compiler.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
   },

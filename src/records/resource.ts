@@ -51,9 +51,33 @@ export interface Resource {
   searchColumns: string[]
   /** Deleted rows stay as tombstones (deleted_at set) and are invisible to reads. */
   softDelete: boolean
+  /** Records that may point at this one: while a live one does, this one cannot be deleted. */
+  referrers?: Referrer[]
+  /** Rows carry a per-business `number`, counted without gaps (records/write/numbers.ts). */
+  numbered?: boolean
+}
+
+/** A record type whose `foreignKey` column may point at another record, and what to call one. */
+export interface Referrer {
+  resource: () => Resource
+  foreignKey: string
+  what: string
 }
 
 /** Declares a resource; a function so relations can point at resources declared later. */
 export function defineResource(resource: Resource): Resource {
   return resource
+}
+
+/**
+ * Adds relations and referrers to a resource another module declared: a module above may point at
+ * one below (orders adds Contact.jobs), and the one below need not know it. Call at module load,
+ * before the schema is built.
+ */
+export function extendResource(resource: Resource, extension: { relations?: Record<string, Relation>; referrers?: Referrer[] }): void {
+  for (const [name, relation] of Object.entries(extension.relations ?? {})) {
+    if (resource.relations[name]) throw new Error(`${resource.typeName}.${name} is declared twice`)
+    resource.relations[name] = relation
+  }
+  resource.referrers = [...(resource.referrers ?? []), ...(extension.referrers ?? [])]
 }

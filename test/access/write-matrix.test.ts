@@ -1,3 +1,6 @@
+import { jobsResource } from '../../src/orders/jobs/jobs.resource.js'
+import { purchaseOrdersResource } from '../../src/orders/purchase-orders/purchase-orders.resource.js'
+import { salesOrdersResource } from '../../src/orders/sales-orders/sales-orders.resource.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBusiness } from '../../src/access/businesses.js'
 import { LEVELS, type Level, MODULES, type Module, type Operation, uniformMatrix } from '../../src/access/permissions.js'
@@ -80,13 +83,13 @@ async function insertRecords(module: Module, owner: Owner): Promise<{ job: strin
     (await (db as any).insertInto(table).values({ business_id: businessId, ...values }).returning('id').executeTakeFirstOrThrow()).id as string
   if (module === 'CONTACTS') return { job: '', id: await insert('contacts', { type: 'CLIENT', first_name: owner, owner_id: principalId }) }
   if (module === 'JOBS') {
-    const id = await insert('jobs', { number: await nextNumber(db, businessId, 'jobs'), name: owner, status: 'WIP', owner_id: principalId })
+    const id = await insert('jobs', { number: await nextNumber(db, businessId, jobsResource), name: owner, status: 'WIP', owner_id: principalId })
     return { job: id, id }
   }
   const job = decodeGlobalId(fixtures[owner].job).id
-  if (module === 'SALES_ORDERS') return { job, id: await insert('sales_orders', { number: await nextNumber(db, businessId, 'sales_orders'), job_id: job, status: 'OPEN', currency: 'USD' }) }
+  if (module === 'SALES_ORDERS') return { job, id: await insert('sales_orders', { number: await nextNumber(db, businessId, salesOrdersResource), job_id: job, status: 'OPEN', currency: 'USD' }) }
   const supplier = decodeGlobalId(fixtures[owner].supplier).id
-  return { job, id: await insert('purchase_orders', { number: await nextNumber(db, businessId, 'purchase_orders'), job_id: job, supplier_id: supplier, status: 'ORDERED', currency: 'USD' }) }
+  return { job, id: await insert('purchase_orders', { number: await nextNumber(db, businessId, purchaseOrdersResource), job_id: job, supplier_id: supplier, status: 'ORDERED', currency: 'USD' }) }
 }
 
 async function grant(module: Module, operation: Operation, level: Level) {

@@ -1,6 +1,5 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_ROLE_NAME } from '../../src/access/permissions.js'
 import { createBusiness } from '../../src/access/businesses.js'
 import type { DatabaseHandle } from '../../src/db/database.js'
 import { createTestDatabase } from '../setup/database.js'

@@ -1,15 +1,13 @@
 import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
 import type { Config } from '../../config.js'
-import type { AppServices } from '../../context.js'
 import type { DatabaseHandle } from '../../db/database.js'
-import { unauthenticated } from '../../graphql/errors.js'
-import type { Authenticator } from '../../yoga.js'
 import { type ParsedApiKey, apiKeyMatches, resolveKeyPepper } from './api-keys.js'
 import { type PresentedCredential, readPresentedCredential } from './credential-headers.js'
 import { type InvalidationBus, InvalidationTarget, openInvalidationBus } from './invalidation.js'
 import { loadPrincipal } from './load-principal.js'
 import { prepareDummyPasswordHash } from './passwords.js'
+import { CredentialRefusedError } from './refused.js'
 import type { Principal } from '../principal.js'
 import { findSessionByToken, hashSessionToken } from './sessions.js'
 
@@ -55,9 +53,17 @@ interface CachedCredential {
 }
 type LoadedCredential = Omit<CachedCredential, 'loadedAt'>
 
-/** The credential service: the Authenticator yoga calls, plus what key management needs. */
+/**
+ * Turns a request's credential into its caller: null when it carries none; throws
+ * CredentialRefusedError when it is bad.
+ */
+export interface Authenticator {
+  authenticate(request: Request, meta: { requestId: string; clientAddress: string | null }): Promise<Principal | null>
+}
+
+/** The credential service: the Authenticator the server calls, plus what key management needs. */
 export interface CredentialService extends Authenticator {
-  /** The pepper API key hashes are made with (src/access/api-keys.ts). */
+  /** The pepper API key hashes are made with (src/access/credentials/api-keys.ts). */
   readonly keyPepper: Buffer
   /** Forgets cached credentials matching the target, here and on every instance. Call after commit. */
   invalidate(target: InvalidationTarget): Promise<void>
@@ -73,7 +79,7 @@ export interface CredentialService extends Authenticator {
  * or user is deactivated, reactivated or given another role, `{ roleId }` after a role's permissions change,
  * `{ publicKey }` after a key is revoked, `{ businessId }` after a business changes.
  */
-export async function invalidateCredentials(services: AppServices, target: InvalidationTarget): Promise<void> {
+export async function invalidateCredentials(services: { credentials?: CredentialService }, target: InvalidationTarget): Promise<void> {
   await services.credentials?.invalidate(target)
 }
 
@@ -110,7 +116,7 @@ export async function createAuthenticator(deps: {
   const refuse = (reason: string, meta: { requestId: string }, publicKey?: string | null): never => {
     // The reason goes to the log (for the operator), never to the caller: one message for all.
     log.info({ requestId: meta.requestId, reason, publicKey: publicKey ?? undefined }, 'credential refused')
-    throw unauthenticated()
+    throw new CredentialRefusedError()
   }
 
   /** Fresh: read within the last second, or any invalidation that could concern it has arrived. */

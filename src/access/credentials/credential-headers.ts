@@ -1,4 +1,4 @@
-import { unauthenticated } from '../../graphql/errors.js'
+import { CredentialRefusedError } from './refused.js'
 import { type ParsedApiKey, parseApiKey, parseKeyPair } from './api-keys.js'
 import { SESSION_TOKEN_PREFIX, isWellFormedSessionToken } from './sessions.js'
 
@@ -31,36 +31,36 @@ export function readPresentedCredential(headers: Headers): PresentedCredential |
 }
 
 function fromAuthorization(value: string): PresentedCredential {
-  if (value.length > MAX_CREDENTIAL_HEADER_LENGTH) throw unauthenticated()
+  if (value.length > MAX_CREDENTIAL_HEADER_LENGTH) throw new CredentialRefusedError()
   const match = /^(\S+) +(\S+)$/.exec(value)
-  if (!match) throw unauthenticated()
+  if (!match) throw new CredentialRefusedError()
   const scheme = match[1]!.toLowerCase()
   const credential = match[2]!
   if (scheme === 'bearer') {
     if (credential.startsWith(SESSION_TOKEN_PREFIX)) {
-      if (!isWellFormedSessionToken(credential)) throw unauthenticated()
+      if (!isWellFormedSessionToken(credential)) throw new CredentialRefusedError()
       return { kind: 'session', token: credential }
     }
     return { kind: 'api_key', key: parseKey(credential), businessSlug: null }
   }
   if (scheme === 'basic') return fromBasic(credential)
-  throw unauthenticated()
+  throw new CredentialRefusedError()
 }
 
 function parseKey(text: string): ParsedApiKey {
   const key = text.length <= MAX_CREDENTIAL_HEADER_LENGTH ? parseApiKey(text) : null
-  if (!key) throw unauthenticated()
+  if (!key) throw new CredentialRefusedError()
   return key
 }
 
 function fromBasic(encoded: string): PresentedCredential {
-  if (!BASE64.test(encoded)) throw unauthenticated()
+  if (!BASE64.test(encoded)) throw new CredentialRefusedError()
   const decoded = Buffer.from(encoded, 'base64').toString('utf8')
   const colon = decoded.indexOf(':')
   const user = colon > 0 ? decoded.slice(0, colon) : ''
   const plus = user.lastIndexOf('+')
   const slug = user.slice(0, plus).toLowerCase()
   const key = plus > 0 && SLUG.test(slug) ? parseKeyPair(user.slice(plus + 1), decoded.slice(colon + 1)) : null
-  if (!key) throw unauthenticated()
+  if (!key) throw new CredentialRefusedError()
   return { kind: 'api_key', key, businessSlug: slug }
 }

@@ -2,13 +2,14 @@ import type { GraphQLResolveInfo } from 'graphql'
 import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info'
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
 import type { Database, Row } from '../../db/types.js'
-import { connectionSelection, pageOf } from '../../records/read/compile.js'
+import { pageOf } from '../../records/read/compile.js'
+import { connectionSelection } from '../../records/read/selection.js'
 import { type ConnectionArgs, pageRequest } from '../../records/read/pagination.js'
 import { type ConnectionValue, toConnection } from '../../records/read/relations.js'
 
 /**
  * Reading helpers of the admin lists (teams, members, roles, users): keyset pagination with the
- * same cursors, limits and errors as the record lists (read/pagination.ts), in creation (id)
+ * same cursors, limits and errors as the record lists (records/read/pagination.ts), in creation (id)
  * order, never OFFSET; and the per-request loaders' handling of missing rows.
  */
 

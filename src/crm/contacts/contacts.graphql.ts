@@ -1,12 +1,9 @@
 import type { ContactPoint, PostalAddress, Row } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
-import { relationField } from '../../records/fields/relation-fields.js'
 import { defineRootFields } from '../../records/fields/root-fields.js'
 import { connectionOf } from '../../records/fields/connections.js'
 import { listFilterFields } from '../../records/fields/filters.js'
 import { recordFields } from '../../records/fields/record-fields.js'
-import { JobConnection } from '../../orders/jobs/jobs.graphql.js'
-import { SalesOrderConnection } from '../../orders/sales-orders/sales-orders.graphql.js'
 import { contactsResource } from './contacts.resource.js'
 
 export type ContactRow = Row<'contacts'>
@@ -54,8 +51,6 @@ builder.node(ContactRef, {
     emails: t.field({ type: [ContactPointRef], resolve: (contact) => contact.emails }),
     phones: t.field({ type: [ContactPointRef], resolve: (contact) => contact.phones }),
     addresses: t.field({ type: [PostalAddressRef], resolve: (contact) => contact.addresses }),
-    jobs: relationField(t, contactsResource, 'jobs', JobConnection),
-    salesOrders: relationField(t, contactsResource, 'salesOrders', SalesOrderConnection),
     ...recordFields(t),
   }),
 })

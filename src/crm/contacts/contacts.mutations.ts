@@ -2,7 +2,7 @@ import { type SchemaTypes, builder } from '../../graphql/builder.js'
 import { conflict } from '../../graphql/errors.js'
 import { deletePayload, recordPayload } from '../../records/fields/payloads.js'
 import { idempotencyKeyField, ownerIdField, versionFields } from '../../records/write/inputs.js'
-import { allowedOwner, refuseWhileReferenced } from '../../records/write/guards.js'
+import { allowedOwner } from '../../records/write/guards.js'
 import { createRecord, deleteRecord, updateRecord } from '../../records/write/mutations.js'
 import { ContactRef, ContactType } from './contacts.graphql.js'
 import { contactsResource } from './contacts.resource.js'
@@ -135,12 +135,6 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteContactInput, required: true }) },
     authScopes: { perm: ['CONTACTS', 'DELETE'] },
     resolve: (_root, { input }, context) =>
-      deleteRecord(context, contactsResource, input, ({ trx, principal }, current) =>
-        // A tombstoned client would orphan the jobs and orders that name it.
-        refuseWhileReferenced(trx, principal, current.id, [
-          { table: 'jobs', column: 'client_id', what: 'a job' },
-          { table: 'sales_orders', column: 'client_id', what: 'a sales order' },
-        ]),
-      ),
+      deleteRecord(context, contactsResource, input),
   }),
 }))

@@ -1,5 +1,3 @@
-import { jobsResource } from '../../orders/jobs/jobs.resource.js'
-import { salesOrdersResource } from '../../orders/sales-orders/sales-orders.resource.js'
 import { defineResource } from '../../records/resource.js'
 
 /** Contacts (clients and prospects): a contact's owner is its sales rep. */
@@ -13,10 +11,8 @@ export const contactsResource = defineResource({
     emails: 'json', phones: 'json', addresses: 'json', owner_id: 'id', version: 'int', created_at: 'timestamp',
     updated_at: 'timestamp',
   },
-  relations: {
-    jobs: { kind: 'many', target: () => jobsResource, foreignKey: 'client_id' },
-    salesOrders: { kind: 'many', target: () => salesOrdersResource, foreignKey: 'client_id' },
-  },
+  // Orders adds jobs and salesOrders (src/orders/contacts/contact-orders.ts).
+  relations: {},
   fieldColumns: { name: ['first_name', 'last_name'] },
   searchColumns: ['first_name', 'last_name', 'company'],
   softDelete: true,

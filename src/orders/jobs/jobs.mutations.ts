@@ -1,7 +1,7 @@
 import { type SchemaTypes, builder } from '../../graphql/builder.js'
 import { deletePayload, recordPayload } from '../../records/fields/payloads.js'
 import { idempotencyKeyField, ownerIdField, versionFields } from '../../records/write/inputs.js'
-import { allowedOwner, refuseWhileReferenced } from '../../records/write/guards.js'
+import { allowedOwner } from '../../records/write/guards.js'
 import { createRecord, deleteRecord, updateRecord } from '../../records/write/mutations.js'
 import { nextNumber } from '../../records/write/numbers.js'
 import { resolveClient } from '../references.js'
@@ -55,7 +55,7 @@ builder.mutationFields((t) => ({
         in_hands_date: input.inHandsDate ?? null,
         owner_id: await allowedOwner(trx, principal, level, input.ownerId, 'input.ownerId'),
         // Last, so a refused reference or owner never even takes the counter's lock.
-        number: await nextNumber(trx, principal.businessId, 'jobs'),
+        number: await nextNumber(trx, principal.businessId, jobsResource),
       })),
   }),
   updateJob: t.field({
@@ -84,11 +84,6 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteJobInput, required: true }) },
     authScopes: { perm: ['JOBS', 'DELETE'] },
     resolve: (_root, { input }, context) =>
-      deleteRecord(context, jobsResource, input, ({ trx, principal }, current) =>
-        refuseWhileReferenced(trx, principal, current.id, [
-          { table: 'sales_orders', column: 'job_id', what: 'a sales order' },
-          { table: 'purchase_orders', column: 'job_id', what: 'a purchase order' },
-        ]),
-      ),
+      deleteRecord(context, jobsResource, input),
   }),
 }))

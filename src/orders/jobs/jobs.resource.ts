@@ -20,4 +20,9 @@ export const jobsResource = defineResource({
   },
   searchColumns: ['name', 'number'],
   softDelete: true,
+  numbered: true,
+  referrers: [
+    { resource: () => salesOrdersResource, foreignKey: 'job_id', what: 'a sales order' },
+    { resource: () => purchaseOrdersResource, foreignKey: 'job_id', what: 'a purchase order' },
+  ],
 })

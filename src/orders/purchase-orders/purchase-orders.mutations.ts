@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
             expected_date: input.expectedDate ?? null,
             currency: input.currency.toUpperCase(),
             ...priced.columns,
-            number: await nextNumber(trx, principal.businessId, 'purchase_orders'),
+            number: await nextNumber(trx, principal.businessId, purchaseOrdersResource),
           }
         },
         ({ trx, principal }, id) => insertLines(trx, principal, purchaseOrderLines, id, priced.lines),

@@ -29,4 +29,5 @@ export const purchaseOrdersResource = defineResource({
   },
   searchColumns: ['number'],
   softDelete: true,
+  numbered: true,
 })

@@ -85,7 +85,7 @@ builder.mutationFields((t) => ({
             due_date: input.dueDate ?? null,
             currency: input.currency.toUpperCase(),
             ...priced.columns,
-            number: await nextNumber(trx, principal.businessId, 'sales_orders'),
+            number: await nextNumber(trx, principal.businessId, salesOrdersResource),
           }
         },
         ({ trx, principal }, id) => insertLines(trx, principal, salesOrderLines, id, priced.lines),

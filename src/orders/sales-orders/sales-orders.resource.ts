@@ -29,4 +29,5 @@ export const salesOrdersResource = defineResource({
   },
   searchColumns: ['number'],
   softDelete: true,
+  numbered: true,
 })

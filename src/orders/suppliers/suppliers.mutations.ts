@@ -1,7 +1,6 @@
 import { type SchemaTypes, builder } from '../../graphql/builder.js'
 import { deletePayload, recordPayload } from '../../records/fields/payloads.js'
 import { idempotencyKeyField, versionFields } from '../../records/write/inputs.js'
-import { refuseWhileReferenced } from '../../records/write/guards.js'
 import { createRecord, deleteRecord, updateRecord } from '../../records/write/mutations.js'
 import { SupplierRef } from './suppliers.graphql.js'
 import { suppliersResource } from './suppliers.resource.js'
@@ -77,8 +76,6 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteSupplierInput, required: true }) },
     authScopes: { perm: ['PURCHASE_ORDERS', 'DELETE'] },
     resolve: (_root, { input }, context) =>
-      deleteRecord(context, suppliersResource, input, ({ trx, principal }, current) =>
-        refuseWhileReferenced(trx, principal, current.id, [{ table: 'purchase_orders', column: 'supplier_id', what: 'a purchase order' }]),
-      ),
+      deleteRecord(context, suppliersResource, input),
   }),
 }))

@@ -20,4 +20,5 @@ export const suppliersResource = defineResource({
   },
   searchColumns: ['name', 'email'],
   softDelete: true,
+  referrers: [{ resource: () => purchaseOrdersResource, foreignKey: 'supplier_id', what: 'a purchase order' }],
 })

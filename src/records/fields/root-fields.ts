@@ -1,5 +1,5 @@
 import type { InputObjectRef, ObjectRef } from '@pothos/core'
-import type { ListFilter } from '../read/compile.js'
+import type { ListFilter } from '../read/statement.js'
 import type { Resource } from '../resource.js'
 import { readList, readOne } from '../read/reads.js'
 import { builder } from '../../graphql/builder.js'

@@ -120,29 +120,24 @@ export async function allowedOwner(
   return owner.id
 }
 
-/** A table whose live rows may point at a record through `column`, and what to call such a row. */
-export interface Referrer {
-  table: 'jobs' | 'sales_orders' | 'purchase_orders'
-  column: string
-  what: string
-}
-
 /**
- * CONFLICT while a live row of the caller's business still points at the record: a tombstone
- * would leave it pointing at nothing. Checked in the delete's transaction, after the lock.
+ * CONFLICT while a live record of the caller's business still points at this one (the resource's
+ * referrers): a tombstone would leave it pointing at nothing. Checked in the delete's transaction,
+ * after the lock.
  */
 export async function refuseWhileReferenced(
   trx: Kysely<Database>,
   principal: Principal,
+  resource: Resource,
   id: unknown,
-  referrers: readonly Referrer[],
 ): Promise<void> {
-  for (const { table, column, what } of referrers) {
+  for (const { resource: referrer, foreignKey, what } of resource.referrers ?? []) {
+    const { table } = referrer()
     const reference = await (trx as Kysely<any>)
       .selectFrom(table)
       .select('id')
       .where('business_id', '=', principal.businessId)
-      .where(column, '=', String(id))
+      .where(foreignKey, '=', String(id))
       .where('deleted_at', 'is', null)
       .limit(1)
       .executeTakeFirst()

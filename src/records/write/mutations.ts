@@ -5,7 +5,7 @@ import type { Context } from '../../context.js'
 import type { Database } from '../../db/types.js'
 import type { DeletedRecordShape, WrittenRecord } from '../fields/payloads.js'
 import type { Resource } from '../resource.js'
-import { checkVersion, lockForWrite, requireOperation } from './guards.js'
+import { checkVersion, lockForWrite, refuseWhileReferenced, requireOperation } from './guards.js'
 import { createOnce } from './idempotency.js'
 import { auditUpdate, insertRecord, patchRecord, tombstoneRecord } from './records.js'
 import { inTransaction, requirePrincipal } from './transaction.js'
@@ -69,18 +69,20 @@ export function updateRecord(
   })
 }
 
-/** Deletes (tombstones) a record the caller may delete, if `expectedVersion` is current. */
+/**
+ * Deletes (tombstones) a record the caller may delete, if `expectedVersion` is current and no live
+ * record still points at it (the resource's referrers).
+ */
 export function deleteRecord(
   context: Context,
   resource: Resource,
   input: { id: string; expectedVersion: number },
-  beforeDelete?: (step: WriteStep, current: Row) => Promise<void>,
 ): Promise<DeletedRecordShape> {
   return inTransaction(context, async (trx) => {
     const principal = requirePrincipal(context)
     const current = await lockForWrite(trx, principal, resource, input.id, 'DELETE')
     checkVersion(current, input.expectedVersion)
-    await beforeDelete?.({ trx, principal, level: principal.permissions[resource.module].DELETE }, current)
+    await refuseWhileReferenced(trx, principal, resource, current.id)
     const tombstone = await tombstoneRecord(trx, context, principal, resource, current)
     return { typeName: resource.typeName, recordId: String(current.id), ...tombstone }
   })
