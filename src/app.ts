@@ -21,23 +21,30 @@ export interface App {
  */
 export async function createApp(
   config: Config,
-  options: { target?: DatabaseTarget; database?: DatabaseHandle; log?: Logger } = {},
+  options: { target?: DatabaseTarget; database?: DatabaseHandle; log?: Logger; signal?: AbortSignal } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(config.GATEHOUSE_LOG_LEVEL, config.NODE_ENV)
-  const database = options.database ?? (await openDatabase(options.target ?? databaseTarget(config, { server: true, log })))
+  const target = options.target ?? databaseTarget(config, { server: true, log })
+  const database = options.database ?? (await openDatabase(target))
   try {
-    await waitForDatabase(database, { waitSeconds: config.GATEHOUSE_DB_WAIT_SECONDS, log })
-    const applied = await migrateToLatest(database.db)
-    if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
-    const base = { config, database, log }
-    // First, so a missing production key pepper stops the start before bootstrap writes anything.
-    const authenticator = await createAuthenticator(base)
+    await waitForDatabase(database, { waitSeconds: config.GATEHOUSE_DB_WAIT_SECONDS, log, signal: options.signal })
+    // Migrations and a first start's demo data run long statements on purpose: on a server they
+    // get a connection of their own, without the request deadline's statement and lock timeouts.
+    const setup = !options.database && target.kind === 'postgres' ? await openDatabase({ ...target, timeouts: undefined, poolSize: 1 }) : database
+    let authenticator: Awaited<ReturnType<typeof createAuthenticator>> | undefined
     try {
-      await bootstrap(base)
+      const applied = await migrateToLatest(setup.db)
+      if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
+      // First, so a missing production key pepper stops the start before bootstrap writes anything.
+      authenticator = await createAuthenticator({ config, database, log })
+      await bootstrap({ config, database: setup, log })
     } catch (error) {
-      await authenticator.close()
+      await authenticator?.close()
       throw error
+    } finally {
+      if (setup !== database) await setup.close()
     }
+    const base = { config, database, log }
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator }
     const yoga = createGatehouseYoga(services)
     return {

@@ -23,6 +23,8 @@ async function main() {
   // The port is taken first: a busy port is a one-line error before migrations run, and while the
   // database is awaited and migrated, /health answers and everything else is a retryable 503.
   let app: App | undefined
+  let started: Promise<App> | undefined
+  const starting = new AbortController()
   const server = createServer((request, response) => {
     if (app) return app.yoga(request, response)
     startingResponse(request, response)
@@ -32,7 +34,8 @@ async function main() {
   const open = new Set<ServerResponse>()
   let stopping = false
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    if (stopping) response.setHeader('connection', 'close')
+    // (A response made at once, such as the starting 503, has sent its headers already.)
+    if (stopping && !response.headersSent) response.setHeader('connection', 'close')
     open.add(response)
     response.on('close', () => open.delete(response))
   })
@@ -60,6 +63,9 @@ async function main() {
     }, config.GATEHOUSE_SHUTDOWN_GRACE_SECONDS * 1000)
     force.unref()
     for (const response of open) if (!response.headersSent) response.setHeader('connection', 'close')
+    // A stop during start-up ends the wait for the database and lets what runs finish first.
+    starting.abort()
+    await started?.catch(() => {})
     await closed
     await app?.close()
     log.info('stopped')
@@ -69,7 +75,13 @@ async function main() {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
 
-  app = await createApp(config, { log })
+  started = createApp(config, { log, signal: starting.signal })
+  try {
+    app = await started
+  } catch (error) {
+    if (stopping) return // the stop in progress exits
+    throw error
+  }
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   log.info(

@@ -22,7 +22,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   records: ['db', 'access', 'graphql', 'config.ts', 'context.ts'],
   crm: ['db', 'access', 'graphql', 'records', 'config.ts', 'context.ts'],
   orders: ['db', 'access', 'graphql', 'records', 'crm', 'config.ts', 'context.ts'],
-  seed: ['db', 'access'],
+  // The demo-data generator prices its orders with the one money module (records/money.ts).
+  seed: ['db', 'access', 'records'],
   admin: ['db', 'access', 'graphql', 'records', 'seed', 'config.ts', 'context.ts', 'logger.ts'],
   server: ['db', 'access', 'graphql', 'records', 'config.ts', 'context.ts'],
   'config.ts': [],

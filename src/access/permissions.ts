@@ -45,6 +45,16 @@ export const LEVEL_DESCRIPTIONS: Record<Level, string> = {
   NONE: 'No records; the operation is refused.',
 }
 
+/** The level a matrix grants for an operation on a module. Read grants through this, not by hand. */
+export function levelOf(matrix: PermissionMatrix, module: Module, operation: Operation): Level {
+  return matrix[module][operation]
+}
+
+/** Whether the matrix grants the operation on the module at any level (NONE is the only refusal). */
+export function can(matrix: PermissionMatrix, module: Module, operation: Operation): boolean {
+  return levelOf(matrix, module, operation) !== 'NONE'
+}
+
 /** A matrix granting one level everywhere. */
 export function uniformMatrix(level: Level): PermissionMatrix {
   return Object.fromEntries(

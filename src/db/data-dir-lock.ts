@@ -27,6 +27,12 @@ interface LockRecord {
   nonce: string
 }
 
+/**
+ * The locks this process holds. A lock naming this process's pid with another nonce was left by an
+ * earlier process that had the same pid (a container's pid 1 after a crash): stale, not ours.
+ */
+const heldHere = new Set<string>()
+
 /** A guard left by a contender that died mid-takeover is ignored after this long. */
 const GUARD_STALE_MS = 5_000
 const ATTEMPTS = 200
@@ -42,11 +48,11 @@ export function lockDataDir(dataDir: string): () => void {
   writeFileSync(draft, text, { flag: 'wx' })
   try {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (tryLink(draft, lockPath)) return () => releaseIfMine(lockPath, text)
+      if (tryLink(draft, lockPath)) return taken(lockPath, text, mine)
       const held = readRecord(lockPath)
       if (held === undefined) continue // released meanwhile: try again
-      if (held.record && isAlive(held.record.pid)) throw new DataDirLockedError(dataDir, held.record.pid)
-      if (takeOverStale(dataDir, lockPath, draft, held.text)) return () => releaseIfMine(lockPath, text)
+      if (held.record && isHeld(held.record)) throw new DataDirLockedError(dataDir, held.record.pid)
+      if (takeOverStale(dataDir, lockPath, draft, held.text)) return taken(lockPath, text, mine)
       sleepSync(RETRY_MS)
     }
     throw new Error(`Could not lock ${dataDir}: it kept changing hands.`)
@@ -100,8 +106,19 @@ function readRecord(path: string): { text: string; record: LockRecord | null } |
   return { text, record: Number.isInteger(pid) && pid > 0 ? { pid, nonce: '' } : null }
 }
 
-function releaseIfMine(lockPath: string, text: string): void {
-  if (readRecord(lockPath)?.text === text) unlinkSync(lockPath)
+/** Records the lock as held here and returns its release. */
+function taken(lockPath: string, text: string, mine: LockRecord): () => void {
+  heldHere.add(mine.nonce)
+  return () => {
+    heldHere.delete(mine.nonce)
+    if (readRecord(lockPath)?.text === text) unlinkSync(lockPath)
+  }
+}
+
+/** Whether the lock's owner still holds it: its process runs, and if that is this process, it took this lock. */
+function isHeld(record: LockRecord): boolean {
+  if (record.pid === process.pid) return heldHere.has(record.nonce)
+  return isAlive(record.pid)
 }
 
 function clearDeadGuard(guardPath: string): void {

@@ -133,10 +133,11 @@ export class DatabaseUnreachableError extends Error {
  */
 export async function waitForDatabase(
   database: DatabaseHandle,
-  options: { waitSeconds: number; log: Pick<Logger, 'warn'> },
+  options: { waitSeconds: number; log: Pick<Logger, 'warn'>; signal?: AbortSignal },
 ): Promise<void> {
   const startedAt = Date.now()
   for (;;) {
+    options.signal?.throwIfAborted()
     const reason = await sql`select 1`.execute(database.db).then(
       () => undefined,
       (error: Error) => (error as { code?: string }).code ?? error.message.split('\n')[0],

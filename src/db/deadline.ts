@@ -14,6 +14,14 @@ export function withDeadline<T>(signal: AbortSignal, work: () => T): T {
   return store.run(signal, work)
 }
 
+/**
+ * Runs `work` outside any deadline: for what must happen even when the request that triggered it
+ * gave up (telling other instances about a committed revocation).
+ */
+export function withoutDeadline<T>(work: () => T): T {
+  return store.exit(work)
+}
+
 /** The deadline of the current async call chain, if it has one. */
 export function currentDeadline(): AbortSignal | undefined {
   return store.getStore()
@@ -108,6 +116,9 @@ class DeadlineConnection implements DatabaseConnection {
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const signal = currentDeadline()
     if (!signal || isRollback(query)) return this.inner.executeQuery<R>(query)
+    // Past the deadline nothing new is sent: a statement sent now would run (and hold its locks)
+    // with nobody waiting for it, and the ROLLBACK that follows would queue behind it.
+    if (signal.aborted) return Promise.reject(new DeadlineExceededError())
     return raceDeadline(this.inner.executeQuery<R>(query), signal)
   }
 

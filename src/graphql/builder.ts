@@ -3,7 +3,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader'
 import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
 import ZodPlugin from '@pothos/plugin-zod'
-import type { Module, Operation } from '../access/permissions.js'
+import { can, type Module, type Operation } from '../access/permissions.js'
 import { canAdminister } from '../access/principal.js'
 import type { Context } from '../context.js'
 import { forbidden, invalidInput, unauthenticated } from './errors.js'
@@ -45,7 +45,7 @@ export const builder = new SchemaBuilder<{
       authenticated: context.principal !== null,
       admin: canAdminister(context.principal),
       perm: ([module, operation]) =>
-        context.principal !== null && context.principal.permissions[module][operation] !== 'NONE',
+        context.principal !== null && can(context.principal.permissions, module, operation),
     }),
     unauthorizedError: (_parent, context) => (context.principal === null ? unauthenticated() : forbidden()),
     // Scopes sit on root fields, mutations and relation fields; tenant isolation is SQL's job.

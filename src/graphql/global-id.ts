@@ -1,3 +1,5 @@
+import { notFound } from './errors.js'
+
 /**
  * Global ids are opaque to clients: base64url of "Type:id". They name the type so `node(id)` can
  * find the record, and say nothing about the business (that comes from the credential).
@@ -11,4 +13,14 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   const text = /^[A-Za-z0-9_-]{1,100}={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : ''
   const match = /^([A-Za-z]+):(\d{1,19})$/.exec(text)
   return match ? { typename: match[1]!, id: match[2]! } : { typename: '', id: '0' }
+}
+
+/**
+ * The database id inside a global id of the expected type. A malformed id, an id of another type
+ * and (later, by the query) an id of another business are all the same NOT_FOUND naming the field.
+ */
+export function idOfType(globalId: string, typename: string, field: string): string {
+  const decoded = decodeGlobalId(globalId)
+  if (decoded.typename !== typename) throw notFound(typename, field)
+  return decoded.id
 }

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Principal } from '../access/principal.js'
 import type { Database } from '../db/types.js'
 import { badInput, notFound } from '../graphql/errors.js'
-import { type LineInput, type PricedLine, priceLines } from '../records/write/money.js'
+import { type LineInput, type PricedLine, priceLines } from '../records/money.js'
 import { MAX_LINES, type PriceField } from './order-line-inputs.js'
 
 /**

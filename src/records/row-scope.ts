@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely'
 import type { Resource } from './resource.js'
-import type { Level, Operation } from '../access/permissions.js'
+import { type Level, levelOf, type Operation } from '../access/permissions.js'
 import type { Principal } from '../access/principal.js'
 
 /**
@@ -17,7 +17,7 @@ export function rowScope(
   operation: Operation,
   alias: string,
 ): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
-  const level = principal.permissions[resource.module][operation]
+  const level = levelOf(principal.permissions, resource.module, operation)
   return (eb) => {
     const conditions: Expression<SqlBool>[] = [eb(`${alias}.business_id`, '=', principal.businessId)]
     if (resource.softDelete) conditions.push(eb(`${alias}.deleted_at`, 'is', null))

@@ -1,6 +1,6 @@
 import type { Faker } from '@faker-js/faker'
 import type { PurchaseOrderStatus, SalesOrderStatus } from '../db/types.js'
-import { formatScaled, lineAmountCents, lineTaxCents, orderTotals } from './money.js'
+import { formatScaled, lineAmountCents, lineTaxCents, orderTotals } from '../records/money.js'
 import { COLORS, DECORATIONS, ORDER_QUANTITIES, PRODUCT_TYPES, SERVICE_CHARGES } from './vocabulary.js'
 
 /** One order line as it is stored; numerics are exact decimal strings. */

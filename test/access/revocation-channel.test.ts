@@ -23,6 +23,12 @@ afterEach(async () => {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const isRoot = process.getuid?.() === 0
 
+/** LISTEN connections PostgreSQL sees running (a SIGSTOPped backend is in state T, not running). */
+async function listenersNow(database: { query: (statement: string) => Promise<{ rows: Array<{ n: number }> }> }) {
+  const { rows } = await database.query("select count(*)::int as n from pg_stat_activity where application_name = 'gatehouse-listen'")
+  return rows[0]!.n
+}
+
 async function twoInstancesOn(databaseUrl: string, env: Record<string, string> = {}) {
   const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 6, timeouts: backstopTimeouts(5_000) })
   await migrateToLatest(handle.db)
@@ -70,6 +76,7 @@ describe.runIf(isRoot)('a stuck invalidation channel', () => {
     // Stuck, not broken: no error anywhere, the connection looks healthy.
     await sleep(300)
     expect(other.services.credentials.stats().busHealthy).toBe(true)
+    const hitsBefore = other.services.credentials.stats().hits
     const requests = await (async () => {
       let count = 0
       const until = Date.now() + 500
@@ -80,6 +87,8 @@ describe.runIf(isRoot)('a stuck invalidation channel', () => {
       return count
     })()
     expect(requests).toBeGreaterThan(5)
+    // Cached all the while (read again at most once a second), not switched off.
+    expect(other.services.credentials.stats().hits - hitsBefore).toBeGreaterThan(requests - 3)
 
     const ms = await msUntilRefused(
       () => statusOn(other, member.primary.key),
@@ -89,6 +98,20 @@ describe.runIf(isRoot)('a stuck invalidation channel', () => {
       }),
     )
     expect(ms).toBeLessThanOrEqual(1_200)
+
+    // The stuck connection is noticed (no heartbeat back for 5 s) and replaced: an entry older
+    // than a second is served from the cache again, which only a confirming channel allows.
+    const recoveredBy = Date.now() + 20_000
+    for (;;) {
+      expect(await statusOn(other, member.secondary.key)).toBe(200)
+      await sleep(1_300)
+      const before = other.services.credentials.stats()
+      expect(await statusOn(other, member.secondary.key)).toBe(200)
+      const after = other.services.credentials.stats()
+      if (after.hits > before.hits) break
+      if (Date.now() > recoveredBy) throw new Error('the stuck LISTEN connection was never replaced')
+    }
+    expect(await listenersNow(database)).toBeGreaterThan(2)
   }, 60_000)
 
   it('Redis: with the server stopped, a key revoked elsewhere is refused within 1 s', async () => {

@@ -86,6 +86,14 @@ describe('the data folder lock', () => {
     expect(overStale).toBe(50)
   }, 120_000)
 
+  it('a lock naming this very pid, left by an earlier process with the same pid (a container restart), is taken over', () => {
+    const dir = tempDir('gatehouse-lock-')
+    writeFileSync(join(dir, 'gatehouse.lock'), JSON.stringify({ pid: process.pid, nonce: 'an-earlier-life' }))
+    const release = lockDataDir(dir)
+    expect(JSON.parse(readFileSync(join(dir, 'gatehouse.lock'), 'utf8')).nonce).not.toBe('an-earlier-life')
+    release()
+  })
+
   it('in one process, a second open of a held folder is refused too; release frees it', () => {
     const dir = tempDir('gatehouse-lock-')
     const release = lockDataDir(dir)

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type PrivatePostgres, freePort, startPrivatePostgres } from '../setup/private-postgres.js'
 import { type ServerProcess, startServerProcess } from '../setup/server-process.js'
@@ -144,6 +145,30 @@ describe.skipIf(!process.env.DATABASE_URL)('the database going away', () => {
     expect((await post(base, QUERY, await signIn(base))).status).toBe(200)
     expect(server.stderr()).toBe('')
   }, 120_000)
+
+  it('SIGTERM while a start waits for the database: requests meanwhile are answered, and the process exits 0 at once', async () => {
+    const database = await privatePostgres()
+    database.stop()
+    const { server, base } = await startGatehouse(database, { GATEHOUSE_DB_WAIT_SECONDS: '60' }, false)
+    await server.waitFor('database unreachable; retrying', 30_000)
+    const agent = new Agent({ keepAlive: true })
+    cleanups.push(() => agent.destroy())
+    const health = () =>
+      new Promise<number>((resolve) => {
+        request(`${base}/health`, { agent }, (res) => {
+          res.resume()
+          res.on('end', () => resolve(res.statusCode!))
+        }).on('error', () => resolve(-1)).end()
+      })
+    expect(await health()).toBe(200)
+    const signalledAt = Date.now()
+    server.child.kill('SIGTERM')
+    // A request on the kept-alive connection during the drain (the starting answer has sent its headers).
+    await health()
+    expect(await server.exited).toBe(0)
+    expect(Date.now() - signalledAt).toBeLessThan(5_000)
+    expect(server.stderr()).toBe('')
+  }, 60_000)
 
   it('a start that gives up says so in one line and exits 1', async () => {
     const database = await privatePostgres()

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../db/database.js'
 import { type ParsedApiKey, apiKeyMatches, resolveKeyPepper } from './api-keys.js'
 import { type PresentedCredential, readPresentedCredential } from './credential-headers.js'
 import { type InvalidationBus, InvalidationTarget, openInvalidationBus } from './invalidation.js'
+import { reliablePublisher } from './reliable-publisher.js'
 import { loadPrincipal } from './load-principal.js'
 import { prepareDummyPasswordHash } from './passwords.js'
 import { CredentialRefusedError } from './refused.js'
@@ -112,6 +113,9 @@ export async function createAuthenticator(deps: {
       cache.clear()
     },
   })
+
+
+  const publisher = reliablePublisher(bus, log)
 
   const refuse = (reason: string, meta: { requestId: string }, publicKey?: string | null): never => {
     // The reason goes to the log (for the operator), never to the caller: one message for all.
@@ -224,14 +228,11 @@ export async function createAuthenticator(deps: {
     async invalidate(target) {
       const parsed = InvalidationTarget.parse(target)
       forget(parsed)
-      try {
-        await bus.publish(parsed)
-      } catch (error) {
-        log.error({ err: error, target: parsed }, 'could not publish a credential invalidation; other instances catch up within the cache TTL')
-      }
+      await publisher.publish(parsed)
     },
     stats: () => ({ hits, misses, entries: cache.size, bus: bus.kind, busHealthy: bus.healthy }),
     async close() {
+      publisher.close()
       await bus.close()
       await Promise.allSettled([...pendingWrites])
       cache.clear()

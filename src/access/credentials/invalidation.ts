@@ -130,12 +130,14 @@ async function openRedisBus(
   })
   publisher.on('error', () => {})
   subscriber.on('close', () => {
-    if (healthy) log.warn('credential invalidation: redis connection lost; caching paused')
+    if (healthy) log.warn('credential invalidation: redis connection lost; cached credentials stay short-lived until it is back')
     healthy = false
     onReset()
   })
-  // ioredis resubscribes by itself after a reconnect; 'ready' follows the resubscription.
+  // ioredis resubscribes by itself after a reconnect, just after 'ready': the heartbeat tells when
+  // the subscription is in effect again (onResync).
   subscriber.on('ready', () => {
+    heartbeat.reconnected()
     if (connectedOnce || warnedDown) {
       onReset()
       log.info('credential invalidation: redis connected')
@@ -149,7 +151,13 @@ async function openRedisBus(
   )
   // With Redis up, the instance is subscribed before it serves; with Redis down, it starts anyway.
   await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, REDIS_START_WAIT_MS).unref())])
-  const stopHeartbeat = heartbeat.start((message) => publisher.publish(INVALIDATION_CHANNEL, message))
+  const stopHeartbeat = heartbeat.start((message) => publisher.publish(INVALIDATION_CHANNEL, message), () => healthy, {
+    onResync: onReset,
+    onStuck: () => {
+      log.warn('credential invalidation: redis delivers nothing; reconnecting')
+      subscriber.disconnect(true)
+    },
+  })
   return {
     kind: 'redis',
     get healthy() {
@@ -187,21 +195,30 @@ async function openPostgresBus(
     next.on('notification', (message) => {
       if (message.channel === INVALIDATION_CHANNEL && message.payload) receive(message.payload)
     })
-    const lost = (error?: Error) => {
-      if (client !== next || closed) return
-      client = null
-      healthy = false
-      onReset()
-      log.warn({ err: error }, 'credential invalidation: LISTEN connection lost; caching paused until it is back')
-      scheduleReconnect()
-    }
-    next.on('error', lost)
-    next.on('end', () => lost())
+    next.on('error', (error) => drop(next, error))
+    next.on('end', () => drop(next))
     await next.connect()
     await next.query(`listen ${INVALIDATION_CHANNEL}`)
     client = next
     healthy = true
     retryDelay = 500
+    heartbeat.reconnected()
+  }
+  /** Gives up a connection that failed, ended or is stuck, and reconnects. */
+  const drop = (lostClient: pg.Client, error?: Error, stuck = false) => {
+    if (client !== lostClient || closed) return
+    client = null
+    healthy = false
+    onReset()
+    if (stuck) {
+      log.warn('credential invalidation: LISTEN connection delivers nothing; reconnecting')
+      // A stuck peer never answers the goodbye end() sends: cut the socket.
+      ;(lostClient as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
+      lostClient.end().catch(() => {})
+    } else {
+      log.warn({ err: error }, 'credential invalidation: LISTEN connection lost; reconnecting')
+    }
+    scheduleReconnect()
   }
   const scheduleReconnect = () => {
     if (closed) return
@@ -224,9 +241,13 @@ async function openPostgresBus(
 
   await connect()
   // Sent on the LISTEN connection itself: when that connection is stuck, the heartbeat is too.
-  const stopHeartbeat = heartbeat.start(async (message) => {
-    await client?.query('select pg_notify($1, $2)', [INVALIDATION_CHANNEL, message])
-  })
+  const stopHeartbeat = heartbeat.start(
+    async (message) => {
+      await client?.query('select pg_notify($1, $2)', [INVALIDATION_CHANNEL, message])
+    },
+    () => client !== null,
+    { onResync: onReset, onStuck: () => client && drop(client, undefined, true) },
+  )
   return {
     kind: 'postgres',
     get healthy() {

@@ -7,6 +7,7 @@ import { auditActor, recordAudit } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import { PASSWORD_MAX_LENGTH, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
 import { createSession, revokeOwnSession } from '../../access/credentials/sessions.js'
+import { inTransaction } from '../../records/write/transaction.js'
 import { UserRef } from '../users/users.graphql.js'
 
 /**
@@ -69,7 +70,7 @@ builder.mutationFields((t) => ({
         throw unauthenticated()
       }
       const { password_hash: _hash, ...row } = user
-      return context.db.transaction().execute(async (trx) => {
+      return inTransaction(context, async (trx) => {
         const session = await createSession(trx, { businessId: user.business_id, userId: user.id })
         await recordAudit(trx, {
           businessId: user.business_id,
@@ -93,7 +94,7 @@ builder.mutationFields((t) => ({
       if (!principal) throw unauthenticated()
       const { credential } = principal
       if (credential.kind !== 'session') throw forbidden('signOut ends a session; an API key has none (revoke keys with revokeApiKey).')
-      await context.db.transaction().execute(async (trx) => {
+      await inTransaction(context, async (trx) => {
         if (!(await revokeOwnSession(trx, principal))) return
         await recordAudit(trx, {
           businessId: principal.businessId,

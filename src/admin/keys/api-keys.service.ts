@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import { requirePrincipal } from '../../records/write/transaction.js'
+import { inTransaction, requirePrincipal } from '../../records/write/transaction.js'
 import type { Context } from '../../context.js'
 import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import { conflict, confirmationRequired, notFound } from '../../graphql/errors.js'
@@ -62,7 +62,7 @@ export async function generateKeyPair(
 ): Promise<{ primary: IssuedKey; secondary: IssuedKey }> {
   const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
-  return context.db.transaction().execute(async (trx) => {
+  return inTransaction(context, async (trx) => {
     const owner = await activeOwner(trx, principal, input.owner)
     if ((await currentKeysOf(trx, principal, owner.id)).length > 0) {
       throw conflict('This owner already has a working key pair: rotate it with regenerateApiKeys, or revoke it first.')
@@ -93,7 +93,7 @@ export async function regenerateKeys(
   const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
   const slots: KeySlot[] = input.slot === 'BOTH' ? ['PRIMARY', 'SECONDARY'] : [input.slot]
-  const { result, retired } = await context.db.transaction().execute(async (trx) => {
+  const { result, retired } = await inTransaction(context, async (trx) => {
     const owner = await activeOwner(trx, principal, input.owner)
     const current = await currentKeysOf(trx, principal, owner.id)
     if (current.length === 0) throw conflict('This owner has no working keys to regenerate: create them with generateApiKeys.')
@@ -136,7 +136,7 @@ export async function regenerateKeys(
 /** Stops a key now (ending a grace period early, too). Revoking a revoked key changes nothing. */
 export async function revokeKey(context: Context, by: { id: string } | { publicKey: string }): Promise<ApiKeyRow> {
   const principal = requirePrincipal(context)
-  const key = await context.db.transaction().execute(async (trx) => {
+  const key = await inTransaction(context, async (trx) => {
     const key = await findApiKey(trx, principal, by)
     if (!key) throw notFound('ApiKey', 'id' in by ? 'input.id' : 'input.publicKey')
     const changed = await retireApiKeys(trx, principal, [key.id], new Date())

@@ -1,6 +1,4 @@
 import { z } from 'zod'
-import { notFound } from '../../graphql/errors.js'
-import { decodeGlobalId } from '../../graphql/global-id.js'
 
 /**
  * Input rules shared by the admin mutations, written once so field descriptions and validation
@@ -18,16 +16,6 @@ export const emailSchema = z
   .toLowerCase()
   .max(EMAIL_MAX, `At most ${EMAIL_MAX} characters.`)
   .pipe(z.email('Must be an email address.'))
-
-/**
- * The database id inside a global id of the expected type. A malformed id, an id of another type
- * and (later, by the query) an id of another business are all the same NOT_FOUND.
- */
-export function idOfType(globalId: string, typename: string, field: string): string {
-  const decoded = decodeGlobalId(globalId)
-  if (decoded.typename !== typename) throw notFound(typename, field)
-  return decoded.id
-}
 
 /** Postgres unique_violation: another row took the name or email between our check and our insert. */
 export function isUniqueViolation(error: unknown): boolean {

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { notFound } from '../../graphql/errors.js'
+import { idOfType } from '../../graphql/global-id.js'
 import type { Principal } from '../../access/principal.js'
 import { type RoleRow, findRole } from '../roles/roles.repository.js'
 import { findTeam } from '../teams/teams.repository.js'
-import { idOfType } from './admin-input.js'
 
 export interface Assignment {
   /** The role to assign, when the input names one. */

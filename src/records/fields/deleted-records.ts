@@ -1,4 +1,5 @@
 import { type Kysely, type SqlBool, sql } from 'kysely'
+import { can, levelOf } from '../../access/permissions.js'
 import { ownerCondition } from '../row-scope.js'
 import { builder } from '../../graphql/builder.js'
 import { pageArgs } from './connections.js'
@@ -74,7 +75,7 @@ export function defineDeletedRecords(resources: ReadonlyMap<string, Resource>): 
         const page = pageRequest({ first: args.first, after: null }, 'id')
         const wanted = new Set(args.filter.types ?? resources.keys())
         const readable = [...resources.values()].filter(
-          (resource) => wanted.has(resource.typeName) && scope.principal.permissions[resource.module].INQUIRE !== 'NONE',
+          (resource) => wanted.has(resource.typeName) && can(scope.principal.permissions, resource.module, 'INQUIRE'),
         )
         if (readable.length === 0) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } }
         const after = args.after ? decode(args.after) : null
@@ -89,7 +90,7 @@ export function defineDeletedRecords(resources: ReadonlyMap<string, Resource>): 
             .where('t.business_id', '=', scope.principal.businessId)
             .where('t.deleted_at', '>=', args.filter.deletedSince)
             .where(sql<SqlBool>`t.deleted_at < ${SYNC_HORIZON}`)
-            .where((eb) => ownerCondition(eb, resource, scope.principal, scope.principal.permissions[resource.module].INQUIRE, 't')),
+            .where((eb) => ownerCondition(eb, resource, scope.principal, levelOf(scope.principal.permissions, resource.module, 'INQUIRE'), 't')),
         )
         let union = parts[0]!
         for (const part of parts.slice(1)) union = union.unionAll(part)

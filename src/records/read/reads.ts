@@ -1,8 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql'
+import { can } from '../../access/permissions.js'
 import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info'
 import type { Context } from '../../context.js'
 import { forbidden, notFound, unauthenticated } from '../../graphql/errors.js'
-import { decodeGlobalId } from '../../graphql/global-id.js'
+import { decodeGlobalId, idOfType } from '../../graphql/global-id.js'
 import { readByIds, readPage } from './compile.js'
 import { fieldsOf } from './selection.js'
 import type { ListFilter, ReadScope } from './statement.js'
@@ -31,13 +32,6 @@ export async function readList(
   return toConnection(await readPage(readScope(context), resource, args, resolveTree(info)))
 }
 
-/** The record id inside a global id, or NOT_FOUND when the id names another type or is malformed. */
-export function idOf(resource: Resource, globalId: string, field = 'id'): string {
-  const { typename, id } = decodeGlobalId(globalId)
-  if (typename !== resource.typeName) throw notFound(resource.typeName, field)
-  return id
-}
-
 /** A lookup by global id (`job(id)`): a record outside the caller's scope or business is NOT_FOUND. */
 export async function readOne(
   context: Context,
@@ -45,7 +39,7 @@ export async function readOne(
   globalId: string,
   info: GraphQLResolveInfo,
 ): Promise<Record<string, unknown>> {
-  const id = idOf(resource, globalId)
+  const id = idOfType(globalId, resource.typeName, 'id')
   const rows = await readByIds(readScope(context), resource, [id], fieldsOf(resolveTree(info), resource.typeName))
   const row = rows.get(id)
   if (!row) throw notFound(resource.typeName, 'id')
@@ -68,7 +62,7 @@ export async function readNodes(
   const byType = new Map<string, Set<string>>()
   for (const { typename, id } of decoded) {
     const resource = resources.get(typename)
-    if (!resource || scope.principal.permissions[resource.module].INQUIRE === 'NONE') continue
+    if (!resource || !can(scope.principal.permissions, resource.module, 'INQUIRE')) continue
     const ids = byType.get(typename) ?? new Set<string>()
     ids.add(id)
     byType.set(typename, ids)
@@ -82,7 +76,7 @@ export async function readNodes(
   )
   return decoded.map(({ typename, id }) => {
     const resource = resources.get(typename)
-    if (resource && scope.principal.permissions[resource.module].INQUIRE === 'NONE') return forbidden()
+    if (resource && !can(scope.principal.permissions, resource.module, 'INQUIRE')) return forbidden()
     const row = found.get(typename)?.get(id)
     return row ? { ...row, __typename: typename } : notFound('node', 'ids')
   })

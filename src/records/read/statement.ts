@@ -1,4 +1,5 @@
 import type { ResolveTree } from 'graphql-parse-resolve-info'
+import { can } from '../../access/permissions.js'
 import { type AliasedExpression, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { Principal } from '../../access/principal.js'
@@ -112,7 +113,7 @@ export function relationExpressions(
 
   const target = relation.target()
   // A relation the role cannot read is not fetched at all; its field answers FORBIDDEN.
-  if (scope.principal.permissions[target.module].INQUIRE === 'NONE') return []
+  if (!can(scope.principal.permissions, target.module, 'INQUIRE')) return []
 
   if (relation.kind === 'one') {
     const fields = fieldsOf(tree, target.typeName)

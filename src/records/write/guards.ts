@@ -1,10 +1,10 @@
 import { type Kysely, sql } from 'kysely'
 import { ownerCondition, rowScope } from '../row-scope.js'
-import type { Level, Module, Operation } from '../../access/permissions.js'
+import { type Level, levelOf, type Module, type Operation } from '../../access/permissions.js'
 import type { Principal } from '../../access/principal.js'
 import type { Database } from '../../db/types.js'
 import { conflict, forbidden, notFound } from '../../graphql/errors.js'
-import { decodeGlobalId } from '../../graphql/global-id.js'
+import { decodeGlobalId, idOfType } from '../../graphql/global-id.js'
 import type { Resource } from '../resource.js'
 
 /**
@@ -17,7 +17,7 @@ type Row = Record<string, unknown>
 
 /** FORBIDDEN unless the role grants the operation on the module at some level. */
 export function requireOperation(principal: Principal, module: Module, operation: Operation): Level {
-  const level = principal.permissions[module][operation]
+  const level = levelOf(principal.permissions, module, operation)
   if (level === 'NONE') throw forbidden(`Your security role does not allow ${operation} on ${module}.`)
   return level
 }
@@ -34,7 +34,7 @@ export async function lockForWrite(
   operation: 'EDIT' | 'DELETE',
 ): Promise<Row> {
   requireOperation(principal, resource.module, operation)
-  const id = recordId(resource, globalId, 'id')
+  const id = idOfType(globalId, resource.typeName, 'id')
   const row = await (trx as Kysely<any>)
     .selectFrom(`${resource.table} as target`)
     .selectAll('target')
@@ -56,13 +56,6 @@ export function checkVersion(row: Row, expectedVersion: number): void {
   }
 }
 
-/** The database id inside a global id of the resource's type, or NOT_FOUND naming the field. */
-export function recordId(resource: Resource, globalId: string, field: string): string {
-  const { typename, id } = decodeGlobalId(globalId)
-  if (typename !== resource.typeName) throw notFound(resource.typeName, field)
-  return id
-}
-
 /**
  * Resolves a reference from an input (a job's client, an order's job) to a row id. The row must be
  * in the caller's business and readable by it; for a parent whose owner the new record takes
@@ -78,7 +71,7 @@ export async function resolveReference(
   field: string,
   ownerRule?: { level: Level },
 ): Promise<Row> {
-  const id = recordId(resource, globalId, field)
+  const id = idOfType(globalId, resource.typeName, field)
   const row = await (trx as Kysely<any>)
     .selectFrom(`${resource.table} as ref`)
     .selectAll('ref')

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { Level } from '../../access/permissions.js'
+import { type Level, levelOf } from '../../access/permissions.js'
 import type { Principal } from '../../access/principal.js'
 import type { Context } from '../../context.js'
 import type { Database } from '../../db/types.js'
@@ -60,7 +60,7 @@ export function updateRecord(
     const principal = requirePrincipal(context)
     const current = await lockForWrite(trx, principal, resource, input.id, 'EDIT')
     checkVersion(current, input.expectedVersion)
-    const level = principal.permissions[resource.module].EDIT
+    const level = levelOf(principal.permissions, resource.module, 'EDIT')
     const { columns, alsoChanged = [] } = await changes({ trx, principal, level }, current)
     // Lines changing alone still make a new version of the record (one version per mutation).
     const changed = await patchRecord(trx, context, principal, resource, current, columns, { touch: alsoChanged.length > 0 })
