@@ -42,6 +42,11 @@ const EnvSchema = z.object({
    * it exits with a one-line message; 0 exits at once.
    */
   GATEHOUSE_DB_WAIT_SECONDS: z.coerce.number().int().min(0).default(60),
+  /**
+   * Bearer token for /metrics (Prometheus). Unset: /metrics answers loopback clients only (its
+   * operation names come from every tenant).
+   */
+  GATEHOUSE_METRICS_TOKEN: z.string().min(16).optional(),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
 })

@@ -9,6 +9,7 @@ import { databaseFailure } from './db/failures.js'
 import { isGatehouseError, serviceUnavailable, timedOut, unauthenticated } from './graphql/errors.js'
 import { getSchema } from './schema.js'
 import { useRequestDeadline } from './server/deadline.js'
+import { createMetrics } from './server/metrics.js'
 import { useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
 import { useQueryLimits } from './server/query-limits.js'
@@ -37,10 +38,15 @@ const GRAPHQL_ENDPOINT = '/graphql'
  */
 export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga {
   const { config, log } = services
+  const metrics = createMetrics(
+    { pool: services.database.poolStats, credentials: () => services.credentials.stats() },
+    { token: config.GATEHOUSE_METRICS_TOKEN },
+  )
   const limiter = createRateLimiter({
     perMinute: config.GATEHOUSE_RATE_LIMIT_PER_MINUTE,
     redisUrl: config.REDIS_URL,
     log,
+    onRefused: metrics.rateLimited,
   })
   return createYoga<ServerContext, Context>({
     schema: getSchema(),
@@ -88,6 +94,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     },
     plugins: [
       useRequestLog(log),
+      metrics.plugin,
       useRequestDeadline(config.GATEHOUSE_REQUEST_TIMEOUT_MS),
       useGraphiQLPage({
         enabled: config.GATEHOUSE_GRAPHIQL,

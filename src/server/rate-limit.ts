@@ -25,6 +25,8 @@ export interface RateLimiterOptions {
   log: Logger
   /** Namespace of the Redis keys. */
   keyPrefix?: string
+  /** Told of every refusal (for metrics). */
+  onRefused?: () => void
 }
 
 const WINDOW_SECONDS = 60
@@ -92,6 +94,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         await limiter.consume(bucket)
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
+          options.onRefused?.()
           throw rateLimited(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)))
         }
         // Not a verdict but a failure of both stores: let the request through rather than fail it.
