@@ -99,7 +99,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateContactInput, required: true }) },
     authScopes: { perm: ['CONTACTS', 'ADD'] },
     resolve: (_root, { input }, context) =>
-      createRecord(context, contactsResource, 'createContact', input, async ({ trx, principal, level }) => ({
+      createRecord(context, contactsResource, 'createContact', input, async ({ trx, principal, level, insert }) => insert({
         type: input.type,
         ...contactColumns(input),
         owner_id: await allowedOwner(trx, principal, level, input.ownerId),

@@ -48,7 +48,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateJobInput, required: true }) },
     authScopes: { perm: ['JOBS', 'ADD'] },
     resolve: (_root, { input }, context) =>
-      createRecord(context, jobsResource, 'createJob', input, async ({ trx, principal, level }) => ({
+      createRecord(context, jobsResource, 'createJob', input, async ({ trx, principal, level, insert }) => insert({
         name: input.name,
         status: input.status ?? 'WIP',
         client_id: input.clientId ? await resolveClient(trx, principal, input.clientId, 'input.clientId') : null,

@@ -59,7 +59,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateSupplierInput, required: true }) },
     authScopes: { perm: ['PURCHASE_ORDERS', 'ADD'] },
     resolve: (_root, { input }, context) =>
-      createRecord(context, suppliersResource, 'createSupplier', input, async () => supplierColumns(input)),
+      createRecord(context, suppliersResource, 'createSupplier', input, ({ insert }) => insert(supplierColumns(input))),
   }),
   updateSupplier: t.field({
     type: UpdateSupplierPayload,

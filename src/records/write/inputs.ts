@@ -2,7 +2,7 @@
 
 import type { SchemaTypes } from '../../graphql/builder.js'
 
-type InputFields = PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>
+export type InputFields = PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>
 
 /** `idempotencyKey`: a create retried with the same key by the same principal returns the first result. */
 export const idempotencyKeyField = (t: InputFields) =>

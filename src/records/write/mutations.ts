@@ -24,24 +24,30 @@ export interface WriteStep {
   level: Level
 }
 
-/** Creates a record once per idempotency key; `columns` runs inside the transaction. */
+/** What a create's own code gets: the write step, and the insert of its record (with its audit event). */
+export interface CreateStep extends WriteStep {
+  insert(columns: Row): Promise<string>
+}
+
+/**
+ * Creates a record once per idempotency key, in one transaction: the ADD check, then `write`, which
+ * reads top-down in the domain (check references, compute columns, `step.insert`, then anything
+ * that belongs to the new record, such as order lines) and returns the new record's id.
+ */
 export function createRecord(
   context: Context,
   resource: Resource,
   operation: string,
   input: { idempotencyKey?: string | null },
-  columns: (step: WriteStep) => Promise<Row>,
-  afterInsert?: (step: WriteStep, id: string) => Promise<void>,
+  write: (step: CreateStep) => Promise<string>,
 ): Promise<WrittenRecord> {
   return inTransaction(context, async (trx) => {
     const principal = requirePrincipal(context)
     const level = requireOperation(principal, resource.module, 'ADD')
-    const step = { trx, principal, level }
-    const { id, replayed } = await createOnce(trx, principal, input.idempotencyKey, operation, input, async () => {
-      const id = await insertRecord(trx, context, principal, resource, await columns(step))
-      await afterInsert?.(step, id)
-      return id
-    })
+    const insert = (columns: Row) => insertRecord(trx, context, principal, resource, columns)
+    const { id, replayed } = await createOnce(trx, principal, input.idempotencyKey, operation, input, () =>
+      write({ trx, principal, level, insert }),
+    )
     return { recordId: id, replayed }
   })
 }
