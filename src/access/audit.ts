@@ -57,6 +57,35 @@ export async function recordAudit(db: Kysely<Database>, event: AuditEvent): Prom
     .execute()
 }
 
+/** Where an audit row points: the GraphQL type name and the database id of what changed. */
+export interface AuditTarget {
+  type: string
+  id: string
+}
+
+/**
+ * Appends the audit event of a change a request made (inside its transaction): the business and
+ * the actor come from the request, so no call site builds them by hand. `details` holds field
+ * names and non-secret values only.
+ */
+export async function auditRequestChange(
+  db: Kysely<Database>,
+  request: AuditRequest,
+  action: AuditAction,
+  target: AuditTarget,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  if (!request.principal) throw new Error('an audited change needs the principal that made it')
+  await recordAudit(db, {
+    businessId: request.principal.businessId,
+    action,
+    ...auditActor(request),
+    targetType: target.type,
+    targetId: target.id,
+    details,
+  })
+}
+
 /** Who acted in a request: what a request context carries. */
 export interface AuditRequest {
   principal: Principal | null

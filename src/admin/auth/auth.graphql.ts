@@ -3,7 +3,7 @@ import { builder } from '../../graphql/builder.js'
 import { forbidden, unauthenticated } from '../../graphql/errors.js'
 import { EMAIL_MAX } from '../shared/admin-input.js'
 import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../shared/principals.repository.js'
-import { auditActor, recordAudit } from '../../access/audit.js'
+import { auditActor, auditRequestChange, recordAudit } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import { PASSWORD_MAX_LENGTH, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
 import { createSession, revokeOwnSession } from '../../access/credentials/sessions.js'
@@ -96,13 +96,7 @@ builder.mutationFields((t) => ({
       if (credential.kind !== 'session') throw forbidden('signOut ends a session; an API key has none (revoke keys with revokeApiKey).')
       await inTransaction(context, async (trx) => {
         if (!(await revokeOwnSession(trx, principal))) return
-        await recordAudit(trx, {
-          businessId: principal.businessId,
-          action: 'auth.sign_out',
-          ...auditActor(context),
-          targetType: 'User',
-          targetId: principal.id,
-        })
+        await auditRequestChange(trx, context, 'auth.sign_out', { type: 'User', id: principal.id })
       })
       await invalidateCredentials(context.services, { sessionId: credential.sessionId })
       return true

@@ -5,7 +5,7 @@ import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import { conflict, confirmationRequired, notFound } from '../../graphql/errors.js'
 import type { GeneratedApiKey } from '../../access/credentials/api-keys.js'
 import { type ApiKeyRow, currentKeysOf, findApiKey, findKeyOwner, insertApiKey, retireApiKeys } from './api-keys.repository.js'
-import { auditActor, recordAudit } from '../../access/audit.js'
+import { auditRequestChange } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import type { Principal } from '../../access/principal.js'
 import { principalTypeName } from '../shared/principal-summary.graphql.js'
@@ -70,13 +70,10 @@ export async function generateKeyPair(
     const common = { ownerId: owner.id, description: input.description, expiresAt: input.expiresAt, pepper }
     const primary = await issue(trx, principal, { ...common, slot: 'PRIMARY' })
     const secondary = await issue(trx, principal, { ...common, slot: 'SECONDARY' })
-    await recordAudit(trx, {
-      businessId: principal.businessId,
-      action: 'api_keys.generate',
-      ...auditActor(context),
-      targetType: principalTypeName(owner.kind),
-      targetId: owner.id,
-      details: { publicKeys: [primary.publicKey, secondary.publicKey], description: input.description, expiresAt: input.expiresAt },
+    await auditRequestChange(trx, context, 'api_keys.generate', { type: principalTypeName(owner.kind), id: owner.id }, {
+      publicKeys: [primary.publicKey, secondary.publicKey],
+      description: input.description,
+      expiresAt: input.expiresAt,
     })
     return { primary, secondary }
   })
@@ -113,19 +110,12 @@ export async function regenerateKeys(
         pepper,
       })
     }
-    await recordAudit(trx, {
-      businessId: principal.businessId,
-      action: 'api_keys.regenerate',
-      ...auditActor(context),
-      targetType: principalTypeName(owner.kind),
-      targetId: owner.id,
-      details: {
-        slot: input.slot,
-        graceSeconds: input.graceSeconds,
-        retiredPublicKeys: retired,
-        newPublicKeys: Object.values(issued).map((key) => key.publicKey),
-        oldKeysStopAt: stopAt.toISOString(),
-      },
+    await auditRequestChange(trx, context, 'api_keys.regenerate', { type: principalTypeName(owner.kind), id: owner.id }, {
+      slot: input.slot,
+      graceSeconds: input.graceSeconds,
+      retiredPublicKeys: retired,
+      newPublicKeys: Object.values(issued).map((key) => key.publicKey),
+      oldKeysStopAt: stopAt.toISOString(),
     })
     return { result: { primary: issued.PRIMARY ?? null, secondary: issued.SECONDARY ?? null, oldKeysStopAt: stopAt }, retired }
   })
@@ -141,14 +131,7 @@ export async function revokeKey(context: Context, by: { id: string } | { publicK
     if (!key) throw notFound('ApiKey', 'id' in by ? 'input.id' : 'input.publicKey')
     const changed = await retireApiKeys(trx, principal, [key.id], new Date())
     if (changed.length > 0) {
-      await recordAudit(trx, {
-        businessId: principal.businessId,
-        action: 'api_keys.revoke',
-        ...auditActor(context),
-        targetType: 'ApiKey',
-        targetId: key.id,
-        details: { publicKey: key.public_key, owner: { type: principalTypeName(key.owner_kind), id: key.owner_id } },
-      })
+      await auditRequestChange(trx, context, 'api_keys.revoke', { type: 'ApiKey', id: key.id }, { publicKey: key.public_key, owner: { type: principalTypeName(key.owner_kind), id: key.owner_id } })
     }
     return (await findApiKey(trx, principal, { id: key.id }))!
   })

@@ -1,10 +1,11 @@
 import { builder } from '../../graphql/builder.js'
+import { auditRequestChange } from '../../access/audit.js'
 import { requirePrincipal } from '../../records/write/transaction.js'
 import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { notFound } from '../../graphql/errors.js'
 import { idOfType } from '../../graphql/global-id.js'
 import { DESCRIPTION_MAX, NAME_MAX, descriptionSchema, nameSchema } from '../shared/admin-input.js'
-import { auditChange, changesOf, inTransaction } from '../shared/admin-mutation.js'
+import { changesOf, inTransaction } from '../shared/admin-mutation.js'
 import { wantsTotalCount } from '../shared/admin-pages.js'
 import { resolveAssignment } from '../shared/assignment.js'
 import { type PrincipalRow, findPrincipal, listPrincipals, updatePrincipal } from '../shared/principals.repository.js'
@@ -82,7 +83,7 @@ builder.mutationFields((t) => ({
           roleId: role!.id,
           teamId: teamId ?? null,
         })
-        await auditChange(trx, context, 'member.create', { type: 'ApiMember', id: member.id }, {
+        await auditRequestChange(trx, context, 'member.create', { type: 'ApiMember', id: member.id }, {
           fields: ['name', 'description', 'roleId', ...(member.team_id ? ['teamId'] : [])],
           name: member.name,
           roleId: member.role_id,
@@ -116,7 +117,7 @@ builder.mutationFields((t) => ({
           { name: before.name, description: before.description, roleId: before.role_id, teamId: before.team_id, active: before.active },
           patch,
         )
-        if (diff.fields.length > 0) await auditChange(trx, context, 'member.update', { type: 'ApiMember', id }, diff)
+        if (diff.fields.length > 0) await auditRequestChange(trx, context, 'member.update', { type: 'ApiMember', id }, diff)
         return { member, changed: diff.fields.length > 0 }
       })
       // After the commit, so no instance can re-cache the old role, team or active flag.

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { auditRequestChange } from '../../access/audit.js'
 import { requirePrincipal } from '../../records/write/transaction.js'
 import type { Context } from '../../context.js'
 import { builder } from '../../graphql/builder.js'
@@ -6,7 +7,7 @@ import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { conflict, notFound } from '../../graphql/errors.js'
 import { idOfType } from '../../graphql/global-id.js'
 import { NAME_MAX, isUniqueViolation, nameSchema } from '../shared/admin-input.js'
-import { auditChange, inTransaction } from '../shared/admin-mutation.js'
+import { inTransaction } from '../shared/admin-mutation.js'
 import { orMissing, wantsTotalCount } from '../shared/admin-pages.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import { PermissionInput, PermissionRef } from './permissions.graphql.js'
@@ -133,7 +134,7 @@ builder.mutationFields((t) => ({
         const permissions = matrixFromGrants(input.permissions)
         const role = await insertRole(trx, principal, { name: input.name, permissions })
         if (!role) throw nameTaken()
-        await auditChange(trx, context, 'role.create', { type: 'SecurityRole', id: role.id }, {
+        await auditRequestChange(trx, context, 'role.create', { type: 'SecurityRole', id: role.id }, {
           fields: ['name', 'permissions'],
           name: role.name,
           permissions: grantsFromMatrix(permissions).filter((grant) => grant.level !== 'NONE'),
@@ -163,7 +164,7 @@ builder.mutationFields((t) => ({
         })
         const cells = permissions ? changedCells(oldMatrix, permissions) : []
         const fields = [...(name !== undefined && name !== before.name ? ['name'] : []), ...(cells.length > 0 ? ['permissions'] : [])]
-        await auditChange(trx, context, 'role.update', { type: 'SecurityRole', id }, {
+        await auditRequestChange(trx, context, 'role.update', { type: 'SecurityRole', id }, {
           fields,
           ...(fields.includes('name') ? { changes: { name: { from: before.name, to: name } } } : {}),
           ...(cells.length > 0 ? { permissions: cells } : {}),
@@ -194,7 +195,7 @@ builder.mutationFields((t) => ({
             field: 'input.id',
           })
         }
-        await auditChange(trx, context, 'role.delete', { type: 'SecurityRole', id }, { fields: [], name: role.name })
+        await auditRequestChange(trx, context, 'role.delete', { type: 'SecurityRole', id }, { fields: [], name: role.name })
         return role
       })
     },

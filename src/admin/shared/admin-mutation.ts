@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely'
 import type { Context } from '../../context.js'
 import type { Database } from '../../db/types.js'
 import { inTransaction as inWriteTransaction, requirePrincipal } from '../../records/write/transaction.js'
-import { type AuditAction, auditActor, recordAudit } from '../../access/audit.js'
 import type { Principal } from '../../access/principal.js'
 
 /**
@@ -12,30 +11,6 @@ import type { Principal } from '../../access/principal.js'
 export function inTransaction<T>(context: Context, work: (trx: Kysely<Database>, principal: Principal) => Promise<T>): Promise<T> {
   const principal = requirePrincipal(context)
   return inWriteTransaction(context, (trx) => work(trx, principal))
-}
-
-/** Where an audit row points: the GraphQL type name and the database id of what changed. */
-export interface AuditTarget {
-  type: 'Team' | 'ApiMember' | 'User' | 'SecurityRole'
-  id: string
-}
-
-/** Records an admin change in the caller's transaction. `details` holds field names and non-secret values only. */
-export function auditChange(
-  trx: Kysely<Database>,
-  context: Context,
-  action: AuditAction,
-  target: AuditTarget,
-  details: Record<string, unknown>,
-): Promise<void> {
-  return recordAudit(trx, {
-    businessId: requirePrincipal(context).businessId,
-    action,
-    ...auditActor(context),
-    targetType: target.type,
-    targetId: target.id,
-    details,
-  })
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Context } from '../../context.js'
+import { auditRequestChange } from '../../access/audit.js'
 import { requirePrincipal } from '../../records/write/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { conflict } from '../../graphql/errors.js'
 import { NAME_MAX, nameSchema } from '../shared/admin-input.js'
-import { auditChange, inTransaction } from '../shared/admin-mutation.js'
+import { inTransaction } from '../shared/admin-mutation.js'
 import { orMissing, wantsTotalCount } from '../shared/admin-pages.js'
 import { type TeamRow, insertTeam, listTeams, loadTeams } from './teams.repository.js'
 
@@ -51,7 +52,7 @@ builder.mutationFields((t) => ({
       inTransaction(context, async (trx, principal) => {
         const team = await insertTeam(trx, principal, input.name)
         if (!team) throw conflict('The business already has a team of that name.', { field: 'input.name' })
-        await auditChange(trx, context, 'team.create', { type: 'Team', id: team.id }, { fields: ['name'], name: team.name })
+        await auditRequestChange(trx, context, 'team.create', { type: 'Team', id: team.id }, { fields: ['name'], name: team.name })
         return team
       }),
   }),

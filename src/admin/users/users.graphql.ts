@@ -1,11 +1,12 @@
 import { z } from 'zod'
+import { auditRequestChange } from '../../access/audit.js'
 import { requirePrincipal } from '../../records/write/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { badInput, conflict, notFound } from '../../graphql/errors.js'
 import { idOfType } from '../../graphql/global-id.js'
 import { EMAIL_MAX, NAME_MAX, emailSchema, nameSchema } from '../shared/admin-input.js'
-import { auditChange, changesOf, inTransaction } from '../shared/admin-mutation.js'
+import { changesOf, inTransaction } from '../shared/admin-mutation.js'
 import { wantsTotalCount } from '../shared/admin-pages.js'
 import { resolveAssignment } from '../shared/assignment.js'
 import { type PrincipalRow, findPrincipal, listPrincipals, updatePrincipal } from '../shared/principals.repository.js'
@@ -114,7 +115,7 @@ builder.mutationFields((t) => ({
           teamId: teamId ?? null,
         })
         if (!user) throw conflict('That email address is already in use.', { field: 'input.email' })
-        await auditChange(trx, context, 'user.create', { type: 'User', id: user.id }, {
+        await auditRequestChange(trx, context, 'user.create', { type: 'User', id: user.id }, {
           fields: ['email', 'name', 'roleId', ...(user.team_id ? ['teamId'] : [])],
           email: user.email,
           name: user.name,
@@ -158,7 +159,7 @@ builder.mutationFields((t) => ({
         // Deactivation ends every session now; its keys are refused while it stays inactive.
         const revoked = before.active && patch.active === false ? await revokeUserSessions(trx, principal.businessId, id) : []
         if (diff.fields.length > 0) {
-          await auditChange(trx, context, 'user.update', { type: 'User', id }, { ...diff, ...(revoked.length ? { revokedSessions: revoked.length } : {}) })
+          await auditRequestChange(trx, context, 'user.update', { type: 'User', id }, { ...diff, ...(revoked.length ? { revokedSessions: revoked.length } : {}) })
         }
         return { user, changed: diff.fields.length > 0 }
       })
@@ -190,7 +191,7 @@ builder.mutationFields((t) => ({
           throw conflict('The password was changed meanwhile; sign in again.')
         }
         const revoked = await revokeOtherSessions(trx, principal, session)
-        await auditChange(trx, context, 'user.password_change', { type: 'User', id: principal.id }, {
+        await auditRequestChange(trx, context, 'user.password_change', { type: 'User', id: principal.id }, {
           fields: ['password'],
           revokedSessions: revoked.length,
         })

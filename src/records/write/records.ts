@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely'
-import { auditActor, recordAudit } from '../../access/audit.js'
+import { auditRequestChange } from '../../access/audit.js'
 import type { Principal } from '../../access/principal.js'
 import type { Context } from '../../context.js'
 import type { Database } from '../../db/types.js'
@@ -27,14 +27,7 @@ export async function insertRecord(
     .values({ ...values, business_id: principal.businessId })
     .returning('id')
     .executeTakeFirstOrThrow()
-  await recordAudit(trx, {
-    ...auditActor(context),
-    businessId: principal.businessId,
-    action: 'record.create',
-    targetType: resource.typeName,
-    targetId: String(row.id),
-    details: { fields: Object.keys(values).sort() },
-  })
+  await auditRequestChange(trx, context, 'record.create', { type: resource.typeName, id: String(row.id) }, { fields: Object.keys(values).sort() })
   return String(row.id)
 }
 
@@ -77,14 +70,7 @@ export async function auditUpdate(
   changed: string[],
 ): Promise<void> {
   if (changed.length === 0) return
-  await recordAudit(trx, {
-    ...auditActor(context),
-    businessId: principal.businessId,
-    action: 'record.update',
-    targetType: resource.typeName,
-    targetId: String(id),
-    details: { fields: [...changed].sort() },
-  })
+  await auditRequestChange(trx, context, 'record.update', { type: resource.typeName, id: String(id) }, { fields: [...changed].sort() })
 }
 
 /**
@@ -106,14 +92,7 @@ export async function tombstoneRecord(
     .where('id', '=', current.id)
     .returning(['version', 'deleted_at'])
     .executeTakeFirstOrThrow()
-  await recordAudit(trx, {
-    ...auditActor(context),
-    businessId: principal.businessId,
-    action: 'record.delete',
-    targetType: resource.typeName,
-    targetId: String(current.id),
-    details: {},
-  })
+  await auditRequestChange(trx, context, 'record.delete', { type: resource.typeName, id: String(current.id) })
   return { deletedAt: row.deleted_at as Date, version: Number(row.version) }
 }
 
