@@ -7,7 +7,7 @@ import { badInput } from '../../graphql/errors.js'
 import { encodeGlobalId } from '../../graphql/global-id.js'
 import { SYNC_HORIZON } from '../read/statement.js'
 import type { Resource } from '../resource.js'
-import { pageRequest } from '../read/pagination.js'
+import { isCursorId, packCursor, pageRequest, unpackCursor } from '../read/pagination.js'
 import { readScope } from '../read/reads.js'
 
 /**
@@ -24,15 +24,12 @@ interface Tombstone {
   version: number
 }
 
-const encode = (row: Tombstone) => Buffer.from(JSON.stringify([row.deleted_at_text, row.type, row.id])).toString('base64url')
+/** A tombstone's position in (deletedAt, type, id) order, as a cursor. */
+const encode = (row: Tombstone) => packCursor([row.deleted_at_text, row.type, row.id])
 
 function decode(cursor: string): [string, string, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(value) && value.length === 3 && value.every((part) => typeof part === "string") && /^\d+$/.test(String(value[2]))) {
-      return value as [string, string, string]
-    }
-  } catch {}
+  const parts = unpackCursor(cursor, 'after')
+  if (parts.length === 3 && !Number.isNaN(Date.parse(String(parts[0]))) && isCursorId(parts[2])) return parts as [string, string, string]
   throw badInput('Invalid cursor.', 'after')
 }
 

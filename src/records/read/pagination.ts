@@ -52,27 +52,42 @@ export function pageRequest(args: ConnectionArgs, order: PageOrder): PageRequest
   }
 }
 
-/** Encodes a row's position in an order as an opaque cursor. */
-export function encodeCursor(key: CursorKey): string {
-  const payload = key.order === 'sync' ? ['s', key.updatedAt, key.id] : ['i', key.id]
-  return Buffer.from(JSON.stringify(payload)).toString('base64url')
+/**
+ * THE cursor codec: a cursor is base64url JSON of a list of strings, opaque to clients. Each list
+ * says what its parts are and checks them (decodeCursor below; deletedRecords).
+ */
+export function packCursor(parts: readonly string[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url')
 }
 
-function decodeCursor(cursor: string, order: PageOrder, field: 'after' | 'before'): CursorKey {
+/** The parts of a cursor, or BAD_USER_INPUT naming `field` when it is not one of ours. */
+export function unpackCursor(cursor: string, field: string): unknown[] {
   let payload: unknown
   try {
     payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
     throw badInput('Invalid cursor.', field)
   }
-  if (!Array.isArray(payload)) throw badInput('Invalid cursor.', field)
-  const isId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,19}$/.test(value)
-  if (payload[0] === 'i' && payload.length === 2 && isId(payload[1])) {
+  if (!Array.isArray(payload) || !payload.every((part) => typeof part === 'string')) throw badInput('Invalid cursor.', field)
+  return payload
+}
+
+/** A database id as cursors carry it. */
+export const isCursorId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,19}$/.test(value)
+
+/** Encodes a row's position in an order as an opaque cursor. */
+export function encodeCursor(key: CursorKey): string {
+  return packCursor(key.order === 'sync' ? ['s', String(key.updatedAt), key.id] : ['i', key.id])
+}
+
+function decodeCursor(cursor: string, order: PageOrder, field: 'after' | 'before'): CursorKey {
+  const payload = unpackCursor(cursor, field)
+  if (payload[0] === 'i' && payload.length === 2 && isCursorId(payload[1])) {
     if (order !== 'id') throw badInput('This cursor belongs to a list without `updatedSince`.', field)
     return { order, id: payload[1] }
   }
   if (
-    payload[0] === 's' && payload.length === 3 && isId(payload[2]) &&
+    payload[0] === 's' && payload.length === 3 && isCursorId(payload[2]) &&
     typeof payload[1] === 'string' && !Number.isNaN(Date.parse(payload[1]))
   ) {
     if (order !== 'sync') throw badInput('This cursor belongs to a list filtered by `updatedSince`.', field)
