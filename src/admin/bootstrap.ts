@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { findLoginEmail, reserveLoginEmail } from '../access/global-lookups.js'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/database.js'
@@ -114,13 +115,15 @@ export async function createBusinessWithAdmin(
   input: { businessName: string; email: string; passwordHash: string; via: 'bootstrap' | 'cli'; adminName?: string },
 ): Promise<CreatedAccount> {
   const email = input.email.trim().toLowerCase()
-  const taken = await trx.selectFrom('principals').select('id').where('email', '=', email).executeTakeFirst()
-  if (taken) throw new EmailTakenError()
+  if (await findLoginEmail(trx, email)) throw new EmailTakenError()
   const business = await createBusiness(trx, { name: input.businessName })
+  const userId = await reserveLoginEmail(trx, { email, businessId: business.id })
+  if (userId === undefined) throw new EmailTakenError() // taken meanwhile
   const user = await trx
     .insertInto('principals')
     .values({
       business_id: business.id,
+      id: userId,
       kind: 'USER',
       name: input.adminName ?? 'Administrator',
       email,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { findLoginEmail } from '../access/global-lookups.js'
 import { z } from 'zod'
 import { recordAudit } from '../access/audit.js'
 import { EmailTakenError, createBusinessWithAdmin } from '../admin/bootstrap.js'
@@ -77,13 +78,17 @@ async function resetPasswordCommand(deps: Deps, input: z.infer<typeof ResetPassw
   const { database } = deps
   const passwordHash = await hashPassword(input.password)
   const user = await database.db.transaction().execute(async (trx) => {
-    const user = await trx
-      .selectFrom('principals')
-      .select(['business_id', 'id'])
-      .where('email', '=', input.email)
-      .where('kind', '=', 'USER')
-      .forUpdate()
-      .executeTakeFirst()
+    const login = await findLoginEmail(trx, input.email.toLowerCase())
+    const user = login
+      ? await trx
+          .selectFrom('principals')
+          .select(['business_id', 'id'])
+          .where('business_id', '=', login.business_id)
+          .where('id', '=', login.principal_id)
+          .where('kind', '=', 'USER')
+          .forUpdate()
+          .executeTakeFirst()
+      : undefined
     if (!user) return null
     await trx.updateTable('principals').set({ password_hash: passwordHash }).where('business_id', '=', user.business_id).where('id', '=', user.id).execute()
     const ended = await revokeUserSessions(trx, user.business_id, user.id)

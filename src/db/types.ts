@@ -232,6 +232,27 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp
 }
 
+/**
+ * The three global lookups (a login email, a session token's hash, an API key's public id): each
+ * finds the tenant row it names, before the request knows its business. Written in the same
+ * transaction as that row (src/access/global-lookups.ts).
+ */
+export interface LoginEmailsTable {
+  email: string
+  business_id: Id
+  principal_id: Id
+}
+export interface SessionTokensTable {
+  token_hash: string
+  business_id: Id
+  session_id: Id
+}
+export interface ApiKeyLookupsTable {
+  public_key: string
+  business_id: Id
+  key_id: Id
+}
+
 /** The whole database as kysely sees it. */
 export interface Database {
   businesses: BusinessesTable
@@ -251,6 +272,9 @@ export interface Database {
   purchase_order_lines: PurchaseOrderLinesTable
   server_secrets: ServerSecretsTable
   idempotency_keys: IdempotencyKeysTable
+  login_emails: LoginEmailsTable
+  session_tokens: SessionTokensTable
+  api_key_lookups: ApiKeyLookupsTable
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>

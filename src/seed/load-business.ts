@@ -72,6 +72,10 @@ export async function loadBusinessData(
     // No password: seeded reps own records but cannot sign in.
     password_hash: null, role_id: roleId, team_id: teamIds[rep.teamIndex],
   })))
+  // Their emails are claimed in the global lookup like any user's (src/access/global-lookups.ts).
+  await insertRows(db, 'login_emails', LOGIN_EMAIL_COLUMNS, reps.map((rep, i) => ({
+    email: rep.email, business_id: businessId, principal_id: repIds[i],
+  })))
 
   const contactIds: string[] = []
   for (let done = 0; done < sizes.contacts; done += CONTACTS_PER_BATCH) {
@@ -170,6 +174,7 @@ async function ensureSalesRepRole(db: Kysely<Database>, businessId: string, coun
   return role.id
 }
 
+const LOGIN_EMAIL_COLUMNS = { email: 'text', business_id: 'int8', principal_id: 'int8' } as const
 const PRINCIPAL_COLUMNS = {
   business_id: 'int8', id: 'int8', kind: 'text', name: 'text', email: 'text', password_hash: 'text',
   role_id: 'int8', team_id: 'int8',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { insertUser } from '../setup/factories.js'
 import { createBusiness } from '../../src/access/businesses.js'
 import { hashPassword } from '../../src/access/credentials/passwords.js'
 import { MODULES, OPERATIONS } from '../../src/access/permissions.js'
@@ -254,10 +255,7 @@ describe('bad input', () => {
 describe('tenant isolation', () => {
   it("treats another business's ids as NOT_FOUND and never lists its records", async () => {
     const other = await createBusiness(db(), { name: 'Other Co' })
-    await db()
-      .insertInto('principals')
-      .values({ business_id: other.id, kind: 'USER', name: 'Otto', email: 'otto@other.test', password_hash: await hashPassword('otto password'), role_id: other.adminRoleId })
-      .execute()
+    await insertUser(db(), { businessId: other.id, name: 'Otto', email: 'otto@other.test', passwordHash: await hashPassword('otto password'), roleId: other.adminRoleId })
     const otto = await signIn('otto@other.test', 'otto password')
     const theirTeam = ok(await as(otto, TEAM, { i: { name: 'Theirs' } })).createTeam
     const theirRole = ok(await as(otto, CREATE_ROLE, { i: { name: 'Theirs', permissions: [] } })).createSecurityRole

@@ -1,8 +1,9 @@
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { insertSession, insertUser } from '../setup/factories.js'
 import { hashPassword } from '../../src/access/credentials/passwords.js'
 import { grantsFromMatrix, uniformMatrix } from '../../src/access/permissions.js'
-import { generateSessionToken, hashSessionToken } from '../../src/access/credentials/sessions.js'
+import { generateSessionToken } from '../../src/access/credentials/sessions.js'
 import { UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import {
@@ -43,12 +44,9 @@ async function addUser(email: string, password: string, active = true): Promise<
   const role = await server.app.services.database.db
     .selectFrom('security_roles').select('id').where('business_id', '=', admin.businessId).where('is_builtin', '=', true)
     .executeTakeFirstOrThrow()
-  const row = await server.app.services.database.db
-    .insertInto('principals')
-    .values({ business_id: admin.businessId, kind: 'USER', name: email, email, password_hash: await hashPassword(password), role_id: role.id, active })
-    .returning('id')
-    .executeTakeFirstOrThrow()
-  return row.id
+  return insertUser(server.app.services.database.db, {
+    businessId: admin.businessId, name: email, email, passwordHash: await hashPassword(password), roleId: role.id, active,
+  })
 }
 
 async function expectRefused(headers: Record<string, string>, query = '{ viewer { caller { id } } }') {
@@ -148,10 +146,9 @@ describe('bad credentials', () => {
     await server.graphql('mutation { signOut }', { headers: signedOut.headers })
     // A session past its end, written directly: nobody waits twelve hours.
     const expiredToken = generateSessionToken()
-    await server.app.services.database.db
-      .insertInto('sessions')
-      .values({ business_id: admin.businessId, user_id: admin.userId, token_hash: hashSessionToken(expiredToken), expires_at: new Date(Date.now() - 1000) })
-      .execute()
+    await insertSession(server.app.services.database.db, {
+      businessId: admin.businessId, userId: admin.userId, token: expiredToken, expiresAt: new Date(Date.now() - 1000),
+    })
     const goneId = await addUser('leaver@test.local', 'leaver password 1')
     const leaver = await signIn(server, 'leaver@test.local', 'leaver password 1')
     await server.graphql('mutation($input: UpdateUserInput!) { updateUser(input: $input) { active } }', {

@@ -143,10 +143,12 @@ export async function createAuthenticator(deps: {
   }
 
   const loadKey = async (publicKey: string): Promise<LoadedCredential | null> => {
+    // Through the global lookup (the request does not know its business yet), in one statement.
     const row = await database.db
-      .selectFrom('api_keys')
-      .select(['business_id', 'id', 'owner_id', 'secret_hash', 'expires_at', 'revoked_at', 'last_used_at'])
-      .where('public_key', '=', publicKey)
+      .selectFrom('api_key_lookups as lookup')
+      .innerJoin('api_keys as k', (join) => join.onRef('k.business_id', '=', 'lookup.business_id').onRef('k.id', '=', 'lookup.key_id'))
+      .select(['k.business_id', 'k.id', 'k.owner_id', 'k.secret_hash', 'k.expires_at', 'k.revoked_at', 'k.last_used_at'])
+      .where('lookup.public_key', '=', publicKey)
       .executeTakeFirst()
     if (!row) return null
     const validUntil = earliest(row.expires_at, row.revoked_at)

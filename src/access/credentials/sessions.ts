@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { registerSessionToken } from '../global-lookups.js'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import type { Principal } from '../principal.js'
@@ -47,12 +48,14 @@ export async function createSession(
   user: { businessId: string; userId: string },
 ): Promise<CreatedSession> {
   const token = generateSessionToken()
+  const tokenHash = hashSessionToken(token)
   const expiresAt = new Date(Date.now() + SESSION_TTL_MS)
   const row = await db
     .insertInto('sessions')
-    .values({ business_id: user.businessId, user_id: user.userId, token_hash: hashSessionToken(token), expires_at: expiresAt })
+    .values({ business_id: user.businessId, user_id: user.userId, token_hash: tokenHash, expires_at: expiresAt })
     .returning('id')
     .executeTakeFirstOrThrow()
+  await registerSessionToken(db, { tokenHash, businessId: user.businessId, sessionId: row.id })
   return { id: row.id, token, expiresAt }
 }
 
@@ -62,9 +65,10 @@ export async function createSession(
  */
 export async function findSessionByToken(db: Kysely<Database>, token: string) {
   return db
-    .selectFrom('sessions')
-    .select(['business_id', 'id', 'user_id', 'expires_at', 'revoked_at'])
-    .where('token_hash', '=', hashSessionToken(token))
+    .selectFrom('session_tokens as lookup')
+    .innerJoin('sessions as s', (join) => join.onRef('s.business_id', '=', 'lookup.business_id').onRef('s.id', '=', 'lookup.session_id'))
+    .select(['s.business_id', 's.id', 's.user_id', 's.expires_at', 's.revoked_at'])
+    .where('lookup.token_hash', '=', hashSessionToken(token))
     .executeTakeFirst()
 }
 

@@ -4,6 +4,7 @@ import { forbidden, unauthenticated } from '../../graphql/errors.js'
 import { EMAIL_MAX } from '../shared/admin-input.js'
 import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../shared/principals.repository.js'
 import { auditActor, auditRequestChange, recordAudit } from '../../access/audit.js'
+import { findLoginEmail } from '../../access/global-lookups.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import { PASSWORD_MAX_LENGTH, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
 import { createSession, revokeOwnSession } from '../../access/credentials/sessions.js'
@@ -47,12 +48,16 @@ builder.mutationFields((t) => ({
     // Open to anonymous callers (src/server/require-credential.ts lets signIn through).
     resolve: async (_root, { input }, context) => {
       const email = input.email.trim().toLowerCase()
-      const user = await context.db
-        .selectFrom('principals')
-        .select([...PRINCIPAL_COLUMNS, 'password_hash'])
-        .where('email', '=', email)
-        .where('kind', '=', 'USER')
-        .executeTakeFirst()
+      const login = await findLoginEmail(context.db, email)
+      const user = login
+        ? await context.db
+            .selectFrom('principals')
+            .select([...PRINCIPAL_COLUMNS, 'password_hash'])
+            .where('business_id', '=', login.business_id)
+            .where('id', '=', login.principal_id)
+            .where('kind', '=', 'USER')
+            .executeTakeFirst()
+        : undefined
       const passwordOk = await verifyPasswordOrDummy(input.password, user?.password_hash)
       if (!user || !passwordOk || !user.active) {
         // Logged without the email: people type passwords into the email field.

@@ -1,4 +1,5 @@
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely'
+import { registerApiKey } from '../../access/global-lookups.js'
 import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import type { ConnectionArgs } from '../../records/read/pagination.js'
 import type { ConnectionValue } from '../../records/read/relations.js'
@@ -129,6 +130,7 @@ export async function insertApiKey(
     })
     .returning('id')
     .executeTakeFirstOrThrow()
+  await registerApiKey(trx, { publicKey: generated.publicKey, businessId: principal.businessId, keyId: row.id })
   return { ...generated, id: row.id }
 }
 

@@ -1,21 +1,26 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../shared/principals.repository.js'
+import { reserveLoginEmail } from '../../access/global-lookups.js'
 import type { Principal } from '../../access/principal.js'
 
 /**
- * Creates a user; undefined when the email is already taken anywhere in Gatehouse (emails are the
- * one global login lookup), so the caller learns nothing about which business has it.
+ * Creates a user; undefined (writing nothing) when the email is already taken anywhere in
+ * Gatehouse (emails are the one global login lookup), so the caller learns nothing about which
+ * business has it.
  */
-export function insertUser(
+export async function insertUser(
   trx: Kysely<Database>,
   principal: Principal,
   user: { email: string; name: string; passwordHash: string; roleId: string; teamId: string | null },
 ): Promise<PrincipalRow | undefined> {
+  const id = await reserveLoginEmail(trx, { email: user.email, businessId: principal.businessId })
+  if (id === undefined) return undefined
   return trx
     .insertInto('principals')
     .values({
       business_id: principal.businessId,
+      id,
       kind: 'USER',
       email: user.email,
       name: user.name,
@@ -23,9 +28,8 @@ export function insertUser(
       role_id: user.roleId,
       team_id: user.teamId,
     })
-    .onConflict((oc) => oc.column('email').where('email', 'is not', null).doNothing())
     .returning(PRINCIPAL_COLUMNS)
-    .executeTakeFirst()
+    .executeTakeFirstOrThrow()
 }
 
 /**
