@@ -3,7 +3,7 @@ import { requirePrincipal } from '../../records/write/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { encodeGlobalId } from '../../graphql/global-id.js'
-import { wantsTotalCount } from '../shared/admin-pages.js'
+import { wantsTotalCount } from '../common/admin-pages.js'
 import { listAuditEvents } from './audit-events.repository.js'
 
 type AuditEventRow = Row<'audit_events'> & { actor_name: string | null; actor_kind: 'USER' | 'API_MEMBER' | null }

@@ -4,8 +4,8 @@ import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { notFound } from '../../graphql/errors.js'
 import { decodeGlobalId, idOfType } from '../../graphql/global-id.js'
-import { DESCRIPTION_MAX, descriptionSchema } from '../shared/admin-input.js'
-import { wantsTotalCount } from '../shared/admin-pages.js'
+import { DESCRIPTION_MAX, descriptionSchema } from '../common/admin-input.js'
+import { wantsTotalCount } from '../common/admin-pages.js'
 import { isPublicKey } from '../../access/credentials/api-keys.js'
 import { type ApiKeyRow, listApiKeys } from './api-keys.repository.js'
 import {
@@ -18,7 +18,7 @@ import {
   regenerateKeys,
   revokeKey,
 } from './api-keys.service.js'
-import { PrincipalSummaryRef } from '../shared/principal-summary.graphql.js'
+import { PrincipalSummaryRef } from '../common/principal-summary.graphql.js'
 
 /**
  * API keys for admins: `apiKeys`, `generateApiKeys`, `regenerateApiKeys`, `revokeApiKey`. Every

@@ -3,7 +3,7 @@ import { registerApiKey } from '../../access/global-lookups.js'
 import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import type { ConnectionArgs } from '../../records/read/pagination.js'
 import type { ConnectionValue } from '../../records/read/relations.js'
-import { pageById } from '../shared/admin-pages.js'
+import { pageById } from '../common/admin-pages.js'
 import { type GeneratedApiKey, generateApiKey, hashApiKeySecret } from '../../access/credentials/api-keys.js'
 import type { Principal } from '../../access/principal.js'
 

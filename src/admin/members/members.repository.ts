@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
-import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../shared/principals.repository.js'
+import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../common/principals.repository.js'
 import type { Principal } from '../../access/principal.js'
 
 /** Creates an API member (a service account) in the caller's business. */

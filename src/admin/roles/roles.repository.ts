@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely'
 import type { Database, Row } from '../../db/types.js'
 import type { ConnectionArgs } from '../../records/read/pagination.js'
 import type { ConnectionValue } from '../../records/read/relations.js'
-import { loadInBusiness, pageById } from '../shared/admin-pages.js'
+import { loadInBusiness, pageById } from '../common/admin-pages.js'
 import type { PermissionMatrix } from '../../access/permissions.js'
 import type { Principal } from '../../access/principal.js'
 

@@ -4,9 +4,9 @@ import { requirePrincipal } from '../../records/write/transaction.js'
 import { builder } from '../../graphql/builder.js'
 import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { conflict } from '../../graphql/errors.js'
-import { NAME_MAX, nameSchema } from '../shared/admin-input.js'
-import { inTransaction } from '../shared/admin-mutation.js'
-import { orMissing, wantsTotalCount } from '../shared/admin-pages.js'
+import { NAME_MAX, nameSchema } from '../common/admin-input.js'
+import { inTransaction } from '../common/admin-mutation.js'
+import { orMissing, wantsTotalCount } from '../common/admin-pages.js'
 import { type TeamRow, insertTeam, listTeams, loadTeams } from './teams.repository.js'
 
 /** A team (department): what MY means in a security role. Loaded per request, batched. */

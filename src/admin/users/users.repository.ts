@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Database } from '../../db/types.js'
-import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../shared/principals.repository.js'
+import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../common/principals.repository.js'
 import { reserveLoginEmail } from '../../access/global-lookups.js'
 import type { Principal } from '../../access/principal.js'
 
