@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { reserveLoginEmail } from '../src/access/global-lookups.js'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -78,17 +79,16 @@ export async function prepareDataset(options: BenchOptions, stateFile: string, l
       .where('business_id', '=', first.id)
       .where('is_builtin', '=', true)
       .executeTakeFirstOrThrow()
-    await handle.db
-      .insertInto('principals')
-      .values({
-        business_id: first.id,
-        kind: 'USER',
-        name: 'Bench Admin',
-        email: admin.email,
-        password_hash: await hashPassword(admin.password),
-        role_id: role.id,
-      })
-      .execute()
+    const passwordHash = await hashPassword(admin.password)
+    // Through the global login lookup, as every user is (sign-in finds the email there).
+    await handle.db.transaction().execute(async (trx) => {
+      const id = await reserveLoginEmail(trx, { email: admin.email, businessId: first.id })
+      if (id === undefined) throw new Error(`${admin.email} is taken`)
+      await trx
+        .insertInto('principals')
+        .values({ business_id: first.id, id, kind: 'USER', name: 'Bench Admin', email: admin.email, password_hash: passwordHash, role_id: role.id })
+        .execute()
+    })
     log('VACUUM ANALYZE…')
     await sql`vacuum analyze`.execute(handle.db)
     const dataset: Dataset = {

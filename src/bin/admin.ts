@@ -78,7 +78,7 @@ async function resetPasswordCommand(deps: Deps, input: z.infer<typeof ResetPassw
   const { database } = deps
   const passwordHash = await hashPassword(input.password)
   const user = await database.db.transaction().execute(async (trx) => {
-    const login = await findLoginEmail(trx, input.email.toLowerCase())
+    const login = await findLoginEmail(trx, input.email.trim().toLowerCase())
     const user = login
       ? await trx
           .selectFrom('principals')

@@ -6,7 +6,9 @@ import { DeadlineExceededError, withDeadline } from '../../src/db/deadline.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { createTestDatabase } from '../setup/database.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
-import { signInAsAdmin } from '../setup/clients.js'
+import { ADMIN_EMAIL } from '../setup/clients.js'
+import { insertSession } from '../setup/factories.js'
+import { generateSessionToken } from '../../src/access/credentials/sessions.js'
 import { type PrivatePostgres, startPrivatePostgres } from '../setup/private-postgres.js'
 
 /**
@@ -36,6 +38,18 @@ async function serverOnPrivatePostgres(deadlineMs: number, poolSize = 4): Promis
   )
   cleanups.push(() => server.close())
   return { server, database }
+}
+
+/**
+ * The bootstrap admin's headers, from a session written directly: a sign-in (a deliberately slow
+ * password hash) could itself pass a short deadline on a loaded machine.
+ */
+async function adminHeaders(server: TestServer): Promise<Record<string, string>> {
+  const db = server.app.services.database.db
+  const admin = await db.selectFrom('principals').select(['business_id', 'id']).where('email', '=', ADMIN_EMAIL).executeTakeFirstOrThrow()
+  const token = generateSessionToken()
+  await insertSession(db, { businessId: admin.business_id, userId: admin.id, token, expiresAt: new Date(Date.now() + 3_600_000) })
+  return { authorization: `Bearer ${token}` }
 }
 
 /** Holds an exclusive lock on `table` from a connection of its own until released. */
@@ -70,7 +84,7 @@ describe.skipIf(!process.env.DATABASE_URL)('request deadlines on PostgreSQL', ()
   it('a locked table answers TIMEOUT (504) within the deadline, its statements are cancelled, and other tables keep answering', async () => {
     const deadlineMs = 1_500
     const { server, database } = await serverOnPrivatePostgres(deadlineMs, 4)
-    const admin = await signInAsAdmin(server)
+    const admin = { headers: await adminHeaders(server) }
     const release = await holdLock(database.url, 'jobs')
 
     // Eight callers on a locked table hold every one of the four pooled connections.
@@ -105,7 +119,7 @@ describe.skipIf(!process.env.DATABASE_URL)('request deadlines on PostgreSQL', ()
 
   it('a request its client abandons is cancelled in PostgreSQL long before its deadline', async () => {
     const { server, database } = await serverOnPrivatePostgres(60_000, 4)
-    const admin = await signInAsAdmin(server)
+    const admin = { headers: await adminHeaders(server) }
     const release = await holdLock(database.url, 'jobs')
     const abandoned = new AbortController()
     const request = fetch(`${server.url}/graphql`, {
@@ -185,19 +199,23 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('request deadlines on the emb
   it('a request waiting for the busy embedded database answers TIMEOUT within its deadline', async () => {
     const server = await startTestServer({ GATEHOUSE_REQUEST_TIMEOUT_MS: '800', GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' })
     cleanups.push(() => server.close())
-    const admin = await signInAsAdmin(server)
+    const db = server.app.services.database.db
+    const headers = await adminHeaders(server)
     // PGlite is one session, and a transaction holds it until it ends: this one for 3 s. (A slow
     // statement cannot show the deadline: PGlite runs it on Node's own thread, which it blocks.)
-    const busy = server.app.services.database.db.transaction().execute(async (trx) => {
+    let holding!: () => void
+    const held = new Promise<void>((resolve) => (holding = resolve))
+    const busy = db.transaction().execute(async (trx) => {
       await sql`select 1`.execute(trx)
+      holding()
       await sleep(3_000)
     })
-    await sleep(100)
-    const { ms, value } = await timed(server.graphql(JOBS, { headers: admin.headers }))
+    await held
+    const { ms, value } = await timed(server.graphql(JOBS, { headers }))
     expect(value.status).toBe(504)
     expect(value.body.errors?.map((error) => error.extensions?.code)).toEqual(['TIMEOUT'])
     expect(ms).toBeLessThan(2_500)
     await busy
-    expect((await server.graphql(JOBS, { headers: admin.headers })).status).toBe(200)
+    expect((await server.graphql(JOBS, { headers })).status).toBe(200)
   }, 60_000)
 })
