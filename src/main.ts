@@ -6,7 +6,7 @@ import { type App, createApp } from './app.js'
 import { loadConfig } from './config.js'
 import { DataDirLockedError } from './db/data-dir-lock.js'
 import { DatabaseUnreachableError } from './db/database.js'
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from './graphql/errors.js'
+import { serviceUnavailable } from './graphql/errors.js'
 import { createLogger } from './logger.js'
 
 const netClose = NetServer.prototype.close
@@ -113,10 +113,10 @@ function startingResponse(request: IncomingMessage, response: ServerResponse) {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"message":"alive"}')
     return
   }
-  const body = JSON.stringify({
-    errors: [{ message: 'Gatehouse is starting; retry shortly.', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
-  })
+  // The contract's error, as yoga would send it: extensions.http becomes the status and headers.
+  const error = serviceUnavailable({ message: 'Gatehouse is starting; retry shortly.' })
+  const { http, ...extensions } = error.extensions as { http: { status: number; headers: Record<string, string> } }
   response
-    .writeHead(503, { 'content-type': 'application/json', 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) })
-    .end(body)
+    .writeHead(http.status, { 'content-type': 'application/json', ...http.headers })
+    .end(JSON.stringify({ errors: [{ message: error.message, extensions }] }))
 }

@@ -39,7 +39,7 @@ export class DeadlineExceededError extends Error {
  * Settles with `promise`, or rejects with DeadlineExceededError as soon as `signal` aborts. What the
  * promise yields after that is handed to `onLate` (a connection to give back, say).
  */
-export function raceDeadline<T>(promise: Promise<T>, signal: AbortSignal | undefined, onLate?: (value: T) => void): Promise<T> {
+function raceDeadline<T>(promise: Promise<T>, signal: AbortSignal | undefined, onLate?: (value: T) => void): Promise<T> {
   if (!signal) return promise
   if (signal.aborted) {
     if (onLate) promise.then(onLate, () => {})
@@ -75,7 +75,7 @@ const isRollback = (query: CompiledQuery) => /^\s*rollback\b/i.test(query.sql)
  * caller's deadline. This stops the waiting, not the work: cancelling a statement in the server is
  * the driver's business (db/postgres-pool.ts does it for PostgreSQL; PGlite cannot).
  */
-export class DeadlineDriver implements Driver {
+class DeadlineDriver implements Driver {
   constructor(private readonly inner: Driver) {}
 
   init(): Promise<void> {

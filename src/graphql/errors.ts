@@ -78,13 +78,13 @@ export const queryTooComplex = (message: string) =>
   gatehouseError(ErrorCode.QUERY_TOO_COMPLEX, message, {}, 400)
 
 /** Seconds a client should wait before retrying after the database was unreachable. */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 2
 
 /** HTTP 503 with Retry-After: the database is unreachable; nothing was decided, so the request is safe to retry. */
 export const serviceUnavailable = (
-  options: { path?: ReadonlyArray<string | number>; nodes?: GraphQLError['nodes'] } = {},
+  options: { path?: ReadonlyArray<string | number>; nodes?: GraphQLError['nodes']; message?: string } = {},
 ) =>
-  new GraphQLError('The database is unreachable right now; retry shortly.', {
+  new GraphQLError(options.message ?? 'The database is unreachable right now; retry shortly.', {
     ...options,
     extensions: {
       code: ErrorCode.SERVICE_UNAVAILABLE,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 
 /** How often an instance checks its channel with a heartbeat. */
-export const HEARTBEAT_MS = 250
+const HEARTBEAT_MS = 250
 /** A channel that delivers none of our heartbeats for this long is stuck: the bus reconnects it. */
 export const STUCK_AFTER_MS = 5_000
 /** A heartbeat whose send has not returned after this long no longer holds up the next one. */
