@@ -1,4 +1,4 @@
-import { type ExecutionResult, execute, parse } from 'graphql'
+import { type ExecutionResult, execute, parse, validate } from 'graphql'
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import pino from 'pino'
 import type { Credential } from '../../src/access/principal.js'
@@ -41,6 +41,10 @@ export async function executeAs(
   const db = database.db.withPlugin(counter) as Kysely<Database>
   const services = { config: loadConfig({ NODE_ENV: 'test' }), database, log: pino({ level: 'silent' }) }
   const context = { ...createContext(services, { requestId: 'test', clientAddress: null, principal }), db }
-  const result = await execute({ schema: getSchema(), document: parse(query), contextValue: context, variableValues: variables })
+  // Validated as the server validates: an invalid document must not reach the compiler here either.
+  const document = parse(query)
+  const invalid = validate(getSchema(), document)
+  if (invalid.length > 0) return { errors: invalid, statements: 0 }
+  const result = await execute({ schema: getSchema(), document, contextValue: context, variableValues: variables })
   return { ...result, statements: counter.count }
 }

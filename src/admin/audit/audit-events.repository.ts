@@ -3,6 +3,7 @@ import type { Database } from '../../db/types.js'
 import { pageOf } from '../../records/read/compile.js'
 import { type ConnectionArgs, pageRequest } from '../../records/read/pagination.js'
 import { type ConnectionValue, toConnection } from '../../records/read/relations.js'
+import { SYNC_KEY } from '../../records/read/statement.js'
 import type { Principal } from '../../access/principal.js'
 
 export interface AuditEventFilter {
@@ -14,7 +15,7 @@ export interface AuditEventFilter {
  * One page of the business's audit log, newest first, keyset-paginated on (occurred_at, id) —
  * the audit_events_time index — never OFFSET. The cursor carries occurred_at as PostgreSQL prints
  * it (microseconds; a JavaScript Date would round them away and skip or repeat rows). It reuses the
- * record lists' (updatedAt, id) cursor form, hence `$updatedAt` on each row.
+ * record lists' (updatedAt, id) cursor form, hence SYNC_KEY on each row.
  */
 export async function listAuditEvents(
   db: Kysely<Database>,
@@ -39,7 +40,7 @@ export async function listAuditEvents(
     .select([
     'actor.name as actor_name',
     'actor.kind as actor_kind',
-    sql<string>`e.occurred_at::text`.as('$updatedAt'),
+    sql<string>`e.occurred_at::text`.as(SYNC_KEY),
   ])
   if (page.after) query = query.where(sql<boolean>`${key} < ${position(page.after)}`)
   if (page.before) query = query.where(sql<boolean>`${key} > ${position(page.before)}`)

@@ -11,10 +11,12 @@ import {
   type ReadScope,
   SYNC_KEY,
   SYNC_ORDER_KEY,
+  TOTAL_KEY,
   applyFilter,
   paginate,
   relationExpressions,
   selectList,
+  startStatement,
 } from './statement.js'
 
 /**
@@ -42,12 +44,13 @@ export async function readPage(
   const order: PageOrder = args.filter?.updatedSince ? 'sync' : 'id'
   const page = pageRequest(args, order)
   const { nodes, wantsCount } = connectionSelection(tree, resource.typeName)
-  const alias = 'root'
+  const statement = startStatement(scope)
+  const alias = statement.nextAlias()
   const filtered = (query: AnySelect) =>
     applyFilter(query.where(rowScope(resource, scope.principal, 'INQUIRE', alias)), resource, alias, args.filter)
 
   let query = paginate(
-    filtered(scope.db.selectFrom(`${resource.table} as ${alias}`).select(selectList(scope, resource, alias, nodes, false))),
+    filtered(scope.db.selectFrom(`${resource.table} as ${alias}`).select(selectList(statement, resource, alias, nodes, false))),
     alias,
     page,
     order,
@@ -66,13 +69,13 @@ export async function readPage(
       .selectFrom(counted.as('counted'))
       .leftJoinLateral(query.as('page'), (join) => join.onTrue())
       .selectAll('page')
-      .select('counted.total as $total')
+      .select(sql.ref('counted.total').as(TOTAL_KEY))
     const direction = page.backwards ? 'desc' : 'asc'
     if (order === 'sync') outer = outer.orderBy(`page.${SYNC_ORDER_KEY}`, direction)
     query = outer.orderBy('page.id', direction)
   }
   const result = (await query.execute()) as AnyRow[]
-  const totalCount = wantsCount ? Number(result[0]?.$total ?? 0) : null
+  const totalCount = wantsCount ? Number(result[0]?.[TOTAL_KEY] ?? 0) : null
   const rows = wantsCount ? result.filter((row) => row.id != null) : result
   return { ...pageOf(rows, page), totalCount, order }
 }
@@ -97,10 +100,11 @@ export async function readByIds(
   selection: Selection,
 ): Promise<Map<string, AnyRow>> {
   if (ids.length === 0) return new Map()
-  const alias = 'root'
+  const statement = startStatement(scope)
+  const alias = statement.nextAlias()
   const rows = (await scope.db
     .selectFrom(`${resource.table} as ${alias}`)
-    .select(selectList(scope, resource, alias, selection, false))
+    .select(selectList(statement, resource, alias, selection, false))
     .where(`${alias}.id`, 'in', ids)
     .where(rowScope(resource, scope.principal, 'INQUIRE', alias))
     .execute()) as AnyRow[]
@@ -119,13 +123,14 @@ export async function readRelationFor(
   responseName: string,
   tree: ResolveTree,
 ): Promise<Map<string, AnyRow>> {
-  const alias = 'parent'
+  const statement = startStatement(scope)
+  const alias = statement.nextAlias()
   const relation = resource.relations[tree.name]
   if (!relation) throw new Error(`${resource.typeName} has no relation ${tree.name}`)
   const rows = (await scope.db
     .selectFrom(`${resource.table} as ${alias}`)
-    .select('parent.id')
-    .select((eb) => relationExpressions(scope, eb, alias, relation, responseName, tree))
+    .select(`${alias}.id`)
+    .select((eb) => relationExpressions(statement, eb, alias, relation, responseName, tree))
     .where(`${alias}.business_id`, '=', scope.principal.businessId)
     .where(`${alias}.id`, 'in', parentIds)
     .execute()) as AnyRow[]

@@ -4,7 +4,7 @@ import { type ResolveTree, parseResolveInfo } from 'graphql-parse-resolve-info'
 import type { Context } from '../../context.js'
 import { forbidden } from '../../graphql/errors.js'
 import { type PageResult, pageOf, readRelationFor } from './compile.js'
-import { countKey, relationKey } from './statement.js'
+import { SYNC_KEY, countKey, relationKey } from './statement.js'
 import { type ConnectionArgs, encodeCursor, pageRequest } from './pagination.js'
 import type { Resource } from '../resource.js'
 
@@ -95,7 +95,7 @@ class Edge {
 
 function cursorOf(row: Row, order: PageResult['order']): string {
   return order === 'sync'
-    ? encodeCursor({ order, id: String(row.id), updatedAt: String(row.$updatedAt) })
+    ? encodeCursor({ order, id: String(row.id), updatedAt: String(row[SYNC_KEY]) })
     : encodeCursor({ order, id: String(row.id) })
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { ResolveTree } from 'graphql-parse-resolve-info'
 import { can } from '../../access/permissions.js'
 import { type AliasedExpression, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
@@ -19,13 +20,54 @@ export interface ReadScope {
   principal: Principal
 }
 
-/** The key under which a row carries a prefetched relation: its response name, marked. */
-export const relationKey = (responseName: string) => `$${responseName}`
-export const countKey = (responseName: string) => `$${responseName}:count`
+/**
+ * One statement being built: its table aliases come from a counter, never from a client's
+ * GraphQL alias, so no choice of aliases can make two subqueries share a name (or run past
+ * PostgreSQL's 63-byte identifiers and be cut).
+ */
+export interface StatementScope extends ReadScope {
+  nextAlias(): string
+}
+
+export function startStatement(scope: ReadScope): StatementScope {
+  let count = 0
+  return { ...scope, nextAlias: () => `t${++count}` }
+}
+
+/*
+ * Keys of a row's JSON. Columns keep their snake_case names. A prefetched relation sits under `$`
+ * and its response name, its count under `$name:count`; the compiler's own values under `@`.
+ * GraphQL names hold only letters, digits and `_`, so no response name can reach another key.
+ */
+
+/** The key under which a row carries a prefetched relation. */
+export const relationKey = (responseName: string) => fitIdentifier(`$${responseName}`)
+export const countKey = (responseName: string) => fitIdentifier(`$${responseName}:count`)
 /** Exact updated_at of a row read in sync order, for its cursor. */
-export const SYNC_KEY = '$updatedAt'
+export const SYNC_KEY = '@updatedAt'
 /** The position of a row in sync order, for the page's cursor. */
-export const SYNC_ORDER_KEY = '$syncOrder'
+export const SYNC_ORDER_KEY = '@syncOrder'
+/** The total of a root list, carried on every row of its page. */
+export const TOTAL_KEY = '@total'
+
+const IDENTIFIER_BYTES = 63
+const fitted = new Map<string, string>()
+
+/**
+ * A key becomes a column alias, and PostgreSQL cuts those at 63 bytes. A longer one (GraphQL
+ * names are ASCII and unbounded) is shortened with a digest of the whole; `~` marks it, so a
+ * shortened key never equals one that fits.
+ */
+function fitIdentifier(key: string): string {
+  if (key.length <= IDENTIFIER_BYTES) return key
+  let short = fitted.get(key)
+  if (!short) {
+    short = `${key.slice(0, 40)}~${createHash('sha256').update(key).digest('base64url').slice(0, 22)}`
+    if (fitted.size > 10_000) fitted.clear()
+    fitted.set(key, short)
+  }
+  return short
+}
 
 /** Filters every list accepts; `columns` holds the resource-specific equality filters (status, type). */
 export interface ListFilter {
@@ -39,7 +81,7 @@ export type AnySelect = SelectQueryBuilder<any, any, any>
 
 /** The select list for rows of `resource` under `alias`: all columns plus the selected relations. */
 export function selectList(
-  scope: ReadScope,
+  scope: StatementScope,
   resource: Resource,
   alias: string,
   selection: Selection,
@@ -86,14 +128,14 @@ function columnExpression(alias: string, column: string, kind: ColumnKind, asJso
 
 /** The nested subqueries for one selected relation (a count too when the connection asks for it). */
 export function relationExpressions(
-  scope: ReadScope,
+  scope: StatementScope,
   eb: ExpressionBuilder<any, any>,
   parentAlias: string,
   relation: Relation,
   responseName: string,
   tree: ResolveTree,
 ): AliasedExpression<unknown, string>[] {
-  const childAlias = `${parentAlias}_${responseName}`.slice(-60)
+  const childAlias = scope.nextAlias()
   if (relation.kind === 'lines') {
     const lineFields = Object.assign({}, ...(Object.values(tree.fieldsByTypeName) as Selection[]))
     const columns = selectedColumns(relation.columns, lineFields).map(([column, kind]) =>
@@ -104,7 +146,9 @@ export function relationExpressions(
         eb
           .selectFrom(`${relation.table} as ${childAlias}`)
           .select(columns)
-          .where(`${childAlias}.business_id`, '=', eb.ref(`${parentAlias}.business_id`))
+          // Lines have no owner of their own (their order's rules apply to the parent row), but
+          // the tenant fence is still this subquery's own, not borrowed from the parent's alias.
+          .where(`${childAlias}.business_id`, '=', scope.principal.businessId)
           .where(`${childAlias}.${relation.foreignKey}`, '=', eb.ref(`${parentAlias}.id`))
           .orderBy(`${childAlias}.${relation.orderColumn}`),
       ).as(relationKey(responseName)),
