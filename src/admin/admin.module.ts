@@ -1,4 +1,5 @@
 import type { GatehouseModule } from '../records/module.js'
+import { adminNodeSources } from './admin-nodes.js'
 import './audit/audit-events.graphql.js'
 import './auth/auth.graphql.js'
 import './keys/api-keys.graphql.js'
@@ -10,6 +11,6 @@ import './viewer/viewer.graphql.js'
 
 /**
  * The admin surface: sign-in, viewer, teams, members, users, roles, keys and the audit log. It uses
- * the record engine like any domain; its node types resolve through their own loaders.
+ * the record engine like any domain; its node types resolve through their own loaders (admin-nodes.ts).
  */
-export const adminModule: GatehouseModule = { name: 'admin', resources: [] }
+export const adminModule: GatehouseModule = { name: 'admin', resources: [], nodeSources: adminNodeSources }

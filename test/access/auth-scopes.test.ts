@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { isNonNullType } from 'graphql'
 import { getSchema } from '../../src/schema.js'
 
 /** Root fields a caller may use without a credential. Nothing else may be without a scope. */
@@ -16,5 +17,19 @@ describe('every root field declares who may call it', () => {
       }
     }
     expect(unguarded).toEqual([])
+  })
+})
+
+describe('a refused root field nulls only itself', () => {
+  it('makes every Query field that a role can refuse nullable', () => {
+    const schema = getSchema()
+    const refusableNonNull: string[] = []
+    for (const field of Object.values(schema.getQueryType()!.getFields())) {
+      const scopes = (field.extensions as { pothosOptions?: { authScopes?: Record<string, unknown> } }).pothosOptions?.authScopes
+      // `authenticated` alone is decided per request (401) before any field runs; anything else is per field.
+      const refusable = scopes && Object.keys(scopes).some((scope) => scope !== 'authenticated')
+      if (refusable && isNonNullType(field.type)) refusableNonNull.push(field.name)
+    }
+    expect(refusableNonNull).toEqual([])
   })
 })

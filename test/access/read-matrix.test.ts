@@ -95,9 +95,15 @@ describe.each(MODULES.flatMap((module) => LEVELS.map((level) => [module, level] 
   beforeAll(() => grantInquire(module, level))
 
   it('root list and its totalCount', async () => {
-    const result: any = await executeAs(database, caller, `{ list: ${read.list}(first: 100) { totalCount nodes { id } } }`)
+    // A list of another module rides along: a refusal nulls only the refused field.
+    const other = MODULES.find((candidate) => candidate !== module)!
+    const result: any = await executeAs(database, caller,
+      `{ list: ${read.list}(first: 100) { totalCount nodes { id } } other: ${READS[other].list}(first: 100) { nodes { id } } }`)
+    expect(result.data.other.nodes.length).toBe(VISIBLE.ALL.length)
     if (level === 'NONE') {
       expect(codes(result)).toEqual(['FORBIDDEN'])
+      expect(result.errors[0].path).toEqual(['list'])
+      expect(result.data.list).toBeNull()
       return
     }
     expect(result.errors).toBeUndefined()

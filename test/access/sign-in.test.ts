@@ -106,6 +106,21 @@ describe('signIn', () => {
     expect(failures.filter((row) => row.target_id === admin.userId).length).toBe(3)
   })
 
+  test("answers the whole payload, the user's role and team included, in the request that signs in", async () => {
+    const team = await server.app.services.database.db
+      .insertInto('teams').values({ business_id: admin.businessId, name: 'Field crew' }).returning('id').executeTakeFirstOrThrow()
+    const userId = await addUser('crew@test.local', 'crew password 1234')
+    await server.app.services.database.db.updateTable('principals').set({ team_id: team.id }).where('id', '=', userId).execute()
+    const { body } = await server.graphql(
+      'mutation($input: SignInInput!) { signIn(input: $input) { token user { email role { name builtin } team { name } } } }',
+      { variables: { input: { email: 'crew@test.local', password: 'crew password 1234' } } },
+    )
+    expect(body.errors).toBeUndefined()
+    secrets.add(body.data.signIn.token)
+    expect(body.data.signIn.user).toEqual({ email: 'crew@test.local', role: { name: 'Admin', builtin: true }, team: { name: 'Field crew' } })
+    expect((await whoAmI(server, bearer(body.data.signIn.token))).body.data.viewer.caller.name).toBe('crew@test.local')
+  })
+
   test('oversized input is BAD_USER_INPUT', async () => {
     const { body } = await attempt(ADMIN_EMAIL, 'x'.repeat(201))
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')

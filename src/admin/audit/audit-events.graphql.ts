@@ -8,8 +8,32 @@ import { listAuditEvents } from './audit-events.repository.js'
 
 type AuditEventRow = Row<'audit_events'> & { actor_name: string | null; actor_kind: 'USER' | 'API_MEMBER' | null }
 
-/** Target types whose ids are shown as global ids (the ids the admin API takes). */
-const NODE_TARGETS = new Set(['Team', 'ApiMember', 'User', 'SecurityRole'])
+/**
+ * Ids in an event's details, by key, and the type whose global id they are shown as. Events store
+ * database ids (they are written deep inside transactions, and stay valid if the id format
+ * changes); everything a client reads is a global id, the form every other field and argument takes.
+ */
+const DETAIL_ID_TYPES: Record<string, string> = { roleId: 'SecurityRole', teamId: 'Team' }
+
+const globalIdIn = (type: string, value: unknown) => (typeof value === 'string' || typeof value === 'number' ? encodeGlobalId(type, String(value)) : value)
+
+/** The details with their database ids (top level, and in `changes: {field: {from, to}}`) as global ids. */
+function detailsForClients(details: Record<string, unknown>): Record<string, unknown> {
+  const shown: Record<string, unknown> = { ...details }
+  for (const [key, type] of Object.entries(DETAIL_ID_TYPES)) {
+    if (key in shown) shown[key] = globalIdIn(type, shown[key])
+  }
+  const changes = details.changes as Record<string, { from: unknown; to: unknown }> | undefined
+  if (changes && typeof changes === 'object') {
+    shown.changes = Object.fromEntries(
+      Object.entries(changes).map(([field, change]) => {
+        const type = DETAIL_ID_TYPES[field]
+        return [field, type ? { from: globalIdIn(type, change?.from), to: globalIdIn(type, change?.to) } : change]
+      }),
+    )
+  }
+  return shown
+}
 
 interface Actor {
   id: string
@@ -51,18 +75,15 @@ builder.node(AuditEventRef, {
     targetType: t.exposeString('target_type', { nullable: true, description: 'The kind of record acted on, e.g. `ApiMember`.' }),
     targetId: t.string({
       nullable: true,
-      description: 'The record acted on: its global id for users, API members, roles and teams.',
-      resolve: (event) =>
-        event.target_id && event.target_type && NODE_TARGETS.has(event.target_type)
-          ? encodeGlobalId(event.target_type, event.target_id)
-          : event.target_id,
+      description: 'The global id of the record acted on (`node(id:)` fetches it while it exists).',
+      resolve: (event) => (event.target_id && event.target_type ? encodeGlobalId(event.target_type, event.target_id) : event.target_id),
     }),
     requestId: t.exposeString('request_id', { nullable: true, description: 'The request id (the X-Request-Id header, or one generated).' }),
     clientAddress: t.exposeString('client_address', { nullable: true, description: "The caller's network address." }),
     details: t.field({
       type: 'JSONObject',
-      description: 'What changed: field names and non-secret values (`fields`, `changes: {field: {from, to}}`, …).',
-      resolve: (event) => event.details ?? {},
+      description: 'What changed: field names and non-secret values (`fields`, `changes: {field: {from, to}}`, …); ids in it are global ids.',
+      resolve: (event) => detailsForClients((event.details ?? {}) as Record<string, unknown>),
     }),
   }),
 })
@@ -77,6 +98,7 @@ const AuditEventFilter = builder.inputType('AuditEventFilter', {
 builder.queryFields((t) => ({
   auditEvents: t.field({
     type: AuditEventConnection,
+    nullable: true,
     description:
       "The business's audit log, newest first (`first`/`after` go back in time; `last`/`before` forward). Admins only.",
     args: { ...pageArgs(t), filter: t.arg({ type: AuditEventFilter }) },

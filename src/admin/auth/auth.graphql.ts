@@ -8,6 +8,7 @@ import { findLoginEmail } from '../../access/global-lookups.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import { PASSWORD_MAX_LENGTH, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
 import { createSession, revokeOwnSession } from '../../access/credentials/sessions.js'
+import { loadPrincipal } from '../../access/credentials/load-principal.js'
 import { inTransaction } from '../../records/write/transaction.js'
 import { UserRef } from '../users/users.graphql.js'
 
@@ -75,7 +76,7 @@ builder.mutationFields((t) => ({
         throw unauthenticated()
       }
       const { password_hash: _hash, ...row } = user
-      return inTransaction(context, async (trx) => {
+      const signedIn = await inTransaction(context, async (trx) => {
         const session = await createSession(trx, { businessId: user.business_id, userId: user.id })
         await recordAudit(trx, {
           businessId: user.business_id,
@@ -87,8 +88,12 @@ builder.mutationFields((t) => ({
           targetType: 'User',
           targetId: user.id,
         })
-        return { token: session.token, expiresAt: session.expiresAt, user: row }
+        return { sessionId: session.id, payload: { token: session.token, expiresAt: session.expiresAt, user: row } }
       })
+      // The payload (the user's role, team…) is read as the user who just proved who they are: the
+      // loaders of those types work within the caller's business, and a sign-in request has none yet.
+      context.principal = await loadPrincipal(context.db, user.business_id, user.id, { kind: 'session', sessionId: signedIn.sessionId })
+      return signedIn.payload
     },
   }),
   signOut: t.boolean({

@@ -31,6 +31,24 @@ export function listPrincipals(
   return pageById(scoped, 'principals.id', args, withCount)
 }
 
+/** Principals of a kind in the caller's business by id (`node` / `nodes`); ids it does not hold are absent. */
+export async function loadPrincipals(
+  db: Kysely<Database>,
+  principal: Principal,
+  kind: PrincipalKind,
+  ids: readonly string[],
+): Promise<Map<string, PrincipalRow>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('principals')
+    .select(PRINCIPAL_COLUMNS)
+    .where('business_id', '=', principal.businessId)
+    .where('kind', '=', kind)
+    .where('id', 'in', [...ids])
+    .execute()
+  return new Map(rows.map((row) => [row.id, row]))
+}
+
 /** One principal of a kind in the caller's business, locked for update when changing it. */
 export function findPrincipal(
   db: Kysely<Database>,

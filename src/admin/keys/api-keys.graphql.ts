@@ -184,6 +184,7 @@ function ownerOf(input: { memberId?: string | null; userId?: string | null }): O
 builder.queryField('apiKeys', (t) =>
   t.field({
     type: ApiKeyConnection,
+    nullable: true,
     description: 'Every API key of the business, in creation order, revoked and expired ones included; never a secret. Admins only.',
     args: { ...pageArgs(t), filter: t.arg({ type: ApiKeyFilter }) },
     authScopes: { admin: true },

@@ -70,6 +70,13 @@ export function listApiKeys(
   return pageById(query as unknown as SelectQueryBuilder<Database, 'api_keys', ApiKeyRow>, 'k.id', args, withCount)
 }
 
+/** Keys of the business by id (`node` / `nodes`); ids it does not hold are absent. */
+export async function loadApiKeys(db: Kysely<Database>, principal: Principal, ids: readonly string[]): Promise<Map<string, ApiKeyRow>> {
+  if (ids.length === 0) return new Map()
+  const rows = await listing(db, principal).where('k.id', 'in', [...ids]).execute()
+  return new Map(rows.map((row) => [row.id, row as ApiKeyRow]))
+}
+
 /** One key of the business by id or public key. */
 export function findApiKey(
   db: Kysely<Database>,

@@ -60,6 +60,7 @@ const UpdateApiMemberInput = builder.inputType('UpdateApiMemberInput', {
 builder.queryFields((t) => ({
   apiMembers: t.field({
     type: ApiMemberConnection,
+    nullable: true,
     description: "The business's API members, in creation order. Admins only.",
     args: pageArgs(t),
     authScopes: { admin: true },

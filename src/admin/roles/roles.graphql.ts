@@ -115,6 +115,7 @@ function changedCells(before: PermissionMatrix, after: PermissionMatrix) {
 builder.queryFields((t) => ({
   securityRoles: t.field({
     type: SecurityRoleConnection,
+    nullable: true,
     description: "The business's security roles, in creation order (the built-in Admin role first). Admins only.",
     args: pageArgs(t),
     authScopes: { admin: true },

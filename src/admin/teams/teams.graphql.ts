@@ -34,6 +34,7 @@ const CreateTeamInput = builder.inputType('CreateTeamInput', {
 builder.queryFields((t) => ({
   teams: t.field({
     type: TeamConnection,
+    nullable: true,
     description: "The business's teams, in creation order. Admins only.",
     args: pageArgs(t),
     authScopes: { admin: true },

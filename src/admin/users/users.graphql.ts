@@ -88,6 +88,7 @@ const LAST_ADMIN_MESSAGE = 'The business must keep at least one active admin: ma
 builder.queryFields((t) => ({
   users: t.field({
     type: UserConnection,
+    nullable: true,
     description: "The business's users, in creation order. Admins only.",
     args: pageArgs(t),
     authScopes: { admin: true },

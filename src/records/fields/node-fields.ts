@@ -1,18 +1,18 @@
 import { builder } from '../../graphql/builder.js'
-import type { Resource } from '../resource.js'
+import type { NodeSource } from '../module.js'
 import { readNodes } from '../read/reads.js'
 
-/** `node` and `nodes`, over the record types the composition root hands in (src/modules.ts), by GraphQL type name. */
-export function defineNodeFields(nodeResources: ReadonlyMap<string, Resource>): void {
+/** `node` and `nodes`, over the Node types the composition root hands in (src/modules.ts), by GraphQL type name. */
+export function defineNodeFields(sources: ReadonlyMap<string, NodeSource>): void {
   builder.queryFields((t) => ({
     node: t.field({
       type: builder.nodeInterfaceRef(),
       nullable: true,
-      description: 'Any record by its global id. One the caller may not see, or of another business, is NOT_FOUND.',
+      description: 'Anything with a global id: a record, or (for admins) a user, API member, key, role or team. One the caller may not see, or of another business, is NOT_FOUND.',
       args: { id: t.arg.id({ required: true }) },
       authScopes: { authenticated: true },
       resolve: async (_root, args, context, info) => {
-        const [node] = await readNodes(context, nodeResources, [args.id], info)
+        const [node] = await readNodes(context, sources, [args.id], info, 'id')
         if (node instanceof Error) throw node
         return node as never
       },
@@ -23,7 +23,7 @@ export function defineNodeFields(nodeResources: ReadonlyMap<string, Resource>): 
       description: 'Records by global id, in the order asked (at most 100); each one not found is null with an error.',
       args: { ids: t.arg.idList({ required: true, validate: { maxLength: 100 } }) },
       authScopes: { authenticated: true },
-      resolve: (_root, args, context, info) => readNodes(context, nodeResources, args.ids, info) as never,
+      resolve: (_root, args, context, info) => readNodes(context, sources, args.ids, info, 'ids') as never,
     }),
   }))
 }

@@ -33,6 +33,9 @@ export function defineRootFields(options: {
   builder.queryFields((t) => ({
     [options.list]: t.field({
       type: options.connection,
+      // Nullable so that a list the role does not grant is null with FORBIDDEN at its own path,
+      // and the rest of the answer stands.
+      nullable: true,
       description: `${options.description} Ordered by creation; with \`filter.updatedSince\`, by (updatedAt, id) for incremental sync.`,
       args: { ...pageArgs(t), filter: t.arg({ type: options.filter }) },
       authScopes: { perm: [resource.module, 'INQUIRE'] },

@@ -9,6 +9,7 @@ import { fieldsOf } from './selection.js'
 import type { ListFilter, ReadScope } from './statement.js'
 import type { ConnectionArgs } from './pagination.js'
 import { type ConnectionValue, toConnection } from './relations.js'
+import type { NodeSource } from '../module.js'
 import type { Resource } from '../resource.js'
 
 /** Entry points of the read path for root fields: lists, lookups, node and nodes. */
@@ -46,39 +47,48 @@ export async function readOne(
   return row
 }
 
+/** A record type as a source of `node` / `nodes`: read through the compiler, under the module's INQUIRE. */
+export function resourceNodeSource(resource: Resource): NodeSource {
+  return {
+    typeName: resource.typeName,
+    readable: (principal) => can(principal.permissions, resource.module, 'INQUIRE'),
+    load: (scope, ids, tree) => readByIds(scope, resource, ids, fieldsOf(tree, resource.typeName)),
+  }
+}
+
 /**
- * `nodes(ids)`: one statement per type named in the list; a missing or foreign id is an error at
- * its own index (graphql-js reports a returned Error at that path), the others still answer.
+ * `node(id)` / `nodes(ids)`: one statement per type named in the list; a missing or foreign id is
+ * an error at its own index (graphql-js reports a returned Error at that path), the others still
+ * answer. `field` is the argument a NOT_FOUND names.
  */
 export async function readNodes(
   context: Context,
-  resources: ReadonlyMap<string, Resource>,
+  sources: ReadonlyMap<string, NodeSource>,
   globalIds: readonly string[],
   info: GraphQLResolveInfo,
+  field: 'id' | 'ids',
 ): Promise<Array<Record<string, unknown> | Error>> {
   const scope = readScope(context)
   const tree = resolveTree(info)
   const decoded = globalIds.map((globalId) => decodeGlobalId(globalId))
+  const readable = (typename: string) => sources.get(typename)?.readable(scope.principal) === true
   const byType = new Map<string, Set<string>>()
   for (const { typename, id } of decoded) {
-    const resource = resources.get(typename)
-    if (!resource || !can(scope.principal.permissions, resource.module, 'INQUIRE')) continue
+    if (!readable(typename)) continue
     const ids = byType.get(typename) ?? new Set<string>()
     ids.add(id)
     byType.set(typename, ids)
   }
-  const found = new Map<string, Map<string, Record<string, unknown>>>()
+  const found = new Map<string, ReadonlyMap<string, object>>()
   await Promise.all(
     [...byType].map(async ([typename, ids]) => {
-      const resource = resources.get(typename)!
-      found.set(typename, await readByIds(scope, resource, [...ids], fieldsOf(tree, typename)))
+      found.set(typename, await sources.get(typename)!.load(scope, [...ids], tree))
     }),
   )
   return decoded.map(({ typename, id }) => {
-    const resource = resources.get(typename)
-    if (resource && !can(scope.principal.permissions, resource.module, 'INQUIRE')) return forbidden()
+    if (sources.has(typename) && !readable(typename)) return forbidden()
     const row = found.get(typename)?.get(id)
-    return row ? { ...row, __typename: typename } : notFound('node', 'ids')
+    return row ? { ...row, __typename: typename } : notFound('node', field)
   })
 }
 
