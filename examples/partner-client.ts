@@ -56,7 +56,9 @@ export async function syncJobs(since: string) {
   let after: string | null = null
   for (;;) {
     const result: ResultOf<typeof SyncJobs> = await request(SyncJobs, { since, after })
+    // A list the role does not grant is null (with FORBIDDEN, which request() already threw).
     const page = result.jobs
+    if (!page) throw new Error('jobs is not readable with this key')
     jobs.push(...page.nodes)
     if (!page.pageInfo.hasNextPage) return { jobs, resumeAfter: page.pageInfo.endCursor ?? after }
     after = page.pageInfo.endCursor ?? null

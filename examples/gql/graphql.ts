@@ -132,14 +132,14 @@ export type AuditEvent = Node & {
   clientAddress?: Maybe<Scalars['String']['output']>;
   /** Which credential acted: `session:<id>` or `api_key:<publicKey>`. Never a secret. */
   credential?: Maybe<Scalars['String']['output']>;
-  /** What changed: field names and non-secret values (`fields`, `changes: {field: {from, to}}`, …). */
+  /** What changed: field names and non-secret values (`fields`, `changes: {field: {from, to}}`, …); ids in it are global ids. */
   details: Scalars['JSONObject']['output'];
   id: Scalars['ID']['output'];
   /** When it happened: the start of the transaction that recorded it. */
   occurredAt: Scalars['DateTime']['output'];
   /** The request id (the X-Request-Id header, or one generated). */
   requestId?: Maybe<Scalars['String']['output']>;
-  /** The record acted on: its global id for users, API members, roles and teams. */
+  /** The global id of the record acted on (`node(id:)` fetches it while it exists). */
   targetId?: Maybe<Scalars['String']['output']>;
   /** The kind of record acted on, e.g. `ApiMember`. */
   targetType?: Maybe<Scalars['String']['output']>;
@@ -196,6 +196,8 @@ export type Contact = Node & {
   lastName: Scalars['String']['output'];
   /** First and last name together. */
   name: Scalars['String']['output'];
+  /** The contact's owner (its sales rep, or the API member that created it): what MINE and MY filter on. */
+  owner?: Maybe<RecordOwner>;
   phones: Array<ContactPoint>;
   salesOrders?: Maybe<SalesOrderConnection>;
   title?: Maybe<Scalars['String']['output']>;
@@ -614,6 +616,8 @@ export type Job = Node & {
   name: Scalars['String']['output'];
   /** Unique within the business. */
   number: Scalars['Int']['output'];
+  /** The job's owner (its sales rep, or the API member that created it): what MINE and MY filter on. */
+  owner?: Maybe<RecordOwner>;
   purchaseOrders?: Maybe<PurchaseOrderConnection>;
   salesOrders?: Maybe<SalesOrderConnection>;
   status: JobStatus;
@@ -996,6 +1000,8 @@ export type PurchaseOrder = Node & {
   /** Unique within the business. */
   number: Scalars['Int']['output'];
   orderDate: Scalars['LocalDate']['output'];
+  /** The order's owner: the owner of its job, whose MINE and MY rules it follows. */
+  owner?: Maybe<RecordOwner>;
   status: PurchaseOrderStatus;
   /** Sum of the line amounts. */
   subtotal: Scalars['Decimal']['output'];
@@ -1089,43 +1095,43 @@ export type PurchaseOrderStatus =
 export type Query = {
   __typename?: 'Query';
   /** Every API key of the business, in creation order, revoked and expired ones included; never a secret. Admins only. */
-  apiKeys: ApiKeyConnection;
+  apiKeys?: Maybe<ApiKeyConnection>;
   /** The business's API members, in creation order. Admins only. */
-  apiMembers: ApiMemberConnection;
+  apiMembers?: Maybe<ApiMemberConnection>;
   /** The business's audit log, newest first (`first`/`after` go back in time; `last`/`before` forward). Admins only. */
-  auditEvents: AuditEventConnection;
+  auditEvents?: Maybe<AuditEventConnection>;
   /** One Contact by id; one the caller may not see, or of another business, is NOT_FOUND. */
   contact?: Maybe<Contact>;
   /** Contacts the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
-  contacts: ContactConnection;
+  contacts?: Maybe<ContactConnection>;
   /** Records deleted since a time, oldest first, by (deletedAt, type, id): the deletions half of an incremental sync. */
   deletedRecords: DeletedRecordConnection;
   /** One Job by id; one the caller may not see, or of another business, is NOT_FOUND. */
   job?: Maybe<Job>;
   /** Jobs the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
-  jobs: JobConnection;
-  /** Any record by its global id. One the caller may not see, or of another business, is NOT_FOUND. */
+  jobs?: Maybe<JobConnection>;
+  /** Anything with a global id: a record, or (for admins) a user, API member, key, role or team. One the caller may not see, or of another business, is NOT_FOUND. */
   node?: Maybe<Node>;
   /** Records by global id, in the order asked (at most 100); each one not found is null with an error. */
   nodes: Array<Maybe<Node>>;
   /** One PurchaseOrder by id; one the caller may not see, or of another business, is NOT_FOUND. */
   purchaseOrder?: Maybe<PurchaseOrder>;
   /** Purchase orders the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
-  purchaseOrders: PurchaseOrderConnection;
+  purchaseOrders?: Maybe<PurchaseOrderConnection>;
   /** One SalesOrder by id; one the caller may not see, or of another business, is NOT_FOUND. */
   salesOrder?: Maybe<SalesOrder>;
   /** Sales orders the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
-  salesOrders: SalesOrderConnection;
+  salesOrders?: Maybe<SalesOrderConnection>;
   /** The business's security roles, in creation order (the built-in Admin role first). Admins only. */
-  securityRoles: SecurityRoleConnection;
+  securityRoles?: Maybe<SecurityRoleConnection>;
   /** One Supplier by id; one the caller may not see, or of another business, is NOT_FOUND. */
   supplier?: Maybe<Supplier>;
   /** Suppliers of the business. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
-  suppliers: SupplierConnection;
+  suppliers?: Maybe<SupplierConnection>;
   /** The business's teams, in creation order. Admins only. */
-  teams: TeamConnection;
+  teams?: Maybe<TeamConnection>;
   /** The business's users, in creation order. Admins only. */
-  users: UserConnection;
+  users?: Maybe<UserConnection>;
   /** The caller: who it is, its business, role and team, and what its role lets it do. */
   viewer: Viewer;
 };
@@ -1267,6 +1273,24 @@ export type QueryUsersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** The user or API member a record belongs to, with its team. */
+export type RecordOwner = {
+  __typename?: 'RecordOwner';
+  /** The global id of the User or ApiMember. */
+  id: Scalars['ID']['output'];
+  kind: PrincipalKind;
+  name: Scalars['String']['output'];
+  team?: Maybe<RecordOwnerTeam>;
+};
+
+/** The owner's team: MY reaches the records of everyone in it. */
+export type RecordOwnerTeam = {
+  __typename?: 'RecordOwnerTeam';
+  /** The global id of the Team. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
 export type RegenerateApiKeysInput = {
   /** Must be true: "This cannot be undone. Regenerating this API Key will remove any API access using the old key." Without it nothing changes (CONFIRMATION_REQUIRED). */
   confirm: Scalars['Boolean']['input'];
@@ -1315,6 +1339,8 @@ export type SalesOrder = Node & {
   /** Unique within the business. */
   number: Scalars['Int']['output'];
   orderDate: Scalars['LocalDate']['output'];
+  /** The order's owner: the owner of its job, whose MINE and MY rules it follows. */
+  owner?: Maybe<RecordOwner>;
   status: SalesOrderStatus;
   /** Sum of the line amounts. */
   subtotal: Scalars['Decimal']['output'];
@@ -1765,7 +1791,7 @@ export type SyncJobsQueryVariables = Exact<{
 }>;
 
 
-export type SyncJobsQuery = { __typename?: 'Query', jobs: { __typename?: 'JobConnection', nodes: Array<{ __typename?: 'Job', id: string, number: number, name: string, status: JobStatus, version: number, updatedAt: string, client?: { __typename?: 'Contact', id: string, name: string } | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type SyncJobsQuery = { __typename?: 'Query', jobs?: { __typename?: 'JobConnection', nodes: Array<{ __typename?: 'Job', id: string, number: number, name: string, status: JobStatus, version: number, updatedAt: string, client?: { __typename?: 'Contact', id: string, name: string } | null }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type SyncDeletionsQueryVariables = Exact<{
   since: Scalars['DateTime']['input'];

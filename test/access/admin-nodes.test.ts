@@ -63,7 +63,7 @@ describe('node and nodes over the admin types', () => {
     const foreignRole = encodeGlobalId('SecurityRole', away.adminRoleId)
     const one = await server.graphql(NODE, { variables: { id: foreignRole }, headers: admin.headers })
     expect(one.body.data.node).toBeNull()
-    expect(one.body.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' })
+    expect(one.body.errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' })
     const many = await server.graphql(NODES, { variables: { ids: [ids.Team, foreignRole] }, headers: admin.headers })
     expect(many.body.data.nodes).toEqual([{ __typename: 'Team', id: ids.Team }, null])
     expect(many.body.errors![0]).toMatchObject({ path: ['nodes', 1], extensions: { code: 'NOT_FOUND', field: 'ids' } })

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../../src/db/database.js'
 import { seedDatabase } from '../../src/seed/seed.js'
 import { createTestDatabase } from '../setup/database.js'
 import { executeAs } from '../setup/in-process.js'
+import { encodeGlobalId } from '../../src/graphql/global-id.js'
 
 let database: DatabaseHandle
 let admin: { businessId: string; principalId: string }
@@ -117,6 +118,28 @@ describe('the read path', () => {
 
     const wrongType: any = await executeAs(database, admin, `query($id: ID!) { contact(id: $id) { id } }`, { id: job1.id })
     expect(wrongType.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+  })
+
+  it("shows each record's owner with its team, orders their job's, in the same one statement", async () => {
+    const db = database.db
+    const team = await db.insertInto('teams').values({ business_id: admin.businessId, name: 'Installers' }).returning('id').executeTakeFirstOrThrow()
+    await db.updateTable('principals').set({ team_id: team.id }).where('id', '=', admin.principalId).execute()
+    const job = await db.selectFrom('jobs').select(['id', 'client_id']).where('business_id', '=', admin.businessId).orderBy('id').executeTakeFirstOrThrow()
+    await db.updateTable('jobs').set({ owner_id: admin.principalId }).where('id', '=', job.id).execute()
+    const result: any = await executeAs(database, admin, `query($id: ID!) { job(id: $id) {
+      owner { id kind name team { id name } }
+      client { owner { id name } }
+      salesOrders(first: 2) { nodes { owner { id name } } }
+      purchaseOrders(first: 2) { nodes { owner { id } } } } }`, { id: encodeGlobalId('Job', job.id) })
+    expect(result.errors).toBeUndefined()
+    const owner = { id: encodeGlobalId('User', admin.principalId), kind: 'USER', name: 'Reader', team: { id: encodeGlobalId('Team', team.id), name: 'Installers' } }
+    expect(result.data.job.owner).toEqual(owner)
+    for (const order of [...result.data.job.salesOrders.nodes, ...result.data.job.purchaseOrders.nodes]) expect(order.owner.id).toBe(owner.id)
+    expect(result.data.job.salesOrders.nodes.length).toBeGreaterThan(0)
+    const client = await db.selectFrom('contacts as c').leftJoin('principals as p', 'p.id', 'c.owner_id')
+      .select(['c.owner_id', 'p.name']).where('c.id', '=', job.client_id!).executeTakeFirstOrThrow()
+    expect(result.data.job.client.owner).toEqual(client.owner_id ? { id: encodeGlobalId('User', client.owner_id), name: client.name } : null)
+    expect(result.statements).toBe(1)
   })
 
   it('filters by status and search, and keeps money exact', async () => {

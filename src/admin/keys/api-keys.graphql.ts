@@ -18,7 +18,7 @@ import {
   regenerateKeys,
   revokeKey,
 } from './api-keys.service.js'
-import { PrincipalSummaryRef } from '../common/principal-summary.graphql.js'
+import { PrincipalSummaryRef } from '../../graphql/principal-summary.js'
 
 /**
  * API keys for admins: `apiKeys`, `generateApiKeys`, `regenerateApiKeys`, `revokeApiKey`. Every

@@ -8,7 +8,7 @@ import { type ApiKeyRow, currentKeysOf, findApiKey, findKeyOwner, insertApiKey, 
 import { auditRequestChange } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import type { Principal } from '../../access/principal.js'
-import { principalTypeName } from '../common/principal-summary.graphql.js'
+import { principalTypeName } from '../../graphql/principal-summary.js'
 
 /**
  * The key lifecycle: generate a pair, regenerate a slot (with an optional grace period), revoke.

@@ -4,7 +4,7 @@ import { encodeGlobalId } from '../../graphql/global-id.js'
 import { grantsFromMatrix } from '../../access/permissions.js'
 import { PermissionRef } from '../roles/permissions.graphql.js'
 import type { Principal } from '../../access/principal.js'
-import { PrincipalSummaryRef } from '../common/principal-summary.graphql.js'
+import { PrincipalSummaryRef } from '../../graphql/principal-summary.js'
 
 /**
  * `viewer`: who the caller is, in which business, with which role and team, through which

@@ -4,6 +4,7 @@ import { defineRootFields } from '../../records/fields/root-fields.js'
 import { connectionOf } from '../../records/fields/connections.js'
 import { listFilterFields } from '../../records/fields/filters.js'
 import { recordFields } from '../../records/fields/record-fields.js'
+import { ownerField } from '../../records/fields/owner-field.js'
 import { contactsResource } from './contacts.resource.js'
 
 export type ContactRow = Row<'contacts'>
@@ -51,6 +52,7 @@ builder.node(ContactRef, {
     emails: t.field({ type: [ContactPointRef], resolve: (contact) => contact.emails }),
     phones: t.field({ type: [ContactPointRef], resolve: (contact) => contact.phones }),
     addresses: t.field({ type: [PostalAddressRef], resolve: (contact) => contact.addresses }),
+    owner: ownerField(t, "The contact's owner (its sales rep, or the API member that created it): what MINE and MY filter on."),
     ...recordFields(t),
   }),
 })

@@ -5,6 +5,7 @@ import { relationField } from '../../records/fields/relation-fields.js'
 import { defineRootFields } from '../../records/fields/root-fields.js'
 import { connectionOf } from '../../records/fields/connections.js'
 import { recordFields } from '../../records/fields/record-fields.js'
+import { ownerField } from '../../records/fields/owner-field.js'
 import { listFilterFields } from '../../records/fields/filters.js'
 import { PurchaseOrderConnection } from '../purchase-orders/purchase-orders.graphql.js'
 import { SalesOrderConnection } from '../sales-orders/sales-orders.graphql.js'
@@ -35,6 +36,7 @@ builder.node(JobRef, {
     client: relationField(t, jobsResource, 'client', ContactRef),
     salesOrders: relationField(t, jobsResource, 'salesOrders', SalesOrderConnection),
     purchaseOrders: relationField(t, jobsResource, 'purchaseOrders', PurchaseOrderConnection),
+    owner: ownerField(t, "The job's owner (its sales rep, or the API member that created it): what MINE and MY filter on."),
     ...recordFields(t),
   }),
 })

@@ -6,6 +6,7 @@ import { defineRootFields } from '../../records/fields/root-fields.js'
 import { connectionOf } from '../../records/fields/connections.js'
 import { listFilterFields } from '../../records/fields/filters.js'
 import { recordFields } from '../../records/fields/record-fields.js'
+import { ownerField } from '../../records/fields/owner-field.js'
 import { resolveLines } from '../../records/read/relations.js'
 import { orderFields, orderLineFields } from '../order-fields.js'
 import { salesOrdersResource } from './sales-orders.resource.js'
@@ -38,6 +39,7 @@ builder.node(SalesOrderRef, {
       description: 'The lines in order (at most 500).',
       resolve: resolveLines(salesOrdersResource) as never,
     }),
+    owner: ownerField(t, "The order's owner: the owner of its job, whose MINE and MY rules it follows."),
     ...recordFields(t),
   }),
 })

@@ -6,6 +6,7 @@ import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { Principal } from '../../access/principal.js'
 import type { ColumnKind, Relation, Resource } from '../resource.js'
 import { rowScope } from '../row-scope.js'
+import { OWNER_KEY, ownerExpression } from './owner.js'
 import { type CursorKey, type PageOrder, type PageRequest, pageRequest } from './pagination.js'
 import { type Selection, connectionSelection, fieldsOf } from './selection.js'
 
@@ -92,6 +93,10 @@ export function selectList(
       ([column, kind]) => columnExpression(alias, column, kind, asJson).as(column),
     )
     for (const [responseName, tree] of Object.entries(selection)) {
+      if (tree.name === 'owner' && !list.some((expression) => expression.alias === OWNER_KEY)) {
+        const owner = ownerExpression(scope, eb, resource, alias)
+        if (owner) list.push(owner)
+      }
       const relation = resource.relations[tree.name]
       if (!relation) continue
       list.push(...relationExpressions(scope, eb, alias, relation, responseName, tree))

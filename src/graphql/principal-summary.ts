@@ -1,6 +1,6 @@
-import type { PrincipalKind } from '../../db/types.js'
-import { builder } from '../../graphql/builder.js'
-import { encodeGlobalId } from '../../graphql/global-id.js'
+import type { PrincipalKind } from '../db/types.js'
+import { builder } from './builder.js'
+import { encodeGlobalId } from './global-id.js'
 
 /**
  * A principal named in passing — a key's owner or creator, the caller in `viewer` — without
