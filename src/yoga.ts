@@ -17,6 +17,7 @@ import { createRateLimiter, rateLimitBucket } from './server/rate-limit.js'
 import { currentRequest, notePrincipal, useRequestLog } from './server/request-log.js'
 import { useJit } from './server/jit.js'
 import { useRequireCredential } from './server/require-credential.js'
+import { useStorableText } from './server/text-input.js'
 
 export interface GatehouseServices extends AppServices {
   authenticator: Authenticator
@@ -107,7 +108,8 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       }),
       useReadinessCheck({ endpoint: '/ready', check: () => services.database.ping() }),
       useQueryLimits({ production: config.NODE_ENV === 'production' }),
-      useContractErrorCodes(),
+      useContractErrorCodes(log),
+      useStorableText(),
       useRequireCredential({ allowAnonymousIntrospection: config.NODE_ENV !== 'production' }),
       config.GATEHOUSE_JIT && useJit(),
       { onDispose: () => limiter.close() },

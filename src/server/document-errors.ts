@@ -1,9 +1,13 @@
 import { type GraphQLError, getOperationAST, getVariableValues } from 'graphql'
 import { type Plugin, isAsyncIterable } from 'graphql-yoga'
-import { badVariable } from '../graphql/errors.js'
+import { ErrorCode, badVariable } from '../graphql/errors.js'
 
-/** Codes of a request refused as a whole because of its document: always HTTP 400. */
-const DOCUMENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX'])
+/** Codes of a request refused as a whole because of its document or its HTTP form: always HTTP 400. */
+const DOCUMENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'BAD_REQUEST'])
+/** Every code a response may carry (the contract's list, with yoga's and graphql-js's own names for document errors). */
+const CONTRACT_CODES = new Set([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'INTERNAL_SERVER_ERROR'])
+/** Content types yoga parses as GraphQL requests; anything else is refused with a body saying so. */
+const GRAPHQL_CONTENT_TYPES = ['application/json', 'application/graphql-response+json', 'application/graphql+json', 'application/x-www-form-urlencoded', 'multipart/form-data']
 const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"(?: got invalid value .*? at "([^"]+)")?/s
 
 /**
@@ -12,10 +16,27 @@ const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"(?: got invalid va
  *   path inside it), HTTP 400: the executor reports it with no code at all;
  * - a document refused by the parser, validation or the query limits is HTTP 400 whatever the
  *   client accepts: yoga answers 200 to `Accept: application/json` (the GraphQL-over-HTTP
- *   spec's legacy rule), which clients that look only at the status take for success.
+ *   spec's legacy rule), which clients that look only at the status take for success;
+ * - an operation name that names nothing is BAD_REQUEST (yoga: OPERATION_RESOLUTION_FAILURE), an
+ *   operation type the schema lacks (subscriptions) a validation failure, and a POST of a content
+ *   type that is no GraphQL request a 415 that says so (yoga: an empty body);
+ * - an error with no contract code (graphql-js's own, such as a non-null violation: a bug of ours)
+ *   is masked like any unexpected error, and no error carries the parser's `originalError`.
  */
-export function useContractErrorCodes(): Plugin {
+export function useContractErrorCodes(log: { error(details: object, message: string): void }): Plugin {
   return {
+    onRequest({ request, endResponse }) {
+      if (request.method !== 'POST') return
+      const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+      if (GRAPHQL_CONTENT_TYPES.includes(type)) return
+      const message = `POST a GraphQL request as application/json (this was ${type ? JSON.stringify(type.slice(0, 100)) : 'no content type'}).`
+      endResponse(
+        new Response(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }), {
+          status: 415,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+        }),
+      )
+    },
     onExecute({ args }) {
       return {
         onExecuteDone({ result, setResult }) {
@@ -36,12 +57,15 @@ export function useContractErrorCodes(): Plugin {
       for (const single of Array.isArray(result) ? result : [result]) {
         if (isAsyncIterable(single)) continue
         for (const error of single.errors ?? []) {
+          normalize(error as GraphQLError & { message: string }, log)
           if (!DOCUMENT_CODES.has(String(error.extensions?.code))) continue
           // yoga reads the status from extensions.http (stripped from the response body); `spec`
           // is what makes it fall back to 200 for application/json.
           const extensions = error.extensions as Record<string, unknown>
           const http = (extensions.http ?? {}) as Record<string, unknown>
-          extensions.http = { ...http, status: 400, spec: false }
+          // A more precise refusal (405, 413) keeps its status; only a success status is corrected.
+          const status = typeof http.status === 'number' && http.status > 400 ? http.status : 400
+          extensions.http = { ...http, status, spec: false }
         }
       }
     },
@@ -54,4 +78,21 @@ function recodeVariableError(error: GraphQLError): GraphQLError {
   const [, name, path] = match
   // graphql prints the path inside a variable as `input.lines[2].quantity`; fields are dotted.
   return badVariable(error.message, (path ?? name!).replace(/\[(\d+)\]/g, '.$1'))
+}
+
+/** Puts an error that left graphql-js or yoga without a contract code into the contract's terms. */
+function normalize(error: GraphQLError & { message: string }, log: { error(details: object, message: string): void }) {
+  const extensions = error.extensions as Record<string, unknown>
+  delete extensions.originalError
+  const code = extensions.code
+  if (code === 'OPERATION_RESOLUTION_FAILURE') {
+    extensions.code = 'BAD_REQUEST'
+  } else if (code === undefined && /^Schema is not configured to execute \w+ operation/.test(error.message)) {
+    extensions.code = 'GRAPHQL_VALIDATION_FAILED'
+  } else if (typeof code !== 'string' || !CONTRACT_CODES.has(code)) {
+    log.error({ message: error.message, path: error.path, code }, 'unexpected error without a contract code')
+    // GraphQLError's message is a plain own property: the client sees only the masked one.
+    ;(error as { message: string }).message = 'Unexpected error.'
+    extensions.code = 'INTERNAL_SERVER_ERROR'
+  }
 }

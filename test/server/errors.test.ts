@@ -88,3 +88,43 @@ describe('bad variable values', () => {
     expect(body).toEqual({ data: { jobs: { totalCount: 0 } } })
   })
 })
+
+describe('requests that are not GraphQL requests', () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...admin.headers, ...headers }, body })
+  const refusal = async (response: Response) => ({ status: response.status, body: await response.json() })
+
+  it('bad JSON is BAD_REQUEST, 400, without the parser’s message', async () => {
+    const { status, body } = await refusal(await post('{"query": "{ __typename }", '))
+    expect(status).toBe(400)
+    expect(only(body).extensions).toEqual({ code: 'BAD_REQUEST' })
+  })
+
+  it('no query, or an operation name that names nothing, is BAD_REQUEST, 400', async () => {
+    for (const response of [
+      await post('{}'),
+      await fetch(`${server.url}/graphql`, { headers: { accept: 'application/json', ...admin.headers } }),
+      await post(JSON.stringify({ query: 'query A { __typename } query B { __typename }' })),
+      await post(JSON.stringify({ query: 'query A { __typename }', operationName: 'C' })),
+    ]) {
+      const { status, body } = await refusal(response)
+      expect(status).toBe(400)
+      expect(only(body).extensions?.code).toBe('BAD_REQUEST')
+    }
+  })
+
+  it('a content type that is no GraphQL request is a 415 with a body that says so; a PUT stays 405', async () => {
+    const { status, body } = await refusal(await post('hello', { 'content-type': 'text/plain' }))
+    expect(status).toBe(415)
+    expect(only(body).extensions?.code).toBe('BAD_REQUEST')
+    const put = await fetch(`${server.url}/graphql`, { method: 'PUT', headers: { 'content-type': 'application/json', ...admin.headers }, body: '{}' })
+    expect(put.status).toBe(405)
+    expect(only(await put.json()).extensions?.code).toBe('BAD_REQUEST')
+  })
+
+  it('an operation type the schema does not have is GRAPHQL_VALIDATION_FAILED, never an error without a code', async () => {
+    const { status, body } = await refusal(await post(JSON.stringify({ query: 'subscription { __typename }' })))
+    expect(status).toBe(400)
+    expect(only(body).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+  })
+})

@@ -6,7 +6,7 @@ import { defineRootFields } from '../../records/fields/root-fields.js'
 import { connectionOf } from '../../records/fields/connections.js'
 import { recordFields } from '../../records/fields/record-fields.js'
 import { ownerField } from '../../records/fields/owner-field.js'
-import { listFilterFields } from '../../records/fields/filters.js'
+import { anyOfFilterField, listFilterFields } from '../../records/fields/filters.js'
 import { PurchaseOrderConnection } from '../purchase-orders/purchase-orders.graphql.js'
 import { SalesOrderConnection } from '../sales-orders/sales-orders.graphql.js'
 import { jobsResource } from './jobs.resource.js'
@@ -44,7 +44,7 @@ builder.node(JobRef, {
 const JobFilter = builder.inputType('JobFilter', {
   fields: (t) => ({
     ...listFilterFields(t),
-    status: t.field({ type: [JobStatus], required: false, description: 'Any of these statuses.' }),
+    status: anyOfFilterField(t, JobStatus, 'statuses'),
   }),
 })
 

@@ -3,7 +3,7 @@ import { builder } from '../../graphql/builder.js'
 import { relationField } from '../../records/fields/relation-fields.js'
 import { defineRootFields } from '../../records/fields/root-fields.js'
 import { connectionOf } from '../../records/fields/connections.js'
-import { listFilterFields } from '../../records/fields/filters.js'
+import { anyOfFilterField, listFilterFields } from '../../records/fields/filters.js'
 import { recordFields } from '../../records/fields/record-fields.js'
 import { ownerField } from '../../records/fields/owner-field.js'
 import { resolveLines } from '../../records/read/relations.js'
@@ -47,7 +47,7 @@ builder.node(PurchaseOrderRef, {
 const PurchaseOrderFilter = builder.inputType('PurchaseOrderFilter', {
   fields: (t) => ({
     ...listFilterFields(t),
-    status: t.field({ type: [PurchaseOrderStatus], required: false, description: 'Any of these statuses.' }),
+    status: anyOfFilterField(t, PurchaseOrderStatus, 'statuses'),
   }),
 })
 

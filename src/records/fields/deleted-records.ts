@@ -7,7 +7,7 @@ import { badInput } from '../../graphql/errors.js'
 import { encodeGlobalId } from '../../graphql/global-id.js'
 import { SYNC_HORIZON } from '../read/statement.js'
 import type { Resource } from '../resource.js'
-import { isCursorId, packCursor, pageRequest, unpackCursor } from '../read/pagination.js'
+import { isCursorId, isCursorTime, packCursor, pageRequest, unpackCursor } from '../read/pagination.js'
 import { readScope } from '../read/reads.js'
 
 /**
@@ -29,7 +29,9 @@ const encode = (row: Tombstone) => packCursor([row.deleted_at_text, row.type, ro
 
 function decode(cursor: string): [string, string, string] {
   const parts = unpackCursor(cursor, 'after')
-  if (parts.length === 3 && !Number.isNaN(Date.parse(String(parts[0]))) && isCursorId(parts[2])) return parts as [string, string, string]
+  if (parts.length === 3 && isCursorTime(parts[0]) && /^[A-Za-z]{1,64}$/.test(String(parts[1])) && isCursorId(parts[2])) {
+    return parts as [string, string, string]
+  }
   throw badInput('Invalid cursor.', 'after')
 }
 
@@ -57,7 +59,7 @@ export function defineDeletedRecords(resources: ReadonlyMap<string, Resource>): 
   const DeletedRecordFilter = builder.inputType('DeletedRecordFilter', {
     fields: (t) => ({
       deletedSince: t.field({ type: 'DateTime', required: true, description: 'Deletions at or after this time.' }),
-      types: t.field({ type: [DeletedRecordType], description: 'Only these record types (default: every type your role may read).' }),
+      types: t.field({ type: [DeletedRecordType], description: 'Only these record types (default: every type your role may read; at most 20).', validate: { maxLength: 20 } }),
     }),
   })
 

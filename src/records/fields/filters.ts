@@ -1,3 +1,4 @@
+import type { EnumRef } from '@pothos/core'
 import type { SchemaTypes } from '../../graphql/builder.js'
 
 /** Filter fields every list accepts. */
@@ -16,3 +17,14 @@ export function listFilterFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTy
     }),
   }
 }
+
+/** An enum list filter (`status: [WIP, DONE]`): any of these; a list longer than any real one is refused before SQL. */
+export function anyOfFilterField(
+  t: PothosSchemaTypes.InputFieldBuilder<SchemaTypes, 'InputObject'>,
+  type: EnumRef<SchemaTypes, any, any>,
+  what: string,
+) {
+  return t.field({ type: [type], required: false, description: `Any of these ${what} (at most ${ANY_OF_MAX}).`, validate: { maxLength: ANY_OF_MAX } })
+}
+
+const ANY_OF_MAX = 20

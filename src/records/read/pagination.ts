@@ -1,4 +1,5 @@
 import { badInput } from '../../graphql/errors.js'
+import { isDatabaseId } from '../../graphql/global-id.js'
 
 /**
  * Keyset pagination: a page is "the next N rows after this key in this order", so page 10,000
@@ -73,7 +74,26 @@ export function unpackCursor(cursor: string, field: string): unknown[] {
 }
 
 /** A database id as cursors carry it. */
-export const isCursorId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,19}$/.test(value)
+export const isCursorId = isDatabaseId
+
+const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/
+
+/**
+ * A timestamp as cursors carry it: PostgreSQL's text form of a timestamptz (microseconds kept),
+ * a real calendar time within the years PostgreSQL and JavaScript agree on. A crafted one is
+ * refused here rather than by a failing cast in SQL.
+ */
+export function isCursorTime(value: unknown): value is string {
+  if (typeof value !== 'string') return false
+  const match = CURSOR_TIME.exec(value)
+  if (!match) return false
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+  return (
+    year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
+    hour < 24 && minute < 60 && second < 60
+  )
+}
 
 /** Encodes a row's position in an order as an opaque cursor. */
 export function encodeCursor(key: CursorKey): string {
@@ -87,8 +107,7 @@ function decodeCursor(cursor: string, order: PageOrder, field: 'after' | 'before
     return { order, id: payload[1] }
   }
   if (
-    payload[0] === 's' && payload.length === 3 && isCursorId(payload[2]) &&
-    typeof payload[1] === 'string' && !Number.isNaN(Date.parse(payload[1]))
+    payload[0] === 's' && payload.length === 3 && isCursorId(payload[2]) && isCursorTime(payload[1])
   ) {
     if (order !== 'sync') throw badInput('This cursor belongs to a list filtered by `updatedSince`.', field)
     return { order, updatedAt: payload[1], id: payload[2] }
