@@ -557,7 +557,7 @@ export type DeletedRecordEdge = {
 export type DeletedRecordFilter = {
   /** Deletions at or after this time. */
   deletedSince: Scalars['DateTime']['input'];
-  /** Only these record types (default: every type your role may read). */
+  /** Only these record types (default: every type your role may read; at most 20). */
   types?: InputMaybe<Array<DeletedRecordType>>;
 };
 
@@ -663,7 +663,7 @@ export type JobEdge = {
 export type JobFilter = {
   /** Case-insensitive text match (at most 200 characters). */
   search?: InputMaybe<Scalars['String']['input']>;
-  /** Any of these statuses. */
+  /** Any of these statuses (at most 20). */
   status?: InputMaybe<Array<JobStatus>>;
   /** Only records changed at or after this time, ordered by (updatedAt, id) so a sync can resume from its last cursor. */
   updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1034,7 +1034,7 @@ export type PurchaseOrderEdge = {
 export type PurchaseOrderFilter = {
   /** Case-insensitive text match (at most 200 characters). */
   search?: InputMaybe<Scalars['String']['input']>;
-  /** Any of these statuses. */
+  /** Any of these statuses (at most 20). */
   status?: InputMaybe<Array<PurchaseOrderStatus>>;
   /** Only records changed at or after this time, ordered by (updatedAt, id) so a sync can resume from its last cursor. */
   updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
@@ -1372,7 +1372,7 @@ export type SalesOrderEdge = {
 export type SalesOrderFilter = {
   /** Case-insensitive text match (at most 200 characters). */
   search?: InputMaybe<Scalars['String']['input']>;
-  /** Any of these statuses. */
+  /** Any of these statuses (at most 20). */
   status?: InputMaybe<Array<SalesOrderStatus>>;
   /** Only records changed at or after this time, ordered by (updatedAt, id) so a sync can resume from its last cursor. */
   updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
