@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_ROLE_NAME } from '../../src/access/permissions.js'
 import type { DatabaseHandle } from '../../src/db/database.js'
-import { seedDatabase } from '../../src/seed/seed.js'
-import { createTestDatabase } from '../setup/database.js'
 import { executeAs } from '../setup/in-process.js'
-import { insertUser } from '../setup/factories.js'
+import { seededWithAdminReader } from '../setup/factories.js'
 
 /**
  * A client chooses its GraphQL aliases; the read compiler must answer the same whatever they are.
@@ -17,15 +14,10 @@ let database: DatabaseHandle
 let admin: { businessId: string; principalId: string }
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  const seeded = await seedDatabase(database.db, {
-    businesses: 2, contactsPerBusiness: 6, jobsPerBusiness: 12, ordersPerJob: 2, linesPerOrder: 2, seed: 11,
-  })
-  const businessId = seeded.businesses[0]!.id
-  const role = await database.db.selectFrom('security_roles').select('id')
-    .where('business_id', '=', businessId).where('name', '=', ADMIN_ROLE_NAME).executeTakeFirstOrThrow()
-  const principalId = await insertUser(database.db, { businessId, name: 'Reader', email: 'reader@aliases.test', roleId: role.id })
-  admin = { businessId, principalId }
+  ;({ database, admin } = await seededWithAdminReader(
+    { businesses: 2, contactsPerBusiness: 6, jobsPerBusiness: 12, ordersPerJob: 2, linesPerOrder: 2, seed: 11 },
+    'reader@aliases.test',
+  ))
 }, 60_000)
 afterAll(() => database.close())
 

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import { ADMIN_ROLE_NAME } from '../../src/access/permissions.js'
 import type { DatabaseHandle } from '../../src/db/database.js'
-import { seedDatabase } from '../../src/seed/seed.js'
-import { createTestDatabase } from '../setup/database.js'
+import { seededWithAdminReader } from '../setup/factories.js'
 import { executeAs } from '../setup/in-process.js'
 import { encodeGlobalId } from '../../src/graphql/global-id.js'
 
@@ -11,17 +9,10 @@ let database: DatabaseHandle
 let admin: { businessId: string; principalId: string }
 
 beforeAll(async () => {
-  database = await createTestDatabase()
-  const seeded = await seedDatabase(database.db, {
-    businesses: 1, contactsPerBusiness: 40, jobsPerBusiness: 120, ordersPerJob: 3, linesPerOrder: 3, seed: 7,
-  })
-  const businessId = seeded.businesses[0]!.id
-  const role = await database.db.selectFrom('security_roles').select('id')
-    .where('business_id', '=', businessId).where('name', '=', ADMIN_ROLE_NAME).executeTakeFirstOrThrow()
-  const principal = await database.db.insertInto('principals')
-    .values({ business_id: businessId, kind: 'USER', name: 'Reader', email: 'reader@read-path.test', role_id: role.id })
-    .returning('id').executeTakeFirstOrThrow()
-  admin = { businessId, principalId: principal.id }
+  ;({ database, admin } = await seededWithAdminReader(
+    { businesses: 1, contactsPerBusiness: 40, jobsPerBusiness: 120, ordersPerJob: 3, linesPerOrder: 3, seed: 7 },
+    'reader@read-path.test',
+  ))
 })
 afterAll(() => database.close())
 

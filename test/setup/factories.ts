@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely'
 import { claimLoginEmail, registerSessionToken } from '../../src/access/global-lookups.js'
 import { hashSessionToken } from '../../src/access/credentials/sessions.js'
 import type { Database } from '../../src/db/types.js'
+import type { DatabaseHandle } from '../../src/db/database.js'
+import { ADMIN_ROLE_NAME } from '../../src/access/permissions.js'
+import { type SeedOptions, seedDatabase } from '../../src/seed/seed.js'
+import { createTestDatabase } from './database.js'
 
 /**
  * Fixture rows written straight to the database, the way the product writes them (a user's
@@ -48,4 +52,21 @@ export async function insertSession(
     .executeTakeFirstOrThrow()
   await registerSessionToken(db, { tokenHash, businessId: session.businessId, sessionId: row.id })
   return row.id
+}
+
+/**
+ * A fresh test database seeded with `options`, and a user holding the Admin role in its first
+ * business (named "Reader"): the caller of in-process read tests (test/setup/in-process.ts).
+ */
+export async function seededWithAdminReader(
+  options: SeedOptions,
+  email: string,
+): Promise<{ database: DatabaseHandle; admin: { businessId: string; principalId: string } }> {
+  const database = await createTestDatabase()
+  const seeded = await seedDatabase(database.db, options)
+  const businessId = seeded.businesses[0]!.id
+  const role = await database.db.selectFrom('security_roles').select('id')
+    .where('business_id', '=', businessId).where('name', '=', ADMIN_ROLE_NAME).executeTakeFirstOrThrow()
+  const principalId = await insertUser(database.db, { businessId, name: 'Reader', email, roleId: role.id })
+  return { database, admin: { businessId, principalId } }
 }
