@@ -43,18 +43,56 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   },
 })
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?(Z|[+-](\d{2}):(\d{2}))$/
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new TypeError('DateTime must be an ISO 8601 string with a time zone, e.g. "2026-11-25T10:00:00Z".')
+  const match = typeof value === 'string' ? ISO_DATE_TIME.exec(value) : null
+  const [year, month, day, hour, minute, second = 0, offsetHours = 0, offsetMinutes = 0] = match
+    ? [match[1], match[2], match[3], match[4], match[5], match[6], match[9], match[10]].map((part) => (part === undefined ? undefined : Number(part)))
+    : []
+  if (
+    !match || !isCalendarDate(year!, month!, day!) || hour! > 23 || minute! > 59 || second > 59 ||
+    offsetHours > 15 || offsetMinutes > 59
+  ) {
+    throw new TypeError('DateTime must be a real time as an ISO 8601 string with a time zone, e.g. "2026-11-25T10:00:00Z".')
   }
-  return new Date(value)
+  return new Date(value as string)
 }
+
+/**
+ * Whether a year, month and day name a day of the calendar PostgreSQL and JavaScript share (years
+ * 1 to 9999). JavaScript would roll 2026-02-30 over into March, and PostgreSQL refuses year 0:
+ * both are refused here, at the door, rather than by a failing statement or a silent shift.
+ */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (!(year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1)) return false
+  const date = new Date(Date.UTC(2000, month - 1, day))
+  date.setUTCFullYear(year)
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+}
+
+const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+/** graphql-scalars' LocalDate, with the calendar check above (it lets year 0000 through). */
+const checkedLocalDate = (value: unknown): unknown => {
+  const match = typeof value === 'string' ? LOCAL_DATE.exec(value) : null
+  if (match && !isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]))) {
+    throw new TypeError('LocalDate must be a real date between 0001-01-01 and 9999-12-31.')
+  }
+  return value
+}
+
+export const LocalDateScalar = new GraphQLScalarType({
+  ...LocalDateResolver.toConfig(),
+  parseValue: (value) => LocalDateResolver.parseValue(checkedLocalDate(value)),
+  parseLiteral: (ast, variables) => {
+    if (ast.kind === Kind.STRING) checkedLocalDate(ast.value)
+    return LocalDateResolver.parseLiteral(ast, variables)
+  },
+})
 
 export {
   CurrencyResolver as CurrencyScalar,
   EmailAddressResolver as EmailAddressScalar,
   JSONObjectResolver as JSONObjectScalar,
-  LocalDateResolver as LocalDateScalar,
 }

@@ -102,7 +102,7 @@ builder.mutationFields((t) => ({
       createRecord(context, contactsResource, 'createContact', input, async ({ trx, principal, level, insert }) => insert({
         type: input.type,
         ...contactColumns(input),
-        owner_id: await allowedOwner(trx, principal, level, input.ownerId),
+        owner_id: await allowedOwner(trx, principal, level, input.ownerId, 'input.ownerId'),
       })),
   }),
   updateContact: t.field({
@@ -114,7 +114,7 @@ builder.mutationFields((t) => ({
       updateRecord(context, contactsResource, input, async ({ trx, principal, level }) => ({
         columns: {
           ...contactColumns(input),
-          ...(input.ownerId ? { owner_id: await allowedOwner(trx, principal, level, input.ownerId) } : {}),
+          ...(input.ownerId != null ? { owner_id: await allowedOwner(trx, principal, level, input.ownerId, 'input.ownerId') } : {}),
         },
       })),
   }),

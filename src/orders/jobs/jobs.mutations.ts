@@ -51,7 +51,7 @@ builder.mutationFields((t) => ({
       createRecord(context, jobsResource, 'createJob', input, async ({ trx, principal, level, insert }) => insert({
         name: input.name,
         status: input.status ?? 'WIP',
-        client_id: input.clientId ? await resolveClient(trx, principal, input.clientId, 'input.clientId') : null,
+        client_id: input.clientId != null ? await resolveClient(trx, principal, input.clientId, 'input.clientId') : null,
         in_hands_date: input.inHandsDate ?? null,
         owner_id: await allowedOwner(trx, principal, level, input.ownerId, 'input.ownerId'),
         // Last, so a refused reference or owner never even takes the counter's lock.
@@ -73,7 +73,7 @@ builder.mutationFields((t) => ({
         if (input.clientId !== undefined) {
           columns.client_id = input.clientId === null ? null : await resolveClient(trx, principal, input.clientId, 'input.clientId')
         }
-        if (input.ownerId) columns.owner_id = await allowedOwner(trx, principal, level, input.ownerId, 'input.ownerId')
+        if (input.ownerId != null) columns.owner_id = await allowedOwner(trx, principal, level, input.ownerId, 'input.ownerId')
         return { columns }
       }),
   }),

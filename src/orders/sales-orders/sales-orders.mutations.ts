@@ -29,7 +29,7 @@ defineOrderMutations({
     dueDate: t.field({ type: 'LocalDate', description: 'null removes it.' }),
   }),
   createColumns: async ({ trx, principal }, input, job) => ({
-    client_id: input.clientId ? await resolveClient(trx, principal, input.clientId, 'input.clientId') : job.client_id,
+    client_id: input.clientId != null ? await resolveClient(trx, principal, input.clientId, 'input.clientId') : job.client_id,
     due_date: input.dueDate ?? null,
   }),
   updateColumns: async ({ trx, principal }, input) => ({

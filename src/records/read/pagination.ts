@@ -1,5 +1,6 @@
 import { badInput } from '../../graphql/errors.js'
 import { isDatabaseId } from '../../graphql/global-id.js'
+import { isCalendarDate } from '../../graphql/scalars.js'
 
 /**
  * Keyset pagination: a page is "the next N rows after this key in this order", so page 10,000
@@ -76,7 +77,7 @@ export function unpackCursor(cursor: string, field: string): unknown[] {
 /** A database id as cursors carry it. */
 export const isCursorId = isDatabaseId
 
-const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/
+const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?([+-]\d{2}(?::?[0-5]\d)?|Z)$/
 
 /**
  * A timestamp as cursors carry it: PostgreSQL's text form of a timestamptz (microseconds kept),
@@ -88,11 +89,9 @@ export function isCursorTime(value: unknown): value is string {
   const match = CURSOR_TIME.exec(value)
   if (!match) return false
   const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number]
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
-  return (
-    year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day &&
-    hour < 24 && minute < 60 && second < 60
-  )
+  // PostgreSQL takes offsets up to ±15:59.
+  const offsetHours = match[8] && match[8] !== 'Z' ? Number(match[8].slice(1, 3)) : 0
+  return isCalendarDate(year, month, day) && hour < 24 && minute < 60 && second < 60 && offsetHours <= 15
 }
 
 /** Encodes a row's position in an order as an opaque cursor. */

@@ -8,7 +8,7 @@ import type { ColumnKind, Relation, Resource } from '../resource.js'
 import { rowScope } from '../row-scope.js'
 import { OWNER_KEY, ownerExpression } from './owner.js'
 import { type CursorKey, type PageOrder, type PageRequest, pageRequest } from './pagination.js'
-import { type Selection, connectionSelection, fieldsOf } from './selection.js'
+import { COLUMNS_ONLY, type Selection, connectionSelection, fieldsOf } from './selection.js'
 
 /**
  * Builds the SQL of a read: the select list of a resource with every selected relation nested
@@ -98,7 +98,7 @@ export function selectList(
         if (owner) list.push(owner)
       }
       const relation = resource.relations[tree.name]
-      if (!relation) continue
+      if (!relation || responseName.startsWith(COLUMNS_ONLY)) continue
       list.push(...relationExpressions(scope, eb, alias, relation, responseName, tree))
     }
     return list

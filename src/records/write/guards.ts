@@ -95,7 +95,8 @@ export async function allowedOwner(
   requestedGlobalId: string | null | undefined,
   field = 'ownerId',
 ): Promise<string> {
-  if (!requestedGlobalId) return principal.id
+  // Only an absent id means "yourself": an empty string is an id, and names no one (NOT_FOUND).
+  if (requestedGlobalId == null) return principal.id
   const { typename, id } = decodeGlobalId(requestedGlobalId)
   if (typename !== 'User' && typename !== 'ApiMember') throw notFound('owner', field)
   const owner = await trx
