@@ -87,7 +87,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       } catch (error) {
         // A bad credential counts against the client's address: guessing keys is rate limited too.
         await limiter.consume(rateLimitBucket(null, meta.clientAddress))
-        throw error instanceof CredentialRefusedError ? unauthenticated() : error
+        throw error instanceof CredentialRefusedError ? unauthenticated(error.publicMessage) : error
       }
       notePrincipal(principal)
       await limiter.consume(rateLimitBucket(principal, meta.clientAddress))

@@ -34,8 +34,20 @@ function gatehouseError(code: ErrorCode, message: string, extensions: Record<str
   })
 }
 
-export const unauthenticated = () =>
-  gatehouseError(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED_MESSAGE, {}, 401)
+/** A refused sign-in: the same words for a wrong email, a wrong password and a deactivated user. */
+export const SIGN_IN_REFUSED_MESSAGE = 'Email or password is wrong.'
+
+/**
+ * HTTP 401 with the challenges RFC 9110 asks for: Bearer (keys and session tokens) and Basic
+ * (the ConnectWise form).
+ */
+export const unauthenticated = (message = UNAUTHENTICATED_MESSAGE) =>
+  new GraphQLError(message, {
+    extensions: {
+      code: ErrorCode.UNAUTHENTICATED,
+      http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="Gatehouse", Basic realm="Gatehouse"' } },
+    },
+  })
 
 export const forbidden = (message = 'Your security role does not allow this.') =>
   gatehouseError(ErrorCode.FORBIDDEN, message)

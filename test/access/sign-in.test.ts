@@ -4,7 +4,8 @@ import { insertSession, insertUser } from '../setup/factories.js'
 import { hashPassword } from '../../src/access/credentials/passwords.js'
 import { grantsFromMatrix, uniformMatrix } from '../../src/access/permissions.js'
 import { generateSessionToken } from '../../src/access/credentials/sessions.js'
-import { UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
+import { SIGN_IN_REFUSED_MESSAGE, UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
+import { TWO_CREDENTIALS_MESSAGE } from '../../src/access/credentials/credential-headers.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import {
   ADMIN_EMAIL,
@@ -49,10 +50,11 @@ async function addUser(email: string, password: string, active = true): Promise<
   })
 }
 
-async function expectRefused(headers: Record<string, string>, query = '{ viewer { caller { id } } }') {
-  const { status, body } = await server.graphql(query, { headers })
+async function expectRefused(headers: Record<string, string>, query = '{ viewer { caller { id } } }', message = UNAUTHENTICATED_MESSAGE) {
+  const { status, headers: answered, body } = await server.graphql(query, { headers })
   expect(status).toBe(401)
-  expect(body.errors).toEqual([expect.objectContaining({ message: UNAUTHENTICATED_MESSAGE, extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })])
+  expect(answered.get('www-authenticate')).toBe('Bearer realm="Gatehouse", Basic realm="Gatehouse"')
+  expect(body.errors).toEqual([expect.objectContaining({ message, extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })])
 }
 
 describe('signIn', () => {
@@ -95,7 +97,7 @@ describe('signIn', () => {
         answers[name] = { status, data: body.data ?? null, errors: body.errors }
       }
     }
-    expect(answers.wrongEmail).toEqual({ status: 401, data: null, errors: [expect.objectContaining({ message: UNAUTHENTICATED_MESSAGE, extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] })
+    expect(answers.wrongEmail).toEqual({ status: 401, data: null, errors: [expect.objectContaining({ message: SIGN_IN_REFUSED_MESSAGE, extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] })
     expect(answers.wrongPassword).toEqual(answers.wrongEmail)
     expect(answers.deactivated).toEqual(answers.wrongEmail)
     // An unknown email is checked against a dummy hash: without it, it would answer ~100× faster.
@@ -198,6 +200,15 @@ describe('bad credentials', () => {
     await expectRefused({}, '{ jobs { totalCount } }')
     // The control: the untouched key still works.
     expect((await whoAmI(server, bearer(member.secondary.key))).status).toBe(200)
+  })
+})
+
+describe('two credentials at once', () => {
+  test('are refused with a message that says so, even when both are valid', async () => {
+    const member = await createMemberWithKeys(server, admin)
+    secrets.add(member.primary.key).add(member.primary.privateKey)
+    await expectRefused({ ...admin.headers, ...xApiKey(member.primary.key) }, undefined, TWO_CREDENTIALS_MESSAGE)
+    expect((await whoAmI(server, xApiKey(member.primary.key))).status).toBe(200)
   })
 })
 

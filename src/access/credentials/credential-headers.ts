@@ -24,11 +24,16 @@ const SLUG = /^[a-z0-9][a-z0-9-]*$/
 /** The request's credential, or null when it sends none (blank headers count as none). */
 export function readPresentedCredential(headers: Headers): PresentedCredential | null {
   const authorization = headers.get('authorization')?.trim()
-  if (authorization) return fromAuthorization(authorization)
   const apiKey = headers.get('x-api-key')?.trim()
+  // Two credentials: which one acts would be a guess, and a silent one is how requests end up
+  // running as the wrong caller.
+  if (authorization && apiKey) throw new CredentialRefusedError(TWO_CREDENTIALS_MESSAGE)
+  if (authorization) return fromAuthorization(authorization)
   if (apiKey) return { kind: 'api_key', key: parseKey(apiKey), businessSlug: null }
   return null
 }
+
+export const TWO_CREDENTIALS_MESSAGE = 'Send one credential: either an Authorization header or X-API-Key, not both.'
 
 function fromAuthorization(value: string): PresentedCredential {
   if (value.length > MAX_CREDENTIAL_HEADER_LENGTH) throw new CredentialRefusedError()

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
-import { forbidden, unauthenticated } from '../../graphql/errors.js'
+import { SIGN_IN_REFUSED_MESSAGE, forbidden, unauthenticated } from '../../graphql/errors.js'
 import { EMAIL_MAX } from '../common/admin-input.js'
 import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../common/principals.repository.js'
 import { auditActor, auditRequestChange, recordAudit } from '../../access/audit.js'
@@ -73,7 +73,7 @@ builder.mutationFields((t) => ({
             details: { reason: !passwordOk ? 'wrong password' : 'deactivated' },
           })
         }
-        throw unauthenticated()
+        throw unauthenticated(SIGN_IN_REFUSED_MESSAGE)
       }
       const { password_hash: _hash, ...row } = user
       const signedIn = await inTransaction(context, async (trx) => {
