@@ -47,6 +47,17 @@ const EnvSchema = z.object({
    * operation names come from every tenant).
    */
   GATEHOUSE_METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Browser origins (comma-separated, e.g. `https://app.example.com`) whose pages may call the API
+   * cross-site. Unset: none — same-origin pages (GraphiQL, the admin console) need no CORS, and
+   * partners' servers send no Origin at all. `*` would let any site's scripts use a visitor's
+   * session, so it is refused.
+   */
+  GATEHOUSE_CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'each origin is scheme://host[:port], without a path or wildcard'))),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
 })

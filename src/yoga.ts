@@ -53,6 +53,10 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     schema: getSchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
+    // Closed unless origins are configured: yoga's default echoes any Origin with credentials.
+    cors: config.GATEHOUSE_CORS_ORIGINS.length > 0
+      ? { origin: config.GATEHOUSE_CORS_ORIGINS, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'] }
+      : false,
     landingPage: false,
     logging: false,
     // Served by useGraphiQLPage below: compressed and cacheable, from the installed package.

@@ -15,6 +15,7 @@ export const ErrorCode = {
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   TIMEOUT: 'TIMEOUT',
+  BAD_REQUEST: 'BAD_REQUEST',
 } as const
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
 
@@ -54,6 +55,9 @@ export const forbidden = (message = 'Your security role does not allow this.') =
 
 export const notFound = (what = 'record', field?: string) =>
   gatehouseError(ErrorCode.NOT_FOUND, `No such ${what}.`, field ? { field } : {})
+
+/** The HTTP request is not a GraphQL request Gatehouse runs (HTTP 400). */
+export const badRequest = (message: string) => gatehouseError(ErrorCode.BAD_REQUEST, message, {}, 400)
 
 export const badInput = (message: string, field?: string) =>
   gatehouseError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {})

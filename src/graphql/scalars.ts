@@ -56,8 +56,17 @@ function parseDateTime(value: unknown): Date {
   ) {
     throw new TypeError('DateTime must be a real time as an ISO 8601 string with a time zone, e.g. "2026-11-25T10:00:00Z".')
   }
-  return new Date(value as string)
+  // The offset can carry a time at the calendar's edge past it (9999-12-31T23:59-15:00 is year 10000 in UTC).
+  const instant = new Date(value as string)
+  if (instant.getTime() < FIRST_INSTANT || instant.getTime() > LAST_INSTANT) {
+    throw new TypeError('DateTime must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.')
+  }
+  return instant
 }
+
+/** 0001-01-01T00:00:00Z (Date.UTC reads years below 100 as 19xx, so it is written out). */
+const FIRST_INSTANT = -62_135_596_800_000
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
 
 /**
  * Whether a year, month and day name a day of the calendar PostgreSQL and JavaScript share (years

@@ -6,8 +6,14 @@ import { ErrorCode, badVariable } from '../graphql/errors.js'
 const DOCUMENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'BAD_REQUEST'])
 /** Every code a response may carry (the contract's list, with yoga's and graphql-js's own names for document errors). */
 const CONTRACT_CODES = new Set([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'INTERNAL_SERVER_ERROR'])
-/** Content types yoga parses as GraphQL requests; anything else is refused with a body saying so. */
-const GRAPHQL_CONTENT_TYPES = ['application/json', 'application/graphql-response+json', 'application/graphql+json', 'application/x-www-form-urlencoded', 'multipart/form-data']
+/**
+ * Content types of a GraphQL POST. Form and multipart bodies are refused: no client of Gatehouse
+ * needs them (uploads are not part of the API), they are what a cross-site form can send without a
+ * preflight, and yoga's parsers for them fail on bad JSON with a masked error.
+ */
+const GRAPHQL_CONTENT_TYPES = ['application/json', 'application/graphql+json']
+/** Query-string parameters of a GET that hold JSON. */
+const GET_JSON_PARAMETERS = ['variables', 'extensions']
 const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"(?: got invalid value .*? at "([^"]+)")?/s
 
 /**
@@ -25,17 +31,25 @@ const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"(?: got invalid va
  */
 export function useContractErrorCodes(log: { error(details: object, message: string): void }): Plugin {
   return {
-    onRequest({ request, endResponse }) {
+    onRequest({ request, url, endResponse }) {
+      const refuse = (status: number, message: string) =>
+        endResponse(
+          new Response(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }), {
+            status,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          }),
+        )
+      if (request.method === 'GET') {
+        for (const name of GET_JSON_PARAMETERS) {
+          const value = url.searchParams.get(name)
+          if (value && !isJson(value)) return refuse(400, `The \`${name}\` parameter is not valid JSON.`)
+        }
+        return
+      }
       if (request.method !== 'POST') return
       const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
       if (GRAPHQL_CONTENT_TYPES.includes(type)) return
-      const message = `POST a GraphQL request as application/json (this was ${type ? JSON.stringify(type.slice(0, 100)) : 'no content type'}).`
-      endResponse(
-        new Response(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }), {
-          status: 415,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        }),
-      )
+      refuse(415, `POST a GraphQL request as application/json (this was ${type ? JSON.stringify(type.slice(0, 100)) : 'no content type'}).`)
     },
     onExecute({ args }) {
       return {
@@ -94,5 +108,14 @@ function normalize(error: GraphQLError & { message: string }, log: { error(detai
     // GraphQLError's message is a plain own property: the client sees only the masked one.
     ;(error as { message: string }).message = 'Unexpected error.'
     extensions.code = 'INTERNAL_SERVER_ERROR'
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
   }
 }

@@ -52,7 +52,7 @@ export function useRequestLog(log: Logger): Plugin {
         const record: RequestRecord = {
           id: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
           method: request.method,
-          path: url.pathname,
+          path: bounded(url.pathname),
           startedAt: process.hrtime.bigint(),
           clientAddress: null,
         }
@@ -66,13 +66,13 @@ export function useRequestLog(log: Logger): Plugin {
     },
     onParams({ params }) {
       const record = store.getStore()
-      if (record && params.operationName) record.operationName = params.operationName
+      if (record && params.operationName) record.operationName = bounded(params.operationName)
     },
     // Named from the document as soon as it parses, so refused documents are named too.
     onValidate({ params }) {
       const record = store.getStore()
       const name = getOperationAST(params.documentAST, record?.operationName)?.name?.value
-      if (record && name) record.operationName = name
+      if (record && name) record.operationName = bounded(name)
     },
     onResponse({ response }) {
       const record = store.getStore()
@@ -96,4 +96,10 @@ export function useRequestLog(log: Logger): Plugin {
       else log.info(line, 'request')
     },
   }
+}
+
+/** What the caller chooses (an operation name, a path) enters a log line or a metric label cut short. */
+const MAX_LOGGED_CHARACTERS = 100
+function bounded(text: string): string {
+  return text.length > MAX_LOGGED_CHARACTERS ? `${text.slice(0, MAX_LOGGED_CHARACTERS)}…` : text
 }

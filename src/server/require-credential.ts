@@ -1,50 +1,54 @@
 import { Kind, type OperationDefinitionNode, type SelectionSetNode, getOperationAST } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Context } from '../context.js'
-import { unauthenticated } from '../graphql/errors.js'
+import { badRequest, unauthenticated } from '../graphql/errors.js'
 
 /** Root fields an anonymous caller may use: signing in, and `__typename`. */
 const ANONYMOUS_FIELDS = new Set(['signIn', '__typename'])
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type'])
 
 /**
- * Refuses anonymous operations with UNAUTHENTICATED (HTTP 401) before anything executes, unless
- * every root field is open: `signIn`, `__typename`, and introspection outside production.
+ * Two rules about who an operation runs as, enforced before anything executes:
+ * - an anonymous operation is refused with UNAUTHENTICATED (HTTP 401) unless every root field is
+ *   open: `signIn`, `__typename`, and introspection outside production;
+ * - `signIn` stands alone in its operation (beside `__typename`). A successful sign-in makes the
+ *   rest of the operation run as the user just signed in (its payload reads that user's role and
+ *   team), so nothing else may share the operation: neither fields before it, whose permissions
+ *   were already decided for whoever sent the request, nor fields after it.
  */
 export function useRequireCredential(options: { allowAnonymousIntrospection: boolean }): Plugin<Context> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Context
-      if (context.principal) return
       const operation = getOperationAST(args.document, args.operationName)
-      if (!operation || !onlyOpenFields(operation, args.document.definitions, options.allowAnonymousIntrospection)) {
-        setResultAndStopExecution({ errors: [unauthenticated()] })
+      const names = operation ? rootFieldNames(operation, args.document.definitions) : null
+      if (names?.includes('signIn') && names.filter((name) => name !== '__typename').length > 1) {
+        setResultAndStopExecution({ errors: [badRequest('`signIn` must be the only field of its operation: send other fields in a request of their own, with the new token.')] })
+        return
       }
+      if (context.principal) return
+      const open = (name: string) => ANONYMOUS_FIELDS.has(name) || (options.allowAnonymousIntrospection && INTROSPECTION_FIELDS.has(name))
+      if (!names || !names.every(open)) setResultAndStopExecution({ errors: [unauthenticated()] })
     },
   }
 }
 
-function onlyOpenFields(
-  operation: OperationDefinitionNode,
-  definitions: readonly unknown[],
-  allowIntrospection: boolean,
-): boolean {
+/** The root field names an operation selects, through fragments and inline fragments; null when a fragment is missing. */
+function rootFieldNames(operation: OperationDefinitionNode, definitions: readonly unknown[]): string[] | null {
   const fragments = new Map<string, SelectionSetNode>()
   for (const definition of definitions as OperationDefinitionNode[]) {
     const node = definition as unknown as { kind: string; name?: { value: string }; selectionSet: SelectionSetNode }
     if (node.kind === Kind.FRAGMENT_DEFINITION && node.name) fragments.set(node.name.value, node.selectionSet)
   }
-  const check = (selectionSet: SelectionSetNode, seen: Set<string>): boolean =>
+  const names: string[] = []
+  const collect = (selectionSet: SelectionSetNode, seen: Set<string>): boolean =>
     selectionSet.selections.every((selection) => {
-      if (selection.kind === Kind.FIELD) {
-        const name = selection.name.value
-        return ANONYMOUS_FIELDS.has(name) || (allowIntrospection && INTROSPECTION_FIELDS.has(name))
-      }
-      if (selection.kind === Kind.INLINE_FRAGMENT) return check(selection.selectionSet, seen)
-      const name = selection.name.value
-      const fragment = fragments.get(name)
-      if (!fragment || seen.has(name)) return !fragment ? false : true
-      return check(fragment, new Set([...seen, name]))
+      if (selection.kind === Kind.FIELD) return names.push(selection.name.value) > 0
+      if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet, seen)
+      const fragment = fragments.get(selection.name.value)
+      if (!fragment) return false
+      // A fragment spread twice adds nothing new; validation refuses cycles before this runs.
+      return seen.has(selection.name.value) || collect(fragment, new Set([...seen, selection.name.value]))
     })
-  return check(operation.selectionSet, new Set())
+  return collect(operation.selectionSet, new Set()) ? names : null
 }

@@ -84,6 +84,10 @@ describe('audit events', () => {
       { variables: { input: { id: partner.globalId, roleId: otherRole } }, headers: admin.headers },
     )
     expect(moved.body.errors).toBeUndefined()
+    const revoked = await server.graphql(`mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { id } }`, {
+      variables: { input: { publicKey: partner.secondary.publicKey } }, headers: admin.headers,
+    })
+    expect(revoked.body.errors).toBeUndefined()
     const { body } = await server.graphql(`{ auditEvents(first: 10) { nodes { action targetType targetId details } } }`, { headers: admin.headers })
     const events = body.data.auditEvents.nodes as Array<{ action: string; targetType: string; targetId: string; details: any }>
     const contactEvent = events.find((event) => event.action === 'record.create')!
@@ -91,8 +95,10 @@ describe('audit events', () => {
     const memberEvent = events.find((event) => event.action === 'member.update')!
     expect(memberEvent.targetId).toBe(partner.globalId)
     expect(memberEvent.details.changes.roleId).toEqual({ from: encodeGlobalId('SecurityRole', partner.roleId), to: otherRole })
+    const revokeEvent = events.find((event) => event.action === 'api_keys.revoke')!
+    expect(revokeEvent.details.owner).toEqual({ type: 'ApiMember', id: partner.globalId })
     const keyEvent = events.find((event) => event.action === 'api_keys.generate')!
-    for (const event of [contactEvent, memberEvent, keyEvent]) {
+    for (const event of [contactEvent, memberEvent, keyEvent, revokeEvent]) {
       const node = await server.graphql(NODE, { variables: { id: event.targetId }, headers: admin.headers })
       expect(node.body.data.node, event.action).toEqual({ __typename: event.targetType, id: event.targetId })
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isNonNullType } from 'graphql'
+import { getNamedType, isNonNullType } from 'graphql'
 import { getSchema } from '../../src/schema.js'
 
 /** Root fields a caller may use without a credential. Nothing else may be without a scope. */
@@ -21,14 +21,16 @@ describe('every root field declares who may call it', () => {
 })
 
 describe('a refused root field nulls only itself', () => {
-  it('makes every Query field that a role can refuse nullable', () => {
+  it('makes every Query field that a role can refuse, and every list, nullable', () => {
     const schema = getSchema()
     const refusableNonNull: string[] = []
     for (const field of Object.values(schema.getQueryType()!.getFields())) {
       const scopes = (field.extensions as { pothosOptions?: { authScopes?: Record<string, unknown> } }).pothosOptions?.authScopes
       // `authenticated` alone is decided per request (401) before any field runs; anything else is per field.
       const refusable = scopes && Object.keys(scopes).some((scope) => scope !== 'authenticated')
-      if (refusable && isNonNullType(field.type)) refusableNonNull.push(field.name)
+      // A list can also refuse its arguments (a bad cursor): every list is nullable too.
+      const list = getNamedType(field.type).name.endsWith('Connection')
+      if ((refusable || list) && isNonNullType(field.type)) refusableNonNull.push(field.name)
     }
     expect(refusableNonNull).toEqual([])
   })

@@ -203,6 +203,30 @@ describe('bad credentials', () => {
   })
 })
 
+describe('signIn stands alone in its operation', () => {
+  test('beside any other field it is BAD_REQUEST before anything runs: no session, no write, whoever sends it', async () => {
+    const db = server.app.services.database.db
+    const sessions = async () => Number((await db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    const before = await sessions()
+    const input = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }
+    for (const [query, headers] of [
+      ['mutation($input: SignInInput!) { signIn(input: $input) { token } createTeam(input: { name: "After" }) { id } }', {}],
+      ['mutation($input: SignInInput!) { createTeam(input: { name: "Before" }) { id } signIn(input: $input) { token } }', admin.headers],
+      ['mutation($input: SignInInput!) { a: signIn(input: $input) { token } b: signIn(input: $input) { token } }', {}],
+      ['mutation($input: SignInInput!) { ...F } fragment F on Mutation { signIn(input: $input) { token } createTeam(input: { name: "Spread" }) { id } }', admin.headers],
+    ] as const) {
+      const { status, body } = await server.graphql(query, { variables: { input }, headers })
+      expect(status, query).toBe(400)
+      expect(body.errors?.map((error) => error.extensions?.code), query).toEqual(['BAD_REQUEST'])
+    }
+    expect(await sessions()).toBe(before)
+    expect(await db.selectFrom('teams').select('name').where('name', 'in', ['After', 'Before', 'Spread']).execute()).toEqual([])
+    const alone = await server.graphql('mutation($input: SignInInput!) { __typename signIn(input: $input) { token } }', { variables: { input } })
+    expect(alone.body.errors).toBeUndefined()
+    secrets.add(alone.body.data.signIn.token)
+  })
+})
+
 describe('two credentials at once', () => {
   test('are refused with a message that says so, even when both are valid', async () => {
     const member = await createMemberWithKeys(server, admin)

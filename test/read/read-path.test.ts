@@ -133,6 +133,24 @@ describe('the read path', () => {
     expect(result.statements).toBe(1)
   })
 
+  it('keeps fallback loads of two fragment branches at one path apart', async () => {
+    const page: any = await executeAs(database, admin, `{ salesOrders(first: 1) { nodes { id } } purchaseOrders(first: 1) { nodes { id } } }`)
+    const ids = [page.data.salesOrders.nodes[0].id, page.data.purchaseOrders.nodes[0].id]
+    // x under nodes and under edges asks different things: both go to the fallback loader.
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) {
+      ... on SalesOrder { job { salesOrders(first: 2) { nodes { x: client { id } } edges { node { x: id } } } } }
+      ... on PurchaseOrder { job { salesOrders(first: 2) { nodes { x: client { name } } edges { node { x: id } } } } } } }`
+    const [forwards, backwards]: any[] = await Promise.all([
+      executeAs(database, admin, query, { ids }),
+      executeAs(database, admin, query, { ids: [...ids].reverse() }),
+    ])
+    expect(forwards.errors).toBeUndefined()
+    expect(forwards.data.nodes).toEqual([...backwards.data.nodes].reverse())
+    const names = forwards.data.nodes[1].job.salesOrders.nodes.map((order: any) => order.x.name)
+    expect(names.length).toBeGreaterThan(0)
+    for (const name of names) expect(name).not.toBe('')
+  })
+
   it('filters by status and search, and keeps money exact', async () => {
     const wip: any = await executeAs(database, admin, `{ jobs(first: 100, filter: { status: [WIP] }) { totalCount nodes { status } } }`)
     expect(wip.data.jobs.nodes.every((job: any) => job.status === 'WIP')).toBe(true)

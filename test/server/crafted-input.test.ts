@@ -76,6 +76,16 @@ describe('crafted input never reaches SQL', () => {
     expect(Number(after.n)).toBe(Number(before.n))
   })
 
+  it('a time whose offset carries it past the calendar, and an empty cursor, are BAD_USER_INPUT', async () => {
+    for (const updatedSince of ['9999-12-31T23:59:59-15:00', '0001-01-01T00:00:00+15:00', '2026-02-30T00:00:00Z', '0000-01-01T00:00:00Z']) {
+      const { status, body } = await send('query($filter: JobFilter) { jobs(filter: $filter) { nodes { id } } }', { filter: { updatedSince } })
+      expect(status, updatedSince).toBe(400)
+      expect(refusal(body), updatedSince).toEqual([{ code: 'BAD_USER_INPUT', field: 'filter.updatedSince' }])
+    }
+    const empty = await send('query($after: String) { jobs(after: $after) { nodes { id } } }', { after: '' })
+    expect(refusal(empty.body)).toEqual([{ code: 'BAD_USER_INPUT', field: 'after' }])
+  })
+
   it('a 70,000-entry status filter is BAD_USER_INPUT, not a failed statement', async () => {
     const status = Array.from({ length: 70_000 }, () => 'WIP')
     const { status: http, body } = await send('query($status: [JobStatus!]) { jobs(filter: { status: $status }) { nodes { id } } }', { status })

@@ -122,6 +122,23 @@ describe('requests that are not GraphQL requests', () => {
     expect(only(await put.json()).extensions?.code).toBe('BAD_REQUEST')
   })
 
+  it('a GET whose variables or extensions are not JSON is BAD_REQUEST, 400', async () => {
+    for (const parameter of ['variables={bad', 'extensions={bad']) {
+      const response = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ __typename }')}&${parameter}`, { headers: { accept: 'application/json', ...admin.headers } })
+      const { status, body } = await refusal(response)
+      expect(status, parameter).toBe(400)
+      expect(only(body).extensions?.code).toBe('BAD_REQUEST')
+    }
+  })
+
+  it('form and multipart POSTs are a 415: Gatehouse takes JSON only', async () => {
+    for (const type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+      const { status, body } = await refusal(await post('query=%7B__typename%7D', { 'content-type': type }))
+      expect(status, type).toBe(415)
+      expect(only(body).extensions?.code).toBe('BAD_REQUEST')
+    }
+  })
+
   it('an operation type the schema does not have is GRAPHQL_VALIDATION_FAILED, never an error without a code', async () => {
     const { status, body } = await refusal(await post(JSON.stringify({ query: 'subscription { __typename }' })))
     expect(status).toBe(400)

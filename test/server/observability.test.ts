@@ -44,6 +44,18 @@ describe('request log', () => {
     expect(line).toMatchObject({ status: 400, operationName: 'Broken' })
   })
 
+  it('cuts an operation name the caller chose to 100 characters, whatever its size', async () => {
+    const huge = 'A'.repeat(1024 * 1024)
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...admin.headers },
+      body: JSON.stringify({ query: '{ __typename }', operationName: huge }),
+    })
+    expect(response.status).toBe(400)
+    const line = requestLines().find((l) => l.requestId === response.headers.get('x-request-id'))
+    expect(line?.operationName).toBe(`${'A'.repeat(100)}…`)
+  })
+
   it('keeps a sane incoming x-request-id and replaces one that is not', async () => {
     const kept = await server.graphql('{ __typename }', { headers: { 'x-request-id': 'lb-7f3a.91_x' } })
     expect(kept.headers.get('x-request-id')).toBe('lb-7f3a.91_x')

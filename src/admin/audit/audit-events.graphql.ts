@@ -17,11 +17,18 @@ const DETAIL_ID_TYPES: Record<string, string> = { roleId: 'SecurityRole', teamId
 
 const globalIdIn = (type: string, value: unknown) => (typeof value === 'string' || typeof value === 'number' ? encodeGlobalId(type, String(value)) : value)
 
-/** The details with their database ids (top level, and in `changes: {field: {from, to}}`) as global ids. */
+/** The details with their database ids (top level, `{type, id}` pairs, and in `changes: {field: {from, to}}`) as global ids. */
 function detailsForClients(details: Record<string, unknown>): Record<string, unknown> {
   const shown: Record<string, unknown> = { ...details }
   for (const [key, type] of Object.entries(DETAIL_ID_TYPES)) {
     if (key in shown) shown[key] = globalIdIn(type, shown[key])
+  }
+  // A record named by type and id (`owner: {type, id}`).
+  for (const [key, value] of Object.entries(shown)) {
+    const named = value as { type?: unknown; id?: unknown } | null
+    if (named && typeof named === 'object' && typeof named.type === 'string' && typeof named.id === 'string') {
+      shown[key] = { ...named, id: globalIdIn(named.type, named.id) }
+    }
   }
   const changes = details.changes as Record<string, { from: unknown; to: unknown }> | undefined
   if (changes && typeof changes === 'object') {

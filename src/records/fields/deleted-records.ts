@@ -66,6 +66,8 @@ export function defineDeletedRecords(resources: ReadonlyMap<string, Resource>): 
   builder.queryField('deletedRecords', (t) =>
     t.field({
       type: DeletedRecordConnection,
+      // Nullable like every root list: a bad cursor nulls this field, not the whole answer.
+      nullable: true,
       description: 'Records deleted since a time, oldest first, by (deletedAt, type, id): the deletions half of an incremental sync.',
       args: { first: pageArgs(t).first, after: pageArgs(t).after, filter: t.arg({ type: DeletedRecordFilter, required: true }) },
       authScopes: { authenticated: true },
@@ -77,7 +79,7 @@ export function defineDeletedRecords(resources: ReadonlyMap<string, Resource>): 
           (resource) => wanted.has(resource.typeName) && can(scope.principal.permissions, resource.module, 'INQUIRE'),
         )
         if (readable.length === 0) return { edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null } }
-        const after = args.after ? decode(args.after) : null
+        const after = args.after != null ? decode(args.after) : null
         const db = scope.db as Kysely<any>
         const parts = readable.map((resource) =>
           db

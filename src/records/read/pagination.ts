@@ -49,8 +49,8 @@ export function pageRequest(args: ConnectionArgs, order: PageOrder): PageRequest
   return {
     size: first ?? last ?? DEFAULT_PAGE_SIZE,
     backwards: last != null,
-    after: args.after ? decodeCursor(args.after, order, 'after') : null,
-    before: args.before ? decodeCursor(args.before, order, 'before') : null,
+    after: args.after != null ? decodeCursor(args.after, order, 'after') : null,
+    before: args.before != null ? decodeCursor(args.before, order, 'before') : null,
   }
 }
 

@@ -40,12 +40,16 @@ function fallbackLoader(resource: Resource, context: Context, info: GraphQLResol
   return loader
 }
 
+/**
+ * The field's place in the query with list indexes left out, each step named with its parent type
+ * too: two `... on X` branches under one response path ask different things and must not share.
+ */
 function pathWithoutIndexes(info: GraphQLResolveInfo): string {
   const keys: string[] = []
   for (let path: GraphQLResolveInfo['path'] | undefined = info.path; path; path = path.prev) {
-    if (typeof path.key === 'string') keys.push(path.key)
+    if (typeof path.key === 'string') keys.push(`${path.typename ?? ''}.${path.key}`)
   }
-  return keys.reverse().join('.')
+  return keys.reverse().join('/')
 }
 
 function then<T, R>(value: T | Promise<T>, next: (value: T) => R): R | Promise<R> {
