@@ -72,6 +72,7 @@ export async function syncDeletions(since: string) {
   for (;;) {
     const result: ResultOf<typeof SyncDeletions> = await request(SyncDeletions, { since, after })
     const page = result.deletedRecords
+    if (!page) throw new Error('deletedRecords answered null')
     deleted.push(...page.nodes)
     if (!page.pageInfo.hasNextPage) return deleted
     after = page.pageInfo.endCursor ?? null

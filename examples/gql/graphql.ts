@@ -1105,7 +1105,7 @@ export type Query = {
   /** Contacts the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
   contacts?: Maybe<ContactConnection>;
   /** Records deleted since a time, oldest first, by (deletedAt, type, id): the deletions half of an incremental sync. */
-  deletedRecords: DeletedRecordConnection;
+  deletedRecords?: Maybe<DeletedRecordConnection>;
   /** One Job by id; one the caller may not see, or of another business, is NOT_FOUND. */
   job?: Maybe<Job>;
   /** Jobs the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
@@ -1799,7 +1799,7 @@ export type SyncDeletionsQueryVariables = Exact<{
 }>;
 
 
-export type SyncDeletionsQuery = { __typename?: 'Query', deletedRecords: { __typename?: 'DeletedRecordConnection', nodes: Array<{ __typename?: 'DeletedRecord', id: string, type: DeletedRecordType, deletedAt: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+export type SyncDeletionsQuery = { __typename?: 'Query', deletedRecords?: { __typename?: 'DeletedRecordConnection', nodes: Array<{ __typename?: 'DeletedRecord', id: string, type: DeletedRecordType, deletedAt: string }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } | null };
 
 export type CreateProspectMutationVariables = Exact<{
   input: CreateContactInput;
