@@ -48,6 +48,12 @@ const EnvSchema = z.object({
    */
   GATEHOUSE_METRICS_TOKEN: z.string().min(16).optional(),
   /**
+   * Largest request body read, in bytes: a bigger one is 413 before it is read whole (by its
+   * Content-Length, or while it streams). A GraphQL request is a document and its variables; the
+   * largest real one, an order with 500 lines, is under 200 KB.
+   */
+  GATEHOUSE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
+  /**
    * Browser origins (comma-separated, e.g. `https://app.example.com`) whose pages may call the API
    * cross-site. Unset: none — same-origin pages (GraphiQL, the admin console) need no CORS, and
    * partners' servers send no Origin at all. `*` would let any site's scripts use a visitor's

@@ -53,9 +53,12 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     schema: getSchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
+    maxRequestBodySize: config.GATEHOUSE_MAX_BODY_BYTES,
+    // JSON only (src/server/document-errors.ts refuses other content types): no multipart parser.
+    multipart: false,
     // Closed unless origins are configured: yoga's default echoes any Origin with credentials.
     cors: config.GATEHOUSE_CORS_ORIGINS.length > 0
-      ? { origin: config.GATEHOUSE_CORS_ORIGINS, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'] }
+      ? { origin: config.GATEHOUSE_CORS_ORIGINS, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'x-gatehouse-csrf'], exposedHeaders: ['x-request-id', 'retry-after'] }
       : false,
     landingPage: false,
     logging: false,
@@ -68,6 +71,11 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       maskError: (error, message) => {
         const original = error instanceof GraphQLError ? (error.originalError ?? error) : error
         if (isGatehouseError(error) || isGatehouseError(original)) return error as Error
+        // yoga's own refusals of the HTTP request (413 REQUEST_ENTITY_TOO_LARGE) are the caller's: BAD_REQUEST, safe to show.
+        const status = (error instanceof GraphQLError ? error.extensions?.http : undefined) as { status?: number } | undefined
+        if (error instanceof GraphQLError && !error.originalError && status?.status && status.status > 400 && status.status < 500) {
+          return new GraphQLError(error.message, { extensions: { code: 'BAD_REQUEST', http: error.extensions.http } })
+        }
         // The database failing is the caller's business (retry, or shorten the query), not a masked bug.
         const failure = databaseFailure(original)
         if (failure) {

@@ -12,6 +12,9 @@ const CONTRACT_CODES = new Set([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAIL
  * preflight, and yoga's parsers for them fail on bad JSON with a masked error.
  */
 const GRAPHQL_CONTENT_TYPES = ['application/json', 'application/graphql+json']
+/** A header only scripts can set, and only same-origin or after a CORS preflight: proof a GET is not cross-site. */
+export const CSRF_HEADER = 'x-gatehouse-csrf'
+const CSRF_SAFE_HEADERS = ['authorization', 'x-api-key', CSRF_HEADER]
 /** Query-string parameters of a GET that hold JSON. */
 const GET_JSON_PARAMETERS = ['variables', 'extensions']
 const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"(?: got invalid value .*? at "([^"]+)")?/s
@@ -40,6 +43,11 @@ export function useContractErrorCodes(log: { error(details: object, message: str
           }),
         )
       if (request.method === 'GET') {
+        // A cross-site page can make a browser send a GET (an <img>, a link) with its cookies but no
+        // custom header: a GET query runs only with a credential header or the CSRF header.
+        if (url.searchParams.has('query') && !CSRF_SAFE_HEADERS.some((header) => request.headers.has(header))) {
+          return refuse(403, `A GET query needs a credential header (Authorization or X-API-Key) or ${CSRF_HEADER}; or POST it as JSON.`)
+        }
         for (const name of GET_JSON_PARAMETERS) {
           const value = url.searchParams.get(name)
           if (value && !isJson(value)) return refuse(400, `The \`${name}\` parameter is not valid JSON.`)

@@ -7,6 +7,7 @@ import {
   type GraphQLError,
   type GraphQLSchema,
   Kind,
+  type SelectionNode,
   TypeInfo,
   type ValidationContext,
   type ValidationRule,
@@ -31,10 +32,35 @@ export const QUERY_LIMITS = {
    * → … chains, which multiply rows at every hop, stop quickly.
    */
   maxDepth: 12,
-  /** Aliases let one document repeat an expensive field; a real client needs a handful. */
+  /**
+   * Aliases let one document repeat an expensive field; a real client needs a handful. Aliases of
+   * `__typename` count too: they are free to run but not to parse, validate and answer.
+   */
   maxAliases: 30,
-  /** @include/@skip are the only directives; a document needing more than this is generated garbage. */
-  maxDirectives: 30,
+  /**
+   * @include/@skip are the only directives a document may use, at most one of each per field; a
+   * partner's document toggles a few parts. Ten on one field (graphql-cop's probe) is no client.
+   */
+  maxDirectives: 8,
+  /**
+   * The same response name selected again and again in one selection set merges into one field,
+   * yet every copy is parsed, validated and merged (quadratically): "field duplication". Twice is
+   * common when fragments and fields meet; more in one selection set is never needed.
+   */
+  maxRepeatsPerSelection: 3,
+  /**
+   * Characters of the query text, whitespace and comments included (the token limit does not see
+   * those): a megabyte of comments is refused before the parser reads it. The heavy query is
+   * ~1.5 KB, GraphiQL's introspection query ~2 KB, large generated documents stay under 20 KB.
+   */
+  maxCharacters: 50_000,
+  /**
+   * Along any path of an introspection query, how many of `fields`, `inputFields`, `interfaces`,
+   * `possibleTypes` may nest: GraphiQL and codegen use one, a circular introspection query (a
+   * type's fields' types' fields …) many. Introspection is otherwise exempt from the depth limit,
+   * because its `ofType` chains are deep but linear.
+   */
+  maxIntrospectionNesting: 1,
   /**
    * Lexical tokens in the document, counted while parsing so a huge document costs little to
    * refuse. The heavy query is 150–300 tokens, GraphiQL's introspection query ~300, generated
@@ -78,7 +104,7 @@ export function useQueryLimits(options: { production: boolean }): Plugin {
       addPlugin(
         EnvelopArmorPlugin({
           maxDepth: { n: QUERY_LIMITS.maxDepth, ...rejection },
-          maxAliases: { n: QUERY_LIMITS.maxAliases, ...rejection },
+          maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [], ...rejection },
           maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...rejection },
           // Thrown from inside the lexer: reportTooComplex throws the coded error itself.
           maxTokens: { n: QUERY_LIMITS.maxTokens, propagateOnRejection: true, onReject: [reportTooComplex] },
@@ -88,8 +114,71 @@ export function useQueryLimits(options: { production: boolean }): Plugin {
         }),
       )
     },
+    onParams({ params }) {
+      // Before parsing: a huge document of comments must cost nothing to refuse.
+      if (typeof params.query === 'string' && params.query.length > QUERY_LIMITS.maxCharacters) {
+        throw queryTooComplex(`The query has ${params.query.length} characters; at most ${QUERY_LIMITS.maxCharacters} are allowed.`)
+      }
+    },
     onValidate({ addValidationRule }) {
       addValidationRule(pageAwareCostRule)
+      addValidationRule(repeatedFieldsRule)
+      addValidationRule(circularIntrospectionRule)
+    },
+  }
+}
+
+/** Refuses a selection set that names one response name more than maxRepeatsPerSelection times. */
+const repeatedFieldsRule: ValidationRule = (context) => ({
+  SelectionSet(node) {
+    const counts = new Map<string, number>()
+    for (const selection of node.selections) {
+      if (selection.kind !== Kind.FIELD) continue
+      const name = selection.alias?.value ?? selection.name.value
+      const count = (counts.get(name) ?? 0) + 1
+      counts.set(name, count)
+      if (count === QUERY_LIMITS.maxRepeatsPerSelection + 1) {
+        context.reportError(
+          queryTooComplex(`\`${name.slice(0, 100)}\` is selected more than ${QUERY_LIMITS.maxRepeatsPerSelection} times in one selection set.`),
+        )
+      }
+    }
+  },
+})
+
+const INTROSPECTION_LISTS = new Set(['fields', 'inputFields', 'interfaces', 'possibleTypes'])
+
+/** Refuses introspection that nests a type's lists inside each other (fragments followed). */
+const circularIntrospectionRule: ValidationRule = (context) => {
+  const fragments = new Map(context.getDocument().definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])))
+  let reported = false
+  const walk = (selections: readonly SelectionNode[], nesting: number, inside: boolean, seen: ReadonlySet<string>): void => {
+    for (const selection of selections) {
+      if (reported) return
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value)
+        if (fragment && !seen.has(fragment.name.value)) walk(fragment.selectionSet.selections, nesting, inside, new Set([...seen, fragment.name.value]))
+        continue
+      }
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        walk(selection.selectionSet.selections, nesting, inside, seen)
+        continue
+      }
+      const name = selection.name.value
+      const entering = inside || name === '__schema' || name === '__type'
+      const deeper = entering && INTROSPECTION_LISTS.has(name) ? nesting + 1 : nesting
+      if (deeper > QUERY_LIMITS.maxIntrospectionNesting) {
+        reported = true
+        context.reportError(queryTooComplex(`Introspection may nest \`${name}\` at most ${QUERY_LIMITS.maxIntrospectionNesting} deep.`))
+        return
+      }
+      if (selection.selectionSet) walk(selection.selectionSet.selections, deeper, entering, seen)
+    }
+  }
+  return {
+    OperationDefinition(operation) {
+      walk(operation.selectionSet.selections, 0, false, new Set())
+      return false
     },
   }
 }
