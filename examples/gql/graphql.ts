@@ -679,6 +679,11 @@ export type JobStatus =
   /** Work in progress. */
   | 'WIP';
 
+export type LiftSignInLocksInput = {
+  /** The User. */
+  userId: Scalars['ID']['input'];
+};
+
 /** A group of records a security role grants access to. */
 export type Module =
   /** Contacts: clients and prospects. A contact is owned by its sales rep. */
@@ -728,11 +733,13 @@ export type Mutation = {
   deleteSupplier: DeleteSupplierPayload;
   /** Creates the Primary and Secondary key of a member or user. CONFLICT while it holds a working pair. Admins only. */
   generateApiKeys: GenerateApiKeysPayload;
+  /** Lifts the sign-in locks (and forgets the failures) of a user of the business, from every address; answers how many locks were lifted. Admins only. */
+  liftSignInLocks: Scalars['Int']['output'];
   /** Replaces a member's or user's Primary, Secondary or both keys. Needs confirm: true ("This cannot be undone. Regenerating this API Key will remove any API access using the old key."). The old key stops at once, or after graceSeconds. Admins only. */
   regenerateApiKeys: RegenerateApiKeysPayload;
   /** Stops a key at once (also ending a regeneration grace period early). Revoking a revoked key changes nothing. Admins only. */
   revokeApiKey: ApiKey;
-  /** Signs a user in with email and password; returns a session token. Any mistake is the same UNAUTHENTICATED error. */
+  /** Signs a user in with email and password; returns a session token. Any mistake is the same UNAUTHENTICATED error; repeated failures from one address make it wait, then lock (RATE_LIMITED with Retry-After). It must be the only field of its operation. */
   signIn: SignInPayload;
   /** Ends the session this request was made with; the token is refused from the next request on. API keys have no session (FORBIDDEN). */
   signOut: Scalars['Boolean']['output'];
@@ -842,6 +849,11 @@ export type MutationDeleteSupplierArgs = {
 
 export type MutationGenerateApiKeysArgs = {
   input: GenerateApiKeysInput;
+};
+
+
+export type MutationLiftSignInLocksArgs = {
+  input: LiftSignInLocksInput;
 };
 
 

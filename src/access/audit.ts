@@ -6,6 +6,8 @@ import type { Principal } from './principal.js'
 export type AuditAction =
   | 'auth.sign_in'
   | 'auth.sign_in_failed'
+  | 'auth.sign_in_locked'
+  | 'auth.sign_in_unlocked'
   | 'auth.sign_out'
   | 'api_keys.generate'
   | 'api_keys.regenerate'

@@ -5,6 +5,7 @@ import { recordAudit } from '../access/audit.js'
 import { EmailTakenError, createBusinessWithAdmin } from '../admin/bootstrap.js'
 import { publishInvalidation } from '../access/credentials/invalidation.js'
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword } from '../access/credentials/passwords.js'
+import { liftSignInLocks } from '../access/credentials/sign-in-throttle.js'
 import { revokeUserSessions } from '../access/credentials/sessions.js'
 import { loadConfig } from '../config.js'
 import { DataDirLockedError } from '../db/data-dir-lock.js'
@@ -92,6 +93,8 @@ async function resetPasswordCommand(deps: Deps, input: z.infer<typeof ResetPassw
     if (!user) return null
     await trx.updateTable('principals').set({ password_hash: passwordHash }).where('business_id', '=', user.business_id).where('id', '=', user.id).execute()
     const ended = await revokeUserSessions(trx, user.business_id, user.id)
+    // A reset is how an admin locked out of sign-in gets back in: their locks go too.
+    const lifted = await liftSignInLocks(trx, input.email)
     await recordAudit(trx, {
       businessId: user.business_id,
       action: 'user.password_reset',
@@ -99,7 +102,7 @@ async function resetPasswordCommand(deps: Deps, input: z.infer<typeof ResetPassw
       credential: null,
       targetType: 'User',
       targetId: user.id,
-      details: { via: 'cli', sessionsEnded: ended.length },
+      details: { via: 'cli', sessionsEnded: ended.length, liftedSignInLocks: lifted },
     })
     return { ...user, ended: ended.length }
   })

@@ -253,6 +253,15 @@ export interface ApiKeyLookupsTable {
   key_id: Id
 }
 
+/** Sign-in failures per (email digest, client address): src/access/credentials/sign-in-throttle.ts. */
+export interface SignInThrottlesTable {
+  email_digest: string
+  client_address: string
+  failures: number
+  last_failure_at: Date
+  locked_until: Date | null
+}
+
 /** The whole database as kysely sees it. */
 export interface Database {
   businesses: BusinessesTable
@@ -275,6 +284,7 @@ export interface Database {
   login_emails: LoginEmailsTable
   session_tokens: SessionTokensTable
   api_key_lookups: ApiKeyLookupsTable
+  sign_in_throttles: SignInThrottlesTable
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>

@@ -15,6 +15,7 @@ const NOT_TENANT_TABLES: Record<string, string> = {
   session_tokens: "global lookup: a session token's hash → its business and session",
   api_key_lookups: "global lookup: an API key's public id → its business and key",
   server_secrets: 'one row per deployment (the key pepper)',
+  sign_in_throttles: 'sign-in failures per (email digest, client address), before any business is known',
   kysely_migration: "kysely's record of applied migrations",
   kysely_migration_lock: "kysely's migration lock",
 }

@@ -24,7 +24,7 @@ import type { Hostile } from '../setup/hostile-values.js'
  * never HTTP 5xx, a JSON body, only contract codes (a masked INTERNAL_SERVER_ERROR is a finding,
  * shown with its cause from the server log), and a code that fits (test/setup/hostile-judge.ts).
  * No mutation probe may change a business table; the audit rows they leave are reported, and
- * only refused sign-ins (auth.sign_in_failed) may appear among them.
+ * only refused and throttled sign-ins (auth.sign_in_failed, auth.sign_in_locked) may appear among them.
  *
  * A failure prints the fix list, one line per root field(path) · value → problem · modes ·
  * credentials · example answer (expected codes). HOSTILE_SEED replays the random part,
@@ -152,7 +152,7 @@ describe('hostile input over HTTP', () => {
     const auditFrom = await lastAuditId(server)
     const verdicts = await run(await schemaJobs('mutation'))
     const after = await fingerprint(server)
-    // The product audits refused sign-ins (auth.sign_in_failed); any other action means a write landed.
+    // The product audits refused sign-ins and the lock they lead to; any other action means a write landed.
     const audit = await auditSince(server, auditFrom)
     console.log(`hostile-input: audit rows written during mutation probes: ${JSON.stringify(audit)}`)
     const changed = Object.keys(before).filter((table) => before[table] !== after[table])
@@ -160,7 +160,7 @@ describe('hostile input over HTTP', () => {
     reports.push(`## audit rows written during mutation probes: ${JSON.stringify(audit)}`)
     expect.soft(report('mutations', verdicts), 'the fix list above').toEqual([])
     expect.soft(after, 'no business table changed').toEqual(before)
-    expect.soft(Object.keys(audit).filter((action) => action !== 'auth.sign_in_failed'), 'audit actions of writes').toEqual([])
+    expect.soft(Object.keys(audit).filter((action) => action !== 'auth.sign_in_failed' && action !== 'auth.sign_in_locked'), 'audit actions of writes').toEqual([])
   }, 240_000)
 
   it(`random hostile strings, crafted cursors and ids answer within the contract (HOSTILE_SEED=${SEED})`, async () => {

@@ -45,7 +45,7 @@ describe('request log', () => {
   })
 
   it('cuts an operation name the caller chose to 100 characters, whatever its size', async () => {
-    const huge = 'A'.repeat(1024 * 1024)
+    const huge = 'A'.repeat(200_000)
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...admin.headers },

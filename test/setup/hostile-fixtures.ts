@@ -32,7 +32,7 @@ const FUTURE = '2099-01-01T00:00:00Z'
 export const ADMIN_ONLY = new Set([
   'apiKeys', 'apiMembers', 'auditEvents', 'securityRoles', 'teams', 'users', 'changePassword', 'createApiMember',
   'createSecurityRole', 'createTeam', 'createUser', 'deleteSecurityRole', 'generateApiKeys', 'regenerateApiKeys',
-  'revokeApiKey', 'signIn', 'signOut', 'updateApiMember', 'updateSecurityRole', 'updateUser',
+  'revokeApiKey', 'signIn', 'signOut', 'updateApiMember', 'updateSecurityRole', 'updateUser', 'liftSignInLocks',
 ])
 
 /** Tables a refused mutation must not change (audit_events is reported separately). */
@@ -158,6 +158,7 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     updateSecurityRole: () => ({ input: { id: updateRole } }),
     updateSupplier: versioned('suppliers', supplier),
     updateUser: () => ({ input: { id: spareUser } }),
+    liftSignInLocks: () => ({ input: { userId: spareUser } }),
   }
   const queries: Record<string, Args> = {
     job: { id: mainJob }, contact: { id: client }, salesOrder: { id: so }, purchaseOrder: { id: po }, supplier: { id: supplier },

@@ -45,7 +45,8 @@ export function expectationOf(spec: ProbeSpec, refusedByType: boolean, credentia
   if (at.name === 'expectedVersion') codes.add('CONFLICT')
   if (at.name === 'first' || at.name === 'last') codes.add('QUERY_TOO_COMPLEX')
   if (at.name === 'confirm') codes.add('CONFIRMATION_REQUIRED')
-  if (spec.field === 'signIn') codes.add('UNAUTHENTICATED')
+  // Sign-in refuses with UNAUTHENTICATED, and once the probes have failed often enough, throttles them.
+  if (spec.field === 'signIn') codes.add('UNAUTHENTICATED').add('RATE_LIMITED')
   // node(s) by an id of an admin type (User, Team…): an API key may not read those at all.
   if (credential === 'apiKey' && (spec.field === 'node' || spec.field === 'nodes')) codes.add('FORBIDDEN')
   return { codes, mustReject: spec.root === 'mutation' || (hostile.expect ?? 'reject') === 'reject' }

@@ -1,14 +1,14 @@
 import { z } from 'zod'
 import { builder } from '../../graphql/builder.js'
-import { SIGN_IN_REFUSED_MESSAGE, forbidden, unauthenticated } from '../../graphql/errors.js'
+import { SIGN_IN_REFUSED_MESSAGE, forbidden, rateLimited, unauthenticated } from '../../graphql/errors.js'
 import { EMAIL_MAX } from '../common/admin-input.js'
-import { PRINCIPAL_COLUMNS, type PrincipalRow } from '../common/principals.repository.js'
-import { auditActor, auditRequestChange, recordAudit } from '../../access/audit.js'
-import { findLoginEmail } from '../../access/global-lookups.js'
+import { type PrincipalRow, findSignInAccount } from '../common/principals.repository.js'
+import { type AuditAction, auditRequestChange, recordAudit } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import { PASSWORD_MAX_LENGTH, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
 import { createSession, revokeOwnSession } from '../../access/credentials/sessions.js'
 import { loadPrincipal } from '../../access/credentials/load-principal.js'
+import { clearSignInAttempts, registerSignInAttempt } from '../../access/credentials/sign-in-throttle.js'
 import { inTransaction } from '../../records/write/transaction.js'
 import { UserRef } from '../users/users.graphql.js'
 
@@ -44,37 +44,46 @@ const SignInInput = builder.inputType('SignInInput', {
 builder.mutationFields((t) => ({
   signIn: t.field({
     type: SignInPayload,
-    description: 'Signs a user in with email and password; returns a session token. Any mistake is the same UNAUTHENTICATED error.',
+    description:
+      'Signs a user in with email and password; returns a session token. Any mistake is the same UNAUTHENTICATED error; repeated failures from one address make it wait, then lock (RATE_LIMITED with Retry-After). It must be the only field of its operation.',
     args: { input: t.arg({ type: SignInInput, required: true }) },
     // Open to anonymous callers (src/server/require-credential.ts lets signIn through).
     resolve: async (_root, { input }, context) => {
       const email = input.email.trim().toLowerCase()
-      const login = await findLoginEmail(context.db, email)
-      const user = login
-        ? await context.db
-            .selectFrom('principals')
-            .select([...PRINCIPAL_COLUMNS, 'password_hash'])
-            .where('business_id', '=', login.business_id)
-            .where('id', '=', login.principal_id)
-            .where('kind', '=', 'USER')
-            .executeTakeFirst()
-        : undefined
+      const address = context.clientAddress ?? 'unknown'
+      // The same work for every email: count the attempt, one lookup, one hash (a dummy one when
+      // no account has the email).
+      const attempt = await registerSignInAttempt(context.db, email, address)
+      const user = await findSignInAccount(context.db, email)
+      const audit = (action: AuditAction, details: Record<string, unknown>) =>
+        user
+          ? recordAudit(context.db, {
+              businessId: user.business_id,
+              action,
+              // Whatever credential the request carried is not the actor: the audit names the
+              // address and the email tried, never another business's members or keys.
+              actorId: null,
+              credential: null,
+              requestId: context.requestId,
+              clientAddress: context.clientAddress,
+              targetType: 'User',
+              targetId: user.id,
+              details: { email, ...details },
+            })
+          : Promise.resolve()
+      if (attempt.kind === 'refused') {
+        if (attempt.lockedNow) await audit('auth.sign_in_locked', { lockedForSeconds: attempt.retryAfter })
+        context.log.info({ locked: attempt.locked }, 'sign-in throttled')
+        throw rateLimited(attempt.retryAfter)
+      }
       const passwordOk = await verifyPasswordOrDummy(input.password, user?.password_hash)
       if (!user || !passwordOk || !user.active) {
         // Logged without the email: people type passwords into the email field.
         context.log.info({ reason: !user ? 'unknown email' : !passwordOk ? 'wrong password' : 'deactivated' }, 'sign-in refused')
-        if (user) {
-          await recordAudit(context.db, {
-            businessId: user.business_id,
-            action: 'auth.sign_in_failed',
-            ...auditActor(context),
-            targetType: 'User',
-            targetId: user.id,
-            details: { reason: !passwordOk ? 'wrong password' : 'deactivated' },
-          })
-        }
+        await audit('auth.sign_in_failed', { reason: !passwordOk ? 'wrong password' : 'deactivated' })
         throw unauthenticated(SIGN_IN_REFUSED_MESSAGE)
       }
+      await clearSignInAttempts(context.db, email, address)
       const { password_hash: _hash, ...row } = user
       const signedIn = await inTransaction(context, async (trx) => {
         const session = await createSession(trx, { businessId: user.business_id, userId: user.id })

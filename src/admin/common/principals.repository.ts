@@ -15,6 +15,17 @@ export const PRINCIPAL_COLUMNS = [
 
 export type PrincipalRow = Pick<Row<'principals'>, (typeof PRINCIPAL_COLUMNS)[number]>
 
+/** The user a login email names, with its password hash: one statement whether or not there is one. */
+export function findSignInAccount(db: Kysely<Database>, email: string) {
+  return db
+    .selectFrom('login_emails as l')
+    .innerJoin('principals as p', (join) => join.onRef('p.business_id', '=', 'l.business_id').onRef('p.id', '=', 'l.principal_id'))
+    .select([...PRINCIPAL_COLUMNS.map((column) => `p.${column}` as const), 'p.password_hash'])
+    .where('l.email', '=', email)
+    .where('p.kind', '=', 'USER')
+    .executeTakeFirst()
+}
+
 /** One page of the business's principals of a kind, in creation order. */
 export function listPrincipals(
   db: Kysely<Database>,

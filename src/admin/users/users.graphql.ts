@@ -14,6 +14,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, hashPassword, verifyPassword 
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import { SecurityRoleRef } from '../roles/roles.graphql.js'
 import { revokeUserSessions } from '../../access/credentials/sessions.js'
+import { liftSignInLocks } from '../../access/credentials/sign-in-throttle.js'
 import { TeamRef } from '../teams/teams.graphql.js'
 import {
   countOtherActiveAdmins,
@@ -84,6 +85,10 @@ const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
 })
 
 const LAST_ADMIN_MESSAGE = 'The business must keep at least one active admin: make another user an admin first.'
+
+const LiftSignInLocksInput = builder.inputType('LiftSignInLocksInput', {
+  fields: (t) => ({ userId: t.id({ required: true, description: 'The User.' }) }),
+})
 
 builder.queryFields((t) => ({
   users: t.field({
@@ -166,6 +171,24 @@ builder.mutationFields((t) => ({
       })
       if (changed) await invalidateCredentials(context.services, { businessId: requirePrincipal(context).businessId, principalId: id })
       return user
+    },
+  }),
+
+  liftSignInLocks: t.field({
+    type: 'Int',
+    description:
+      "Lifts the sign-in locks (and forgets the failures) of a user of the business, from every address; answers how many locks were lifted. Admins only.",
+    args: { input: t.arg({ type: LiftSignInLocksInput, required: true }) },
+    authScopes: { admin: true },
+    resolve: async (_root, { input }, context) => {
+      const id = idOfType(input.userId, 'User', 'input.userId')
+      return inTransaction(context, async (trx, principal) => {
+        const user = await findPrincipal(trx, principal, 'USER', id)
+        if (!user?.email) throw notFound('User', 'input.userId')
+        const lifted = await liftSignInLocks(trx, user.email)
+        await auditRequestChange(trx, context, 'auth.sign_in_unlocked', { type: 'User', id }, { liftedLocks: lifted })
+        return lifted
+      })
     },
   }),
 
