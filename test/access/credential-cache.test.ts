@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { invalidateCredentials } from '../../src/access/credentials/authenticate.js'
+import { generateApiKey } from '../../src/access/credentials/api-keys.js'
 import { uniformMatrix } from '../../src/access/permissions.js'
 import { type App, createApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -64,6 +65,16 @@ describe('the fast path', () => {
     // A wrong private key for a cached public key is refused from the cache, too.
     const forged = await statementsDuring(async () => expect((await typename(basic(admin.businessSlug, member.primary.publicKey, member.secondary.privateKey))).status).toBe(401))
     expect(forged).toBe(0)
+  })
+
+  test('an unknown public key costs one lookup, then none: as cheap as a known key with a wrong private part', async () => {
+    const made = generateApiKey()
+    const first = await statementsDuring(async () => expect((await typename(bearer(made.key))).status).toBe(401))
+    expect(first).toBe(1)
+    const again = await statementsDuring(async () => {
+      for (let i = 0; i < 5; i++) expect((await typename(bearer(made.key))).status).toBe(401)
+    })
+    expect(again).toBe(0)
   })
 
   test('an invalidation makes the next request read the database again', async () => {

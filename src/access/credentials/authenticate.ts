@@ -94,6 +94,9 @@ export async function createAuthenticator(deps: {
   const keyPepper = await resolveKeyPepper(deps.config, database, log)
   void prepareDummyPasswordHash()
   const cache = new LRUCache<string, CachedCredential>({ max: CACHE_MAX_ENTRIES, ttl: CACHE_TTL_MS })
+  // Credentials no row has, answered from memory: an unknown public key costs what a known one with a
+  // wrong private part does (which keys exist cannot be timed), and guesses cost the database nothing.
+  const unknown = new LRUCache<string, true>({ max: CACHE_MAX_ENTRIES, ttl: CACHE_TTL_MS })
   // Bumped by every invalidation: a load that started before one must not cache what it read.
   let generation = 0
   let hits = 0
@@ -111,6 +114,7 @@ export async function createAuthenticator(deps: {
     onReset: () => {
       generation++
       cache.clear()
+      unknown.clear()
     },
   })
 
@@ -132,11 +136,18 @@ export async function createAuthenticator(deps: {
       hits++
       return hit
     }
+    if (unknown.has(cacheKey)) {
+      hits++
+      return null
+    }
     misses++
     const startedAt = generation
     const loadedAt = Date.now()
     const loaded = await load()
-    if (!loaded) return null
+    if (!loaded) {
+      unknown.set(cacheKey, true)
+      return null
+    }
     const entry = { ...loaded, loadedAt }
     if (generation === startedAt) cache.set(cacheKey, entry)
     return entry
@@ -213,7 +224,11 @@ export async function createAuthenticator(deps: {
     }
     const { key, businessSlug } = presented
     const entry = await cached(`k:${key.publicKey}`, () => loadKey(key.publicKey))
-    if (!entry) return refuse('unknown key', meta, key.publicKey)
+    if (!entry) {
+      // The HMAC a known key's check costs, on a hash no key has: the same work either way.
+      apiKeyMatches(keyPepper, key, UNKNOWN_KEY_HASH)
+      return refuse('unknown key', meta, key.publicKey)
+    }
     if (!secretMatches(keyPepper, key, entry)) return refuse('wrong private key', meta, key.publicKey)
     const principal = usablePrincipal(entry) ?? refuse('key revoked or expired, or owner deactivated', meta, key.publicKey)
     if (businessSlug !== null && businessSlug !== principal.businessSlug) return refuse('wrong business slug', meta, key.publicKey)
@@ -238,6 +253,7 @@ export async function createAuthenticator(deps: {
       await bus.close()
       await Promise.allSettled([...pendingWrites])
       cache.clear()
+      unknown.clear()
     },
   }
 }
@@ -253,6 +269,9 @@ function frozen(principal: Principal | null): Principal | null {
   Object.freeze(principal.credential)
   return Object.freeze(principal)
 }
+
+/** A well-formed stored hash that matches nothing (the HMAC of no key). */
+const UNKNOWN_KEY_HASH = '0'.repeat(64)
 
 function secretMatches(pepper: Buffer, key: ParsedApiKey, entry: CachedCredential): boolean {
   return entry.secretHash !== null && apiKeyMatches(pepper, key, entry.secretHash)
