@@ -1,7 +1,8 @@
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { insertSession, insertUser } from '../setup/factories.js'
-import { hashPassword } from '../../src/access/credentials/passwords.js'
+import { randomBytes, scryptSync } from 'node:crypto'
+import { hashPassword, verifyPassword } from '../../src/access/credentials/passwords.js'
 import { grantsFromMatrix, uniformMatrix } from '../../src/access/permissions.js'
 import { generateSessionToken } from '../../src/access/credentials/sessions.js'
 import { SIGN_IN_REFUSED_MESSAGE, UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
@@ -200,6 +201,41 @@ describe('bad credentials', () => {
     await expectRefused({}, '{ jobs { totalCount } }')
     // The control: the untouched key still works.
     expect((await whoAmI(server, bearer(member.secondary.key))).status).toBe(200)
+  })
+})
+
+describe('password hashes', () => {
+  /** A hash as the scrypt era stored it: scrypt$<log2 N>$<r>$<p>$<salt>$<hash>. */
+  const legacyHash = (password: string) => {
+    const salt = randomBytes(16)
+    const hash = scryptSync(password.normalize('NFKC'), salt, 32, { N: 2 ** 14, r: 8, p: 1 })
+    return ['scrypt', 14, 8, 1, salt.toString('base64'), hash.toString('base64')].join('$')
+  }
+
+  test('new ones are argon2id at OWASP parameters; a scrypt one is upgraded at the next successful sign-in only', async () => {
+    expect(await hashPassword('any password 123')).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/)
+    const userId = await addUser('legacy@test.local', 'placeholder password')
+    const db = server.app.services.database.db
+    const stored = () => db.selectFrom('principals').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow().then((row) => row.password_hash)
+    const old = legacyHash('legacy password 1')
+    secrets.add('legacy password 1')
+    await db.updateTable('principals').set({ password_hash: old }).where('id', '=', userId).execute()
+    expect((await attempt('legacy@test.local', 'wrong password 1')).status).toBe(401)
+    expect(await stored()).toBe(old)
+    const first = await attempt('legacy@test.local', 'legacy password 1')
+    expect(first.body.errors).toBeUndefined()
+    secrets.add(first.body.data.signIn.token)
+    expect(await stored()).toMatch(/^\$argon2id\$/)
+    const again = await attempt('legacy@test.local', 'legacy password 1')
+    expect(again.body.errors).toBeUndefined()
+    secrets.add(again.body.data.signIn.token)
+  })
+
+  test('a stored hash with absurd parameters is refused without being computed', async () => {
+    const real = await hashPassword('tampered password 1')
+    expect(await verifyPassword('tampered password 1', real)).toBe(true)
+    expect(await verifyPassword('tampered password 1', real.replace('m=19456', 'm=9999999'))).toBe(false)
+    expect(await verifyPassword('tampered password 1', 'scrypt$25$8$1$AAAA$AAAA')).toBe(false)
   })
 })
 

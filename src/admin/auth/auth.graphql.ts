@@ -5,7 +5,8 @@ import { EMAIL_MAX } from '../common/admin-input.js'
 import { type PrincipalRow, findSignInAccount } from '../common/principals.repository.js'
 import { type AuditAction, auditRequestChange, recordAudit } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
-import { PASSWORD_MAX_LENGTH, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
+import { PASSWORD_MAX_LENGTH, hashPassword, needsRehash, verifyPasswordOrDummy } from '../../access/credentials/passwords.js'
+import { replacePasswordHash } from '../users/users.repository.js'
 import { createSession, revokeOwnSession } from '../../access/credentials/sessions.js'
 import { loadPrincipal } from '../../access/credentials/load-principal.js'
 import { clearSignInAttempts, registerSignInAttempt } from '../../access/credentials/sign-in-throttle.js'
@@ -84,8 +85,11 @@ builder.mutationFields((t) => ({
         throw unauthenticated(SIGN_IN_REFUSED_MESSAGE)
       }
       await clearSignInAttempts(context.db, email, address)
-      const { password_hash: _hash, ...row } = user
+      const { password_hash: storedHash, ...row } = user
+      // An older hash (scrypt, or argon2id at a lower cost) is replaced now that the password is known.
+      const upgradedHash = storedHash && needsRehash(storedHash) ? await hashPassword(input.password) : null
       const signedIn = await inTransaction(context, async (trx) => {
+        if (upgradedHash) await replacePasswordHash(trx, { businessId: user.business_id, id: user.id }, storedHash!, upgradedHash)
         const session = await createSession(trx, { businessId: user.business_id, userId: user.id })
         await recordAudit(trx, {
           businessId: user.business_id,

@@ -50,7 +50,7 @@ const passwordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `At least ${PASSWORD_MIN_LENGTH} characters.`)
   .max(PASSWORD_MAX_LENGTH, `At most ${PASSWORD_MAX_LENGTH} characters.`)
-const passwordDescription = `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters. Stored only as a scrypt hash.`
+const passwordDescription = `${PASSWORD_MIN_LENGTH}–${PASSWORD_MAX_LENGTH} characters. Stored only as an argon2id hash.`
 
 const CreateUserInput = builder.inputType('CreateUserInput', {
   fields: (t) => ({

@@ -84,7 +84,7 @@ export async function passwordHashOf(db: Kysely<Database>, principal: Principal)
  */
 export async function replacePasswordHash(
   trx: Kysely<Database>,
-  principal: Principal,
+  principal: Pick<Principal, 'businessId' | 'id'>,
   expectedHash: string,
   newHash: string,
 ): Promise<boolean> {
