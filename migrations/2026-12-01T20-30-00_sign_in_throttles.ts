@@ -18,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       locked_until timestamptz,
       primary key (email_digest, client_address)
     )`.execute(db)
+  // For the sweep of forgotten failures.
+  await sql`create index sign_in_throttles_last_failure on sign_in_throttles (last_failure_at)`.execute(db)
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -177,7 +177,7 @@ export type Business = {
 };
 
 export type ChangePasswordInput = {
-  /** 8–200 characters. Stored only as a scrypt hash. */
+  /** 8–200 characters. Stored only as an argon2id hash. */
   newPassword: Scalars['String']['input'];
   /** The current password. */
   oldPassword: Scalars['String']['input'];
@@ -437,7 +437,7 @@ export type CreateUserInput = {
   email: Scalars['String']['input'];
   /** 1–100 characters. */
   name: Scalars['String']['input'];
-  /** 8–200 characters. Stored only as a scrypt hash. */
+  /** 8–200 characters. Stored only as an argon2id hash. */
   password: Scalars['String']['input'];
   /** A security role of the business; the built-in Admin role makes an admin. */
   roleId: Scalars['ID']['input'];

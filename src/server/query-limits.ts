@@ -38,8 +38,9 @@ export const QUERY_LIMITS = {
    */
   maxAliases: 30,
   /**
-   * @include/@skip are the only directives a document may use, at most one of each per field; a
-   * partner's document toggles a few parts. Ten on one field (graphql-cop's probe) is no client.
+   * Directives in the whole operation, its fragments included (graphql-armor counts them so).
+   * @include/@skip are the only ones a document may use; a partner's document toggles a few parts.
+   * Ten on one field (graphql-cop's probe) is no client.
    */
   maxDirectives: 8,
   /**
@@ -148,36 +149,46 @@ const repeatedFieldsRule: ValidationRule = (context) => ({
 
 const INTROSPECTION_LISTS = new Set(['fields', 'inputFields', 'interfaces', 'possibleTypes'])
 
-/** Refuses introspection that nests a type's lists inside each other (fragments followed). */
+/**
+ * Refuses introspection that nests a type's lists inside each other. Each fragment's deepest
+ * nesting is worked out once (per whether it is entered inside introspection) and remembered: a
+ * fragment spread many times at many levels costs one walk, not one per path.
+ */
 const circularIntrospectionRule: ValidationRule = (context) => {
   const fragments = new Map(context.getDocument().definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])))
-  let reported = false
-  const walk = (selections: readonly SelectionNode[], nesting: number, inside: boolean, seen: ReadonlySet<string>): void => {
+  const memo = new Map<string, number>()
+  /** The deepest nesting of introspection lists below these selections. */
+  const deepest = (selections: readonly SelectionNode[], inside: boolean, open: ReadonlySet<string>): number => {
+    let max = 0
     for (const selection of selections) {
-      if (reported) return
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const fragment = fragments.get(selection.name.value)
-        if (fragment && !seen.has(fragment.name.value)) walk(fragment.selectionSet.selections, nesting, inside, new Set([...seen, fragment.name.value]))
-        continue
+        const name = selection.name.value
+        const fragment = fragments.get(name)
+        // A cycle is NoFragmentCyclesRule's to report; here it adds nothing.
+        if (!fragment || open.has(name)) continue
+        const key = `${name}:${inside}`
+        let depth = memo.get(key)
+        if (depth === undefined) {
+          depth = deepest(fragment.selectionSet.selections, inside, new Set([...open, name]))
+          memo.set(key, depth)
+        }
+        max = Math.max(max, depth)
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        max = Math.max(max, deepest(selection.selectionSet.selections, inside, open))
+      } else {
+        const name = selection.name.value
+        const entering = inside || name === '__schema' || name === '__type'
+        const own = entering && INTROSPECTION_LISTS.has(name) ? 1 : 0
+        max = Math.max(max, own + (selection.selectionSet ? deepest(selection.selectionSet.selections, entering, open) : 0))
       }
-      if (selection.kind === Kind.INLINE_FRAGMENT) {
-        walk(selection.selectionSet.selections, nesting, inside, seen)
-        continue
-      }
-      const name = selection.name.value
-      const entering = inside || name === '__schema' || name === '__type'
-      const deeper = entering && INTROSPECTION_LISTS.has(name) ? nesting + 1 : nesting
-      if (deeper > QUERY_LIMITS.maxIntrospectionNesting) {
-        reported = true
-        context.reportError(queryTooComplex(`Introspection may nest \`${name}\` at most ${QUERY_LIMITS.maxIntrospectionNesting} deep.`))
-        return
-      }
-      if (selection.selectionSet) walk(selection.selectionSet.selections, deeper, entering, seen)
     }
+    return max
   }
   return {
     OperationDefinition(operation) {
-      walk(operation.selectionSet.selections, 0, false, new Set())
+      if (deepest(operation.selectionSet.selections, false, new Set()) > QUERY_LIMITS.maxIntrospectionNesting) {
+        context.reportError(queryTooComplex(`Introspection may nest its type lists (fields, interfaces…) at most ${QUERY_LIMITS.maxIntrospectionNesting} deep.`))
+      }
       return false
     },
   }

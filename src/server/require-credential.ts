@@ -41,14 +41,18 @@ function rootFieldNames(operation: OperationDefinitionNode, definitions: readonl
     if (node.kind === Kind.FRAGMENT_DEFINITION && node.name) fragments.set(node.name.value, node.selectionSet)
   }
   const names: string[] = []
-  const collect = (selectionSet: SelectionSetNode, seen: Set<string>): boolean =>
+  // Each fragment is collected once: the set of root names is all that is asked, and a fragment
+  // spread many times must not cost one walk per spread.
+  const visited = new Set<string>()
+  const collect = (selectionSet: SelectionSetNode): boolean =>
     selectionSet.selections.every((selection) => {
       if (selection.kind === Kind.FIELD) return names.push(selection.name.value) > 0
-      if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet, seen)
+      if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet)
       const fragment = fragments.get(selection.name.value)
       if (!fragment) return false
-      // A fragment spread twice adds nothing new; validation refuses cycles before this runs.
-      return seen.has(selection.name.value) || collect(fragment, new Set([...seen, selection.name.value]))
+      if (visited.has(selection.name.value)) return true
+      visited.add(selection.name.value)
+      return collect(fragment)
     })
-  return collect(operation.selectionSet, new Set()) ? names : null
+  return collect(operation.selectionSet) ? names : null
 }

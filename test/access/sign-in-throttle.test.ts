@@ -2,7 +2,7 @@ import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBusiness } from '../../src/access/businesses.js'
 import { hashPassword, passwordHashesComputed } from '../../src/access/credentials/passwords.js'
-import { SIGN_IN_THROTTLE } from '../../src/access/credentials/sign-in-throttle.js'
+import { SIGN_IN_THROTTLE, emailDigest, registerSignInAttempt } from '../../src/access/credentials/sign-in-throttle.js'
 import { encodeGlobalId } from '../../src/graphql/global-id.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type SignedIn, bearer, createMemberWithKeys, signIn, signInAsAdmin } from '../setup/clients.js'
@@ -116,5 +116,21 @@ describe('sign-in throttling', () => {
     expect(unknown.hashes).toBe(1)
     // A known account's failure also writes its audit event: that one insert is the only difference.
     expect(known.reads - 1).toBe(unknown.reads)
+  })
+
+  it('checks the password again once a lock ends, and counts parallel attempts one by one', async () => {
+    const db = server.app.services.database.db
+    const start = new Date('2026-06-01T10:00:00Z')
+    const at = (seconds: number) => new Date(start.getTime() + seconds * 1000)
+    let answer = await registerSignInAttempt(db, 'clock@test.local', '10.9.9.9', start)
+    for (let i = 1; i < SIGN_IN_THROTTLE.LOCK_AFTER; i++) answer = await registerSignInAttempt(db, 'clock@test.local', '10.9.9.9', at(i))
+    expect(answer).toMatchObject({ kind: 'refused', locked: true, lockedNow: true })
+    const afterLock = at(SIGN_IN_THROTTLE.LOCK_AFTER + SIGN_IN_THROTTLE.LOCK_SECONDS)
+    expect(await registerSignInAttempt(db, 'clock@test.local', '10.9.9.9', afterLock)).toEqual({ kind: 'allowed' })
+
+    const parallel = await Promise.all(Array.from({ length: 8 }, () => registerSignInAttempt(db, 'burst@test.local', '10.9.9.8')))
+    const row = await db.selectFrom('sign_in_throttles').select('failures').where('email_digest', '=', emailDigest('burst@test.local')).executeTakeFirstOrThrow()
+    expect(row.failures).toBe(8)
+    expect(parallel.filter((attempt) => attempt.kind === 'allowed').length).toBeLessThanOrEqual(SIGN_IN_THROTTLE.FREE_FAILURES + 1)
   })
 })

@@ -90,6 +90,19 @@ describe.each(['development', 'production'])('abuse probes (%s)', (mode) => {
     expect(await response.json()).toEqual({ data: { __typename: 'Query' } })
   })
 
+  it('answers a fragment fan-out (8 spreads a level, 10 levels: 8^10 paths) at once, whatever it answers', async () => {
+    const levels = 10
+    const fragments = Array.from({ length: levels }, (_, level) =>
+      level === levels - 1 ? `fragment F${level} on Query { __typename }` : `fragment F${level} on Query { ${Array(8).fill(`...F${level + 1}`).join(' ')} }`)
+    for (const headers of [{}, bearer(partner.primary.key)]) {
+      const started = performance.now()
+      const response = await query(server, headers, `query { ...F0 } ${fragments.join(' ')}`)
+      expect(response.status).toBeLessThan(500)
+      await response.text()
+      expect(performance.now() - started).toBeLessThan(3_000)
+    }
+  })
+
   it('still runs GraphiQL’s page and its introspection, and the largest real documents', async () => {
     const page = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } })
     expect(page.status).toBe(200)

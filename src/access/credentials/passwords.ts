@@ -41,7 +41,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
     // Refuse absurd parameters from a tampered row rather than allocate gigabytes.
     if (memory < 1024 || memory > 262_144 || time < 1 || time > 10 || lanes < 1 || lanes > 4) return false
     derivations++
-    return argon2Verify(stored, normalized(password))
+    // A stored value that only looks like a hash is a refusal, not a failed request.
+    return argon2Verify(stored, normalized(password)).catch(() => false)
   }
   const legacy = SCRYPT_STORED.exec(stored)
   if (!legacy) return false

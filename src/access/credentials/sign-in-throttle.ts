@@ -39,33 +39,61 @@ export const emailDigest = (email: string) => createHash('sha256').update(email.
 const waitSeconds = (failures: number) =>
   failures < SIGN_IN_THROTTLE.FREE_FAILURES ? 0 : Math.min(2 ** (failures - SIGN_IN_THROTTLE.FREE_FAILURES), SIGN_IN_THROTTLE.MAX_WAIT_SECONDS)
 
+let attemptsSinceSweep = 0
+/** Attempts between two sweeps of forgotten rows: the table holds what the last day of failures left. */
+const SWEEP_EVERY = 500
+
 /** Counts an attempt (as a failure until it succeeds) and says whether it may go on. */
 export async function registerSignInAttempt(db: Kysely<Database>, email: string, clientAddress: string, now = new Date()): Promise<SignInAttempt> {
   const key = { email_digest: emailDigest(email), client_address: clientAddress }
+  if (++attemptsSinceSweep >= SWEEP_EVERY) {
+    attemptsSinceSweep = 0
+    await sweepForgotten(db, now)
+  }
   return db.transaction().execute(async (trx) => {
+    // The row exists before it is locked, so parallel first attempts queue on it too (FOR UPDATE
+    // locks nothing that is not there).
+    await trx
+      .insertInto('sign_in_throttles')
+      .values({ ...key, failures: 0, last_failure_at: new Date(0), locked_until: null })
+      .onConflict((oc) => oc.columns(['email_digest', 'client_address']).doNothing())
+      .execute()
     const row = await trx
       .selectFrom('sign_in_throttles')
       .selectAll()
       .where('email_digest', '=', key.email_digest)
       .where('client_address', '=', key.client_address)
       .forUpdate()
-      .executeTakeFirst()
-    const forgotten = !row || now.getTime() - row.last_failure_at.getTime() > SIGN_IN_THROTTLE.FORGET_SECONDS * 1000
-    const failures = forgotten ? 0 : row.failures
-    const lockedUntil = !forgotten && row.locked_until && row.locked_until > now ? row.locked_until : null
-    const waitUntil = forgotten ? 0 : row.last_failure_at.getTime() + waitSeconds(failures) * 1000
+      .executeTakeFirstOrThrow()
+    const forgotten = now.getTime() - row.last_failure_at.getTime() > SIGN_IN_THROTTLE.FORGET_SECONDS * 1000
+    const lockActive = !forgotten && row.locked_until !== null && row.locked_until > now
+    const lockEnded = !forgotten && row.locked_until !== null && !lockActive
+    // After a lock ends the password is checked again, with waits as after the free failures.
+    const failures = forgotten ? 0 : lockEnded ? SIGN_IN_THROTTLE.FREE_FAILURES : row.failures
+    const waitUntil = forgotten || lockEnded ? 0 : row.last_failure_at.getTime() + waitSeconds(failures) * 1000
     const counted = failures + 1
-    const lockNow = !lockedUntil && counted >= SIGN_IN_THROTTLE.LOCK_AFTER
-    const newLock = lockNow ? new Date(now.getTime() + SIGN_IN_THROTTLE.LOCK_SECONDS * 1000) : lockedUntil
+    const lockNow = !lockActive && counted >= SIGN_IN_THROTTLE.LOCK_AFTER
+    const lockedUntil = lockNow ? new Date(now.getTime() + SIGN_IN_THROTTLE.LOCK_SECONDS * 1000) : lockActive ? row.locked_until : null
     await trx
-      .insertInto('sign_in_throttles')
-      .values({ ...key, failures: counted, last_failure_at: now, locked_until: newLock })
-      .onConflict((oc) => oc.columns(['email_digest', 'client_address']).doUpdateSet({ failures: counted, last_failure_at: now, locked_until: newLock }))
+      .updateTable('sign_in_throttles')
+      .set({ failures: counted, last_failure_at: now, locked_until: lockedUntil })
+      .where('email_digest', '=', key.email_digest)
+      .where('client_address', '=', key.client_address)
       .execute()
-    const until = newLock?.getTime() ?? (waitUntil > now.getTime() ? waitUntil : 0)
+    const until = lockedUntil?.getTime() ?? (waitUntil > now.getTime() ? waitUntil : 0)
     if (!until) return { kind: 'allowed' }
-    return { kind: 'refused', retryAfter: Math.max(1, Math.ceil((until - now.getTime()) / 1000)), locked: newLock !== null, lockedNow: lockNow }
+    return { kind: 'refused', retryAfter: Math.max(1, Math.ceil((until - now.getTime()) / 1000)), locked: lockedUntil !== null, lockedNow: lockNow }
   })
+}
+
+/** Deletes pairs whose failures are forgotten and whose lock (if any) is over. */
+async function sweepForgotten(db: Kysely<Database>, now: Date): Promise<void> {
+  const horizon = new Date(now.getTime() - SIGN_IN_THROTTLE.FORGET_SECONDS * 1000)
+  await db
+    .deleteFrom('sign_in_throttles')
+    .where('last_failure_at', '<', horizon)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+    .execute()
 }
 
 /** Forgets the pair's failures after a successful sign-in. */

@@ -42,6 +42,8 @@ const SignInInput = builder.inputType('SignInInput', {
   }),
 })
 
+const PLAUSIBLE_EMAIL = /^[^\s@]+@[^\s@]+$/
+
 builder.mutationFields((t) => ({
   signIn: t.field({
     type: SignInPayload,
@@ -52,6 +54,9 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, context) => {
       const email = input.email.trim().toLowerCase()
       const address = context.clientAddress ?? 'unknown'
+      // What cannot be an email names no account: refused without counting, so a password typed
+      // into the email field is never stored, even as a digest.
+      if (!PLAUSIBLE_EMAIL.test(email)) throw unauthenticated(SIGN_IN_REFUSED_MESSAGE)
       // The same work for every email: count the attempt, one lookup, one hash (a dummy one when
       // no account has the email).
       const attempt = await registerSignInAttempt(context.db, email, address)
