@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 /**
@@ -54,6 +55,16 @@ const EnvSchema = z.object({
    */
   GATEHOUSE_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(1024 * 1024),
   /**
+   * Proxies (addresses or CIDR blocks, comma-separated) whose X-Forwarded-For is believed: behind a
+   * load balancer, the client's address is the right-most hop it did not add itself. Unset: the
+   * socket's peer is the client, and X-Forwarded-For is ignored (anyone can write it).
+   */
+  GATEHOUSE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine(isAddressOrBlock, 'each entry is an IP address or a CIDR block such as 10.0.0.0/8'))),
+  /**
    * Browser origins (comma-separated, e.g. `https://app.example.com`) whose pages may call the API
    * cross-site. Unset: none — same-origin pages (GraphiQL, the admin console) need no CORS, and
    * partners' servers send no Origin at all. `*` would let any site's scripts use a visitor's
@@ -78,4 +89,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid environment:\n${problems.join('\n')}`)
   }
   return parsed.data
+}
+
+/** Whether a GATEHOUSE_TRUSTED_PROXIES entry is an address or a CIDR block. */
+export function isAddressOrBlock(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/')
+  const family = isIP(address ?? '')
+  if (family === 0 || extra !== undefined) return false
+  if (bits === undefined) return true
+  const size = Number(bits)
+  return /^\d{1,3}$/.test(bits) && size >= 0 && size <= (family === 6 ? 128 : 32)
 }

@@ -106,7 +106,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       return createContext(services, { ...meta, principal })
     },
     plugins: [
-      useRequestLog(log),
+      useRequestLog(log, { trustedProxies: config.GATEHOUSE_TRUSTED_PROXIES }),
       metrics.plugin,
       useRequestDeadline(config.GATEHOUSE_REQUEST_TIMEOUT_MS),
       useGraphiQLPage({

@@ -1,3 +1,4 @@
+import { clientAddressResolver } from './client-address.js'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
@@ -41,7 +42,8 @@ export function notePrincipal(principal: Principal | null): void {
  * name, principal), and the request id echoed as the `x-request-id` response header. Headers and
  * variables are never logged: they carry credentials and customer data.
  */
-export function useRequestLog(log: Logger): Plugin {
+export function useRequestLog(log: Logger, options: { trustedProxies?: readonly string[] } = {}): Plugin {
+  const resolveAddress = clientAddressResolver(options.trustedProxies ?? [])
   return {
     instrumentation: {
       // Wraps the whole handling of a request, so every hook, resolver and log call inside it can
@@ -59,10 +61,10 @@ export function useRequestLog(log: Logger): Plugin {
         return store.run(record, wrapped)
       },
     },
-    onRequest({ serverContext }) {
+    onRequest({ request, serverContext }) {
       const record = store.getStore()
       const req = (serverContext as { req?: IncomingMessage }).req
-      if (record) record.clientAddress = req?.socket?.remoteAddress ?? null
+      if (record) record.clientAddress = resolveAddress(req?.socket?.remoteAddress ?? null, request.headers.get('x-forwarded-for'))
     },
     onParams({ params }) {
       const record = store.getStore()
