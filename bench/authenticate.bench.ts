@@ -18,7 +18,7 @@ const config = loadConfig({
   GATEHOUSE_KEY_PEPPER: 'bench-pepper-0123456789abcdef',
   BOOTSTRAP_ADMIN_EMAIL: 'admin@bench.local',
   BOOTSTRAP_ADMIN_PASSWORD: 'bench password 123',
-  GATEHOUSE_RATE_LIMIT_PER_MINUTE: '100000000',
+  GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '100000000', GATEHOUSE_COST_LIMIT: '0',
 })
 const app = await createApp(config, { database, log: pino({ level: 'silent' }) })
 const { credentials } = app.services

@@ -92,7 +92,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       GATEHOUSE_DEMO_DATA: '0',
       GATEHOUSE_LOG_LEVEL: 'warn',
       // 0 turns rate limiting off (src/config.ts): the bench is one client sending thousands of requests.
-      GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0',
+      GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0',
       GATEHOUSE_KEY_PEPPER: options.keyPepper,
       GATEHOUSE_GRAPHIQL: '0',
       // The database already has an admin (bench/dataset.ts), so bootstrap does nothing; required on PostgreSQL anyway.

@@ -26,8 +26,31 @@ const EnvSchema = z.object({
   /** Server-side secret mixed into API key hashes; a stolen table of hashes is useless without it. */
   GATEHOUSE_KEY_PEPPER: z.string().min(16).optional(),
   REDIS_URL: z.string().optional(),
-  /** Requests per minute per credential (API key, session, else client address); 0 turns limiting off. */
-  GATEHOUSE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+  /**
+   * Points a principal's cost bucket holds (the most one query may cost; src/server/cost/estimate.ts
+   * has the price list). Both keys of a pair and the principal's sessions share it; admins may set
+   * another budget per principal. 0 turns metering off.
+   */
+  GATEHOUSE_COST_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(50_000),
+  /** Points a principal's bucket restores per second, continuously (the default fills it in 50 s). */
+  GATEHOUSE_COST_RESTORE_RATE: z.coerce.number().int().min(1).max(10_000_000).default(1_000),
+  /**
+   * A bucket the whole business shares besides each principal's, so many members cannot add up to
+   * more than this; 0 (the default): none, unless an admin sets one for the business.
+   */
+  GATEHOUSE_BUSINESS_COST_LIMIT: z.coerce.number().int().min(0).max(100_000_000).default(0),
+  /** Points the business bucket restores per second; unset: a fiftieth of its limit. */
+  GATEHOUSE_BUSINESS_COST_RESTORE_RATE: z.coerce.number().int().min(1).max(100_000_000).optional(),
+  /**
+   * Requests per minute per client address that carry no valid credential (sign-ins, anonymous
+   * introspection, bad keys); 0 turns the limit off. Credentialed requests are metered by cost.
+   */
+  GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(300),
+  /** Retired: its meaning changed (requests per credential became points per principal). */
+  GATEHOUSE_RATE_LIMIT_PER_MINUTE: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined, 'retired: credentialed requests are metered by cost (GATEHOUSE_COST_LIMIT, GATEHOUSE_COST_RESTORE_RATE), requests without a credential by GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE'),
   BOOTSTRAP_BUSINESS_NAME: z.string().min(1).default('Demo'),
   BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),

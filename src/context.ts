@@ -16,6 +16,18 @@ export interface AppServices {
   credentials?: CredentialService
 }
 
+/** The caller's cost bucket as this request left it (src/server/cost/metering.ts); `rateLimit` answers it. */
+export interface CostMeter {
+  /** What this query was priced at before it ran. */
+  cost: number
+  limit: number
+  restoreRate: number
+  /** Points left after this query's price was taken. */
+  remaining: number
+  /** When the bucket is full again. */
+  resetAt: Date
+}
+
 /** What one GraphQL request sees. Built per request: nothing in it is shared between tenants. */
 export interface Context {
   services: AppServices
@@ -27,6 +39,8 @@ export interface Context {
   log: Logger
   /** Per-request fallback loaders for relations a parent row did not prefetch (records/read/relations.ts). */
   relationLoaders: Map<string, DataLoader<string, Record<string, unknown> | undefined>>
+  /** Set before execution when the caller is metered; null otherwise. */
+  meter: CostMeter | null
 }
 
 /** Builds the context of one request. */
@@ -47,5 +61,6 @@ export function createContext(
       return log
     },
     relationLoaders: new Map(),
+    meter: null,
   }
 }

@@ -2,18 +2,23 @@ import { randomUUID } from 'node:crypto'
 import { GraphQLError } from 'graphql'
 import { type YogaServerInstance, createYoga, maskError, useReadinessCheck } from 'graphql-yoga'
 import type { Authenticator, CredentialService } from './access/credentials/authenticate.js'
+import { defaultBudgets } from './access/budgets.js'
+import { createKeyNetworkGuard } from './access/credentials/key-networks.js'
 import { CredentialRefusedError } from './access/credentials/refused.js'
 import type { Principal } from './access/principal.js'
 import { type AppServices, type Context, createContext } from './context.js'
 import { databaseFailure } from './db/failures.js'
-import { isGatehouseError, serviceUnavailable, timedOut, unauthenticated } from './graphql/errors.js'
+import { isGatehouseError, outsideKeyNetworks, serviceUnavailable, timedOut, unauthenticated } from './graphql/errors.js'
 import { getSchema } from './schema.js'
 import { useRequestDeadline } from './server/deadline.js'
 import { createMetrics } from './server/metrics.js'
 import { useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
-import { useQueryLimits } from './server/query-limits.js'
-import { createRateLimiter, rateLimitBucket } from './server/rate-limit.js'
+import { QUERY_LIMITS, useQueryLimits } from './server/query-limits.js'
+import { memoryBuckets, redisBuckets } from './server/cost/buckets.js'
+import { useCostMetering } from './server/cost/metering.js'
+import { createAnonymousLimiter } from './server/rate-limit.js'
+import { connectLimitsRedis } from './server/redis.js'
 import { currentRequest, notePrincipal, useRequestLog } from './server/request-log.js'
 import { useJit } from './server/jit.js'
 import { useRequireCredential } from './server/require-credential.js'
@@ -43,10 +48,11 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     { pool: services.database.poolStats, credentials: () => services.credentials.stats() },
     { token: config.GATEHOUSE_METRICS_TOKEN },
   )
-  const limiter = createRateLimiter({
-    perMinute: config.GATEHOUSE_RATE_LIMIT_PER_MINUTE,
-    redisUrl: config.REDIS_URL,
-    log,
+  const redis = config.REDIS_URL ? connectLimitsRedis(config.REDIS_URL, log) : undefined
+  const keyNetworks = createKeyNetworkGuard({ db: services.database.db, log })
+  const anonymous = createAnonymousLimiter({
+    perMinute: config.GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE,
+    redis,
     onRefused: metrics.rateLimited,
   })
   return createYoga<ServerContext, Context>({
@@ -58,7 +64,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     multipart: false,
     // Closed unless origins are configured: yoga's default echoes any Origin with credentials.
     cors: config.GATEHOUSE_CORS_ORIGINS.length > 0
-      ? { origin: config.GATEHOUSE_CORS_ORIGINS, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'x-gatehouse-csrf'], exposedHeaders: ['x-request-id', 'retry-after'] }
+      ? { origin: config.GATEHOUSE_CORS_ORIGINS, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'x-gatehouse-csrf'], exposedHeaders: ['x-request-id', 'retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-used', 'x-ratelimit-reset'] }
       : false,
     landingPage: false,
     logging: false,
@@ -98,11 +104,17 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
         principal = await services.authenticator.authenticate(request, meta)
       } catch (error) {
         // A bad credential counts against the client's address: guessing keys is rate limited too.
-        await limiter.consume(rateLimitBucket(null, meta.clientAddress))
+        await anonymous.consume(meta.clientAddress)
         throw error instanceof CredentialRefusedError ? unauthenticated(error.publicMessage) : error
       }
       notePrincipal(principal)
-      await limiter.consume(rateLimitBucket(principal, meta.clientAddress))
+      if (principal && !keyNetworks.allows(principal, meta)) {
+        // Counted like a bad credential: a stolen key tried from everywhere is throttled per address.
+        await anonymous.consume(meta.clientAddress)
+        throw outsideKeyNetworks(meta.clientAddress)
+      }
+      // Credentialed requests are metered by cost (useCostMetering), per principal.
+      if (!principal) await anonymous.consume(meta.clientAddress)
       return createContext(services, { ...meta, principal })
     },
     plugins: [
@@ -123,8 +135,14 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       useContractErrorCodes(log),
       useStorableText(),
       useRequireCredential({ allowAnonymousIntrospection: config.NODE_ENV !== 'production' }),
+      useCostMetering({
+        buckets: redis ? redisBuckets(redis) : memoryBuckets(),
+        defaults: defaultBudgets(config),
+        maxCost: QUERY_LIMITS.maxCost,
+        onRefused: metrics.rateLimited,
+      }),
       config.GATEHOUSE_JIT && useJit(),
-      { onDispose: () => limiter.close() },
+      { onDispose: () => redis?.close() },
     ],
   })
 }

@@ -33,6 +33,8 @@ export type ApiKey = Node & {
   __typename?: 'ApiKey';
   /** Works right now: neither revoked nor expired. */
   active: Scalars['Boolean']['output'];
+  /** IPv4/IPv6 addresses or CIDR blocks (e.g. "203.0.113.0/24", "2001:db8::/48") the keys may be used from, at most 50; from anywhere else a request is FORBIDDEN (and audited). Empty: anywhere. Regeneration keeps them. */
+  allowedNetworks: Array<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   createdBy?: Maybe<PrincipalSummary>;
   description: Scalars['String']['output'];
@@ -93,6 +95,8 @@ export type ApiMember = Node & {
   id: Scalars['ID']['output'];
   /** 1–100 characters. */
   name: Scalars['String']['output'];
+  /** The cost bucket this principal's keys and sessions share (null when metering is off). */
+  rateLimitBudget?: Maybe<RateLimitBudget>;
   role: SecurityRole;
   team?: Maybe<Team>;
   updatedAt: Scalars['DateTime']['output'];
@@ -172,6 +176,8 @@ export type Business = {
   __typename?: 'Business';
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  /** A bucket the whole business shares besides each principal's; null: none. */
+  rateLimitBudget?: Maybe<RateLimitBudget>;
   /** Lowercase and unique; the first half of a Basic credential's user name ("<slug>+<publicKey>"). */
   slug: Scalars['String']['output'];
 };
@@ -576,6 +582,8 @@ export type EmailInput = {
 };
 
 export type GenerateApiKeysInput = {
+  /** IPv4/IPv6 addresses or CIDR blocks (e.g. "203.0.113.0/24", "2001:db8::/48") the keys may be used from, at most 50; from anywhere else a request is FORBIDDEN (and audited). Empty: anywhere. Regeneration keeps them. */
+  allowedNetworks?: InputMaybe<Array<Scalars['String']['input']>>;
   /** What the keys are for; at most 500 characters. */
   description: Scalars['String']['input'];
   /** When both keys stop working; must be in the future. Omit for keys that do not expire. */
@@ -739,10 +747,16 @@ export type Mutation = {
   regenerateApiKeys: RegenerateApiKeysPayload;
   /** Stops a key at once (also ending a regeneration grace period early). Revoking a revoked key changes nothing. Admins only. */
   revokeApiKey: ApiKey;
+  /** Sets the bucket the whole business shares besides each principal's; limit and restoreRate null: the server's default (none unless configured). Admins only. */
+  setBusinessRateLimitBudget?: Maybe<RateLimitBudget>;
+  /** Sets the cost budget of an API member or user (both its keys and its sessions share it); limit and restoreRate null: the server's default again. Answers the budget in force. Admins only. */
+  setRateLimitBudget?: Maybe<RateLimitBudget>;
   /** Signs a user in with email and password; returns a session token. Any mistake is the same UNAUTHENTICATED error; repeated failures from one address make it wait, then lock (RATE_LIMITED with Retry-After). It must be the only field of its operation. */
   signIn: SignInPayload;
   /** Ends the session this request was made with; the token is refused from the next request on. API keys have no session (FORBIDDEN). */
   signOut: Scalars['Boolean']['output'];
+  /** Changes the description and/or allowed networks of a member's or user's working key pair (both keys alike), effective from the next request. CONFLICT when it has no working keys. Admins only. */
+  updateApiKeys: Array<ApiKey>;
   /** Changes an API member. A new role, team or `active: false` applies from the very next request of its keys. Admins only. */
   updateApiMember: ApiMember;
   /** Changes the fields given; `expectedVersion` must match the stored version (else CONFLICT). */
@@ -867,8 +881,23 @@ export type MutationRevokeApiKeyArgs = {
 };
 
 
+export type MutationSetBusinessRateLimitBudgetArgs = {
+  input: SetBusinessRateLimitBudgetInput;
+};
+
+
+export type MutationSetRateLimitBudgetArgs = {
+  input: SetRateLimitBudgetInput;
+};
+
+
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+export type MutationUpdateApiKeysArgs = {
+  input: UpdateApiKeysInput;
 };
 
 
@@ -1130,6 +1159,8 @@ export type Query = {
   purchaseOrder?: Maybe<PurchaseOrder>;
   /** Purchase orders the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
   purchaseOrders?: Maybe<PurchaseOrderConnection>;
+  /** The caller's cost bucket (null when metering is off). Every response also carries it in `extensions.cost` and the X-RateLimit-* headers. */
+  rateLimit?: Maybe<RateLimit>;
   /** One SalesOrder by id; one the caller may not see, or of another business, is NOT_FOUND. */
   salesOrder?: Maybe<SalesOrder>;
   /** Sales orders the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
@@ -1283,6 +1314,34 @@ export type QueryUsersArgs = {
   before?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The caller's cost bucket after this query's price was taken (points restore continuously). */
+export type RateLimit = {
+  __typename?: 'RateLimit';
+  /** What this query was priced at before it ran. */
+  cost: Scalars['Int']['output'];
+  /** Points the bucket holds when full: the most one query may cost. */
+  limit: Scalars['Int']['output'];
+  /** Points left now. */
+  remaining: Scalars['Int']['output'];
+  /** When the bucket is full again. */
+  resetAt: Scalars['DateTime']['output'];
+  /** Points restored per second. */
+  restoreRate: Scalars['Int']['output'];
+  /** `limit - remaining`. */
+  used: Scalars['Int']['output'];
+};
+
+/** The size and refill of a cost bucket. */
+export type RateLimitBudget = {
+  __typename?: 'RateLimitBudget';
+  /** True when an admin set it; false: the server's default. */
+  custom: Scalars['Boolean']['output'];
+  /** Points the bucket holds when full: the most one query may cost. */
+  limit: Scalars['Int']['output'];
+  /** Points restored per second. */
+  restoreRate: Scalars['Int']['output'];
 };
 
 /** The user or API member a record belongs to, with its team. */
@@ -1472,6 +1531,22 @@ export type SecurityRoleEdge = {
   node: SecurityRole;
 };
 
+export type SetBusinessRateLimitBudgetInput = {
+  /** Points the bucket holds, 1–10000000. Null with restoreRate: back to the default. */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** Points restored per second, 1–10000000 and at most limit. */
+  restoreRate?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type SetRateLimitBudgetInput = {
+  /** Points the bucket holds, 1–10000000. Null with restoreRate: back to the default. */
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  /** An ApiMember or a User of the business. */
+  principalId: Scalars['ID']['input'];
+  /** Points restored per second, 1–10000000 and at most limit. */
+  restoreRate?: InputMaybe<Scalars['Int']['input']>;
+};
+
 export type SignInInput = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
@@ -1555,6 +1630,17 @@ export type TeamEdge = {
   __typename?: 'TeamEdge';
   cursor: Scalars['String']['output'];
   node: Team;
+};
+
+export type UpdateApiKeysInput = {
+  /** IPv4/IPv6 addresses or CIDR blocks (e.g. "203.0.113.0/24", "2001:db8::/48") the keys may be used from, at most 50; from anywhere else a request is FORBIDDEN (and audited). Empty: anywhere. Regeneration keeps them. Omit to keep them; [] lifts the restriction. */
+  allowedNetworks?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** What the keys are for; at most 500 characters. Omit to keep it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The ApiMember whose keys these are (or give userId). */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  /** The User whose keys these are (or give memberId). */
+  userId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** Fields left out (or null) stay as they are, except `teamId: null`, which removes the team. */
@@ -1739,6 +1825,8 @@ export type User = Node & {
   id: Scalars['ID']['output'];
   /** 1–100 characters. */
   name: Scalars['String']['output'];
+  /** The cost bucket this principal's keys and sessions share (null when metering is off). */
+  rateLimitBudget?: Maybe<RateLimitBudget>;
   role: SecurityRole;
   team?: Maybe<Team>;
   updatedAt: Scalars['DateTime']['output'];

@@ -4,7 +4,14 @@ import type { PermissionMatrix } from './permissions.js'
 /** How the caller proved who it is. */
 export type Credential =
   | { kind: 'session'; sessionId: string }
-  | { kind: 'api_key'; keyId: string; publicKey: string }
+  /** `allowedNetworks`: addresses or CIDR blocks the key may be used from; empty: anywhere. */
+  | { kind: 'api_key'; keyId: string; publicKey: string; allowedNetworks: readonly string[] }
+
+/** A cost bucket's size and refill: points it holds when full, points restored per second. */
+export interface CostBudget {
+  limit: number
+  restoreRate: number
+}
 
 /**
  * The authenticated caller of a request: a user (signed in, or through one of its keys) or an API
@@ -24,6 +31,8 @@ export interface Principal {
   isAdminRole: boolean
   permissions: PermissionMatrix
   credential: Credential
+  /** Cost budgets an admin set, for the principal and its whole business; null: the server's defaults. */
+  budgets: { own: CostBudget | null; business: CostBudget | null }
 }
 
 /** Admin work (keys, members, roles, audit) is for admin users signed in with a session, never for a key. */

@@ -1,12 +1,15 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type {
+  ApiKeyLookupsTable, ApiKeyUsageTable, IdempotencyKeysTable, LoginEmailsTable, ServerSecretsTable, SessionTokensTable, SignInThrottlesTable,
+} from './lookup-tables.js'
 
 /**
  * Column types as both drivers return them (see database.ts): int8 ids and numerics as exact
  * strings, dates as 'YYYY-MM-DD' strings, timestamps as Date.
  */
-type Id = ColumnType<string, string | number | bigint, string | number | bigint>
+export type Id = ColumnType<string, string | number | bigint, string | number | bigint>
 type GeneratedId = ColumnType<string, string | number | bigint | undefined, never>
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Money = ColumnType<string, string | number, string | number>
 /** Order totals default to 0 until lines are priced. */
 type Totals = ColumnType<string, string | number | undefined, string | number>
@@ -16,6 +19,9 @@ export interface BusinessesTable {
   id: GeneratedId
   name: string
   slug: string
+  /** The business-wide cost budget an admin set; null: the server's default (none unless configured). */
+  cost_limit: Generated<number | null>
+  cost_restore_rate: Generated<number | null>
   created_at: Generated<Date>
   updated_at: Generated<Date>
 }
@@ -51,6 +57,9 @@ export interface PrincipalsTable {
   role_id: Id
   team_id: Id | null
   active: Generated<boolean>
+  /** The cost budget an admin set for this principal; null: the server's default. */
+  cost_limit: Generated<number | null>
+  cost_restore_rate: Generated<number | null>
   created_at: Timestamp
   updated_at: Timestamp
 }
@@ -80,6 +89,8 @@ export interface ApiKeysTable {
   last_used_at: Timestamp | null
   expires_at: Timestamp | null
   revoked_at: Timestamp | null
+  /** CIDR blocks (or single addresses) the key may be used from; empty: anywhere. Kept across regeneration. */
+  allowed_networks: Generated<string[]>
 }
 
 export interface AuditEventsTable {
@@ -214,54 +225,6 @@ export interface PurchaseOrderLinesTable {
   amount: Money
 }
 
-/** Installation-wide secrets generated on first start (migration 2026-11-25T11-20-00). */
-export interface ServerSecretsTable {
-  name: string
-  value: string
-  created_at: Generated<Date>
-}
-
-/** Creates already answered, by idempotency key (migration 2026-11-25T12-00-00). */
-export interface IdempotencyKeysTable {
-  business_id: Id
-  principal_id: Id
-  key: string
-  operation: string
-  request_hash: string
-  record_id: Id | null
-  created_at: Timestamp
-}
-
-/**
- * The three global lookups (a login email, a session token's hash, an API key's public id): each
- * finds the tenant row it names, before the request knows its business. Written in the same
- * transaction as that row (src/access/global-lookups.ts).
- */
-export interface LoginEmailsTable {
-  email: string
-  business_id: Id
-  principal_id: Id
-}
-export interface SessionTokensTable {
-  token_hash: string
-  business_id: Id
-  session_id: Id
-}
-export interface ApiKeyLookupsTable {
-  public_key: string
-  business_id: Id
-  key_id: Id
-}
-
-/** Sign-in failures per (email digest, client address): src/access/credentials/sign-in-throttle.ts. */
-export interface SignInThrottlesTable {
-  email_digest: string
-  client_address: string
-  failures: number
-  last_failure_at: Date
-  locked_until: Date | null
-}
-
 /** The whole database as kysely sees it. */
 export interface Database {
   businesses: BusinessesTable
@@ -285,6 +248,7 @@ export interface Database {
   session_tokens: SessionTokensTable
   api_key_lookups: ApiKeyLookupsTable
   sign_in_throttles: SignInThrottlesTable
+  api_key_usage: ApiKeyUsageTable
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>

@@ -53,6 +53,15 @@ export const unauthenticated = (message = UNAUTHENTICATED_MESSAGE) =>
 export const forbidden = (message = 'Your security role does not allow this.') =>
   gatehouseError(ErrorCode.FORBIDDEN, message)
 
+/** HTTP 403: a key restricted to some networks, used from elsewhere. The address is the caller's own. */
+export const outsideKeyNetworks = (clientAddress: string | null) =>
+  gatehouseError(
+    ErrorCode.FORBIDDEN,
+    `This API key may be used only from the networks an admin allowed for it, and ${clientAddress ?? 'this client\'s address'} is not one of them.`,
+    {},
+    403,
+  )
+
 export const notFound = (what = 'record', field?: string) =>
   gatehouseError(ErrorCode.NOT_FOUND, `No such ${what}.`, field ? { field } : {})
 

@@ -1,23 +1,13 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit'
 import {
-  type ArgumentNode,
-  type DocumentNode,
-  type FieldNode,
   type GraphQLError,
-  type GraphQLSchema,
   Kind,
   type SelectionNode,
-  TypeInfo,
   type ValidationContext,
   type ValidationRule,
-  validate,
-  visit,
-  visitWithTypeInfo,
 } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { queryTooComplex } from '../graphql/errors.js'
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../records/read/pagination.js'
 
 /**
  * Every limit on the shape of a GraphQL document, in one place. A document over any of them is
@@ -69,18 +59,13 @@ export const QUERY_LIMITS = {
    */
   maxTokens: 5_000,
   /**
-   * graphql-armor's cost: 2 per object, 1 per scalar, ×1.5 per level of depth, × the page size of
-   * each connection. Page sizes count as the server will read them (see `explicitPageSizes`): the
-   * literal `first`/`last`, the maximum (100) when it comes from a variable, the default (25) when
-   * absent. The heavy query costs 1.7 million with a few fields per type, 4.1 million through
-   * edges { node }, 7.7 million selecting every field of every type; the limit is ~2× the last.
-   * Cost grows ×100 per extra 100-row hop: job → salesOrders(100) → job → purchaseOrders(100)
-   * under jobs(first: 100) costs 72 million even with two fields, and is refused.
+   * Points one query may cost, whoever sends it and whatever its bucket holds (the price list is
+   * src/server/cost/estimate.ts; page sizes count as the server will read them, variables
+   * included). The heavy query costs 30,803; one more 100-row hop (job → salesOrders(100) → job →
+   * purchaseOrders(100) under jobs(first: 100)) costs over a million and is refused.
    */
-  maxCost: 15_000_000,
+  maxCost: 100_000,
 } as const
-
-const COST = { objectCost: 2, scalarCost: 1, depthCostFactor: 1.5 }
 
 /** graphql-armor prefixes its messages with "Syntax Error: " even for validation limits. */
 const cleanMessage = (error: GraphQLError) => error.message.replace(/^Syntax Error: /, '')
@@ -109,7 +94,7 @@ export function useQueryLimits(options: { production: boolean }): Plugin {
           maxDirectives: { n: QUERY_LIMITS.maxDirectives, ...rejection },
           // Thrown from inside the lexer: reportTooComplex throws the coded error itself.
           maxTokens: { n: QUERY_LIMITS.maxTokens, propagateOnRejection: true, onReject: [reportTooComplex] },
-          // Replaced by pageAwareCostRule below, which sees variable and default page sizes.
+          // The product's own estimator prices queries, with their variables (src/server/cost/).
           costLimit: { enabled: false },
           blockFieldSuggestion: { enabled: options.production },
         }),
@@ -122,7 +107,6 @@ export function useQueryLimits(options: { production: boolean }): Plugin {
       }
     },
     onValidate({ addValidationRule }) {
-      addValidationRule(pageAwareCostRule)
       addValidationRule(repeatedFieldsRule)
       addValidationRule(circularIntrospectionRule)
     },
@@ -192,53 +176,4 @@ const circularIntrospectionRule: ValidationRule = (context) => {
       return false
     },
   }
-}
-
-/**
- * armor's cost rule multiplies by `first` only when it is written as a literal, so `first: $n`
- * (or no `first` at all, which reads 25 rows) would cost 1×. This rule runs it on a copy of the
- * document in which every connection field states the page size it will really read.
- */
-const pageAwareCostRule: ValidationRule = (context) => ({
-  Document: {
-    enter(document) {
-      const costed = explicitPageSizes(context.getSchema(), document)
-      const rule = costLimitRule({
-        maxCost: QUERY_LIMITS.maxCost,
-        ...COST,
-        propagateOnRejection: false,
-        onReject: [(copyContext, error) => copyContext?.reportError(error)],
-      })
-      // The copy's rejection is reported against the real document, with our code.
-      for (const error of validate(context.getSchema(), costed, [rule])) reportTooComplex(context, error)
-      return false
-    },
-  },
-})
-
-/** Rewrites `first`/`last` on every paginated field to the literal number of rows it may read. */
-export function explicitPageSizes(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
-  const typeInfo = new TypeInfo(schema)
-  return visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node: FieldNode) {
-        const definition = typeInfo.getFieldDef()
-        if (!definition?.args.some((arg) => arg.name === 'first')) return undefined
-        const pageArgs = node.arguments?.filter((arg) => arg.name.value === 'first' || arg.name.value === 'last') ?? []
-        let rows = pageArgs.length === 0 ? DEFAULT_PAGE_SIZE : 0
-        for (const arg of pageArgs) {
-          // A literal is what it says (over 100 is refused later anyway); a variable may be up to the maximum.
-          rows = Math.max(rows, arg.value.kind === Kind.INT ? Number(arg.value.value) : MAX_PAGE_SIZE)
-        }
-        const first: ArgumentNode = {
-          kind: Kind.ARGUMENT,
-          name: { kind: Kind.NAME, value: 'first' },
-          value: { kind: Kind.INT, value: String(rows) },
-        }
-        const others = node.arguments?.filter((arg) => !pageArgs.includes(arg)) ?? []
-        return { ...node, arguments: [first, ...others] }
-      },
-    }),
-  )
 }

@@ -39,7 +39,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 describe('Redis down', () => {
   it('at start: the instance starts, limits in process, and uses Redis once it is up; a later outage changes nothing for callers', async () => {
     const port = await freePort()
-    const server = await startTestServer({ REDIS_URL: `redis://127.0.0.1:${port}`, GATEHOUSE_RATE_LIMIT_PER_MINUTE: '3' })
+    const server = await startTestServer({ REDIS_URL: `redis://127.0.0.1:${port}`, GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '3' })
     cleanups.push(() => server.close())
     const credentials = server.app.services.credentials!
     expect(credentials.stats()).toMatchObject({ bus: 'redis', busHealthy: false })
@@ -58,7 +58,7 @@ describe('Redis down', () => {
     // Redis goes away under traffic: callers keep getting answers.
     redis.kill('SIGKILL')
     await until('the bus notices', () => !credentials.stats().busHealthy, 10_000)
-    // (Two requests: with the first, three is this session's whole minute.)
+    // The session's cost bucket meters in process meanwhile.
     for (let i = 0; i < 2; i++) {
       const answer = await server.graphql('{ jobs(first: 1) { totalCount } }', { headers: admin.headers })
       expect(answer.status).toBe(200)

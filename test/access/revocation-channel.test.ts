@@ -32,9 +32,9 @@ async function listenersNow(database: { query: (statement: string) => Promise<{ 
 async function twoInstancesOn(databaseUrl: string, env: Record<string, string> = {}) {
   const handle = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 6, timeouts: backstopTimeouts(5_000) })
   await migrateToLatest(handle.db)
-  const server = await startTestServer({ GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0', ...env }, { database: handle })
+  const server = await startTestServer({ GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0', ...env }, { database: handle })
   cleanups.push(() => server.close())
-  const config = loadConfig({ NODE_ENV: 'test', GATEHOUSE_DEMO_DATA: '0', GATEHOUSE_KEY_PEPPER: 'test-pepper-0123456789abcdef', GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0', ...env })
+  const config = loadConfig({ NODE_ENV: 'test', GATEHOUSE_DEMO_DATA: '0', GATEHOUSE_KEY_PEPPER: 'test-pepper-0123456789abcdef', GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0', ...env })
   const other: App = await createApp(config, { database: server.app.services.database, log: pino({ level: 'silent' }) })
   cleanups.push(() => other.close())
   const admin = await signInAsAdmin(server)

@@ -23,7 +23,7 @@ const statements = new StatementCounter()
 const ELSEWHERE = '127.0.0.2'
 
 beforeAll(async () => {
-  server = await startTestServer({ GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' }, { plugins: [statements] })
+  server = await startTestServer({ GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0' }, { plugins: [statements] })
   admin = await signInAsAdmin(server)
 }, 60_000)
 afterAll(() => server?.close())
@@ -99,7 +99,7 @@ describe('sign-in throttling', () => {
     const lift = await server.graphql('mutation($input: LiftSignInLocksInput!) { liftSignInLocks(input: $input) }', {
       variables: { input: { userId: encodeGlobalId('User', admin.userId) } }, headers: bearer(fromElsewhere.token!),
     })
-    expect(lift.body).toEqual({ data: { liftSignInLocks: 1 } })
+    expect({ ...lift.body, extensions: undefined }).toEqual({ data: { liftSignInLocks: 1 } })
     expect((await attempt(ADMIN_EMAIL, ADMIN_PASSWORD)).code).toBe('OK')
   }, 120_000)
 

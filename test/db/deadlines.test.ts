@@ -33,7 +33,7 @@ async function serverOnPrivatePostgres(deadlineMs: number, poolSize = 4): Promis
   const handle = await openDatabase({ kind: 'postgres', url: database.url, poolSize, timeouts: backstopTimeouts(deadlineMs) })
   await migrateToLatest(handle.db)
   const server = await startTestServer(
-    { GATEHOUSE_REQUEST_TIMEOUT_MS: String(deadlineMs), GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' },
+    { GATEHOUSE_REQUEST_TIMEOUT_MS: String(deadlineMs), GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0' },
     { database: handle },
   )
   cleanups.push(() => server.close())
@@ -197,7 +197,7 @@ describe('a deadline inside a transaction', () => {
 
 describe.skipIf(Boolean(process.env.DATABASE_URL))('request deadlines on the embedded database', () => {
   it('a request waiting for the busy embedded database answers TIMEOUT within its deadline', async () => {
-    const server = await startTestServer({ GATEHOUSE_REQUEST_TIMEOUT_MS: '800', GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' })
+    const server = await startTestServer({ GATEHOUSE_REQUEST_TIMEOUT_MS: '800', GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0' })
     cleanups.push(() => server.close())
     const db = server.app.services.database.db
     const headers = await adminHeaders(server)

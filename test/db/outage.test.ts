@@ -37,7 +37,7 @@ async function startGatehouse(database: PrivatePostgres, env: Record<string, str
       GATEHOUSE_DEMO_DATA: '0',
       GATEHOUSE_KEY_PEPPER: 'outage-test-pepper-0123456789',
       GATEHOUSE_DB_POOL_SIZE: '5',
-      GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0',
+      GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0',
       ...env,
     },
     cleanups,

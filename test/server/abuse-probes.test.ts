@@ -65,7 +65,7 @@ describe.each(['development', 'production'])('abuse probes (%s)', (mode) => {
   let partner: MemberWithKeys
 
   beforeAll(async () => {
-    server = await startTestServer({ NODE_ENV: mode === 'production' ? 'production' : 'test', GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' })
+    server = await startTestServer({ NODE_ENV: mode === 'production' ? 'production' : 'test', GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0' })
     admin = await signInAsAdmin(server)
     partner = await createMemberWithKeys(server, admin)
   }, 60_000)

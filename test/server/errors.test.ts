@@ -85,7 +85,7 @@ describe('bad variable values', () => {
   it('a good request still answers 200 after all of these', async () => {
     const { status, body } = await server.graphql(JOBS, { headers: admin.headers, variables: { first: 5 } })
     expect(status).toBe(200)
-    expect(body).toEqual({ data: { jobs: { totalCount: 0 } } })
+    expect({ ...body, extensions: undefined }).toEqual({ data: { jobs: { totalCount: 0 } } })
   })
 })
 

@@ -6,7 +6,7 @@ import { signInAsAdmin } from '../setup/clients.js'
 
 let server: TestServer
 beforeAll(async () => {
-  server = await startTestServer({ GATEHOUSE_RATE_LIMIT_PER_MINUTE: '5' })
+  server = await startTestServer({ GATEHOUSE_COST_LIMIT: '10', GATEHOUSE_COST_RESTORE_RATE: '1' })
 })
 afterAll(() => server?.close())
 
@@ -29,9 +29,9 @@ describe('/metrics', () => {
       expect((await server.graphql('query MetricsJobs { jobs(first: 1) { totalCount } }', { headers: admin.headers })).status).toBe(200)
     }
     expect((await server.graphql('query MetricsDenied { jobs(first: 1) { totalCount } }', { headers: { authorization: 'Bearer nonsense' } })).status).toBe(401)
-    // The session's minute is five requests: the sixth is refused.
+    // The session's bucket holds ten points (each of those cost 3, each of these 1): soon refused.
     let refusedStatus = 0
-    for (let i = 0; i < 6 && refusedStatus !== 429; i++) refusedStatus = (await server.graphql('{ __typename }', { headers: admin.headers })).status
+    for (let i = 0; i < 12 && refusedStatus !== 429; i++) refusedStatus = (await server.graphql('{ __typename }', { headers: admin.headers })).status
     expect(refusedStatus).toBe(429)
 
     const { status, type, text } = await scrape(server.url)

@@ -92,7 +92,7 @@ describe('SIGTERM', () => {
     inFlight.finish()
     const answer = await inFlight.response
     expect(answer.status).toBe(200)
-    expect(JSON.parse(answer.body)).toEqual({ data: { jobs: { totalCount: 0 } } })
+    expect(JSON.parse(answer.body)).toMatchObject({ data: { jobs: { totalCount: 0 } }, extensions: { cost: { requestedQueryCost: 3 } } })
 
     expect(await server.exited).toBe(0)
     // Drained and closed, not cut off by the grace timer.
@@ -109,7 +109,7 @@ describe.skipIf(Boolean(process.env.DATABASE_URL))('SIGTERM under keep-alive tra
     const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-keepalive-'))
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }))
     const server = await startServerProcess(
-      { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_DEMO_DATA: '0', BOOTSTRAP_ADMIN_EMAIL: EMAIL, BOOTSTRAP_ADMIN_PASSWORD: PASSWORD, GATEHOUSE_RATE_LIMIT_PER_MINUTE: '0' },
+      { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_DEMO_DATA: '0', BOOTSTRAP_ADMIN_EMAIL: EMAIL, BOOTSTRAP_ADMIN_PASSWORD: PASSWORD, GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0' },
       cleanups,
     )
     const agent = new Agent({ keepAlive: true, maxSockets: 10 })

@@ -33,6 +33,7 @@ export const ADMIN_ONLY = new Set([
   'apiKeys', 'apiMembers', 'auditEvents', 'securityRoles', 'teams', 'users', 'changePassword', 'createApiMember',
   'createSecurityRole', 'createTeam', 'createUser', 'deleteSecurityRole', 'generateApiKeys', 'regenerateApiKeys',
   'revokeApiKey', 'signIn', 'signOut', 'updateApiMember', 'updateSecurityRole', 'updateUser', 'liftSignInLocks',
+  'setRateLimitBudget', 'setBusinessRateLimitBudget', 'updateApiKeys',
 ])
 
 /** Tables a refused mutation must not change (audit_events is reported separately). */
@@ -159,6 +160,10 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     updateSupplier: versioned('suppliers', supplier),
     updateUser: () => ({ input: { id: spareUser } }),
     liftSignInLocks: () => ({ input: { userId: spareUser } }),
+    updateApiKeys: (_n, path) => ({ input: { ...(path[1] === 'userId' ? { userId: spareUser } : { memberId: spareMember.globalId }), description: 'probe keys' } }),
+    setRateLimitBudget: () => ({ input: { principalId: spareMember.globalId, limit: 100_000, restoreRate: 1_000 } }),
+    // Neither value: a probe of one makes half a budget, refused; the business keeps its default.
+    setBusinessRateLimitBudget: () => ({ input: { limit: null, restoreRate: null } }),
   }
   const queries: Record<string, Args> = {
     job: { id: mainJob }, contact: { id: client }, salesOrder: { id: so }, purchaseOrder: { id: po }, supplier: { id: supplier },

@@ -158,14 +158,14 @@ export async function createAuthenticator(deps: {
     const row = await database.db
       .selectFrom('api_key_lookups as lookup')
       .innerJoin('api_keys as k', (join) => join.onRef('k.business_id', '=', 'lookup.business_id').onRef('k.id', '=', 'lookup.key_id'))
-      .select(['k.business_id', 'k.id', 'k.owner_id', 'k.secret_hash', 'k.expires_at', 'k.revoked_at', 'k.last_used_at'])
+      .select(['k.business_id', 'k.id', 'k.owner_id', 'k.secret_hash', 'k.expires_at', 'k.revoked_at', 'k.last_used_at', 'k.allowed_networks'])
       .where('lookup.public_key', '=', publicKey)
       .executeTakeFirst()
     if (!row) return null
     const validUntil = earliest(row.expires_at, row.revoked_at)
     const usable = validUntil === null || validUntil > Date.now()
     const principal = usable
-      ? await loadPrincipal(database.db, row.business_id, row.owner_id, { kind: 'api_key', keyId: row.id, publicKey })
+      ? await loadPrincipal(database.db, row.business_id, row.owner_id, { kind: 'api_key', keyId: row.id, publicKey, allowedNetworks: row.allowed_networks })
       : null
     return {
       kind: 'api_key',

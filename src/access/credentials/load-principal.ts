@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { parseMatrix } from '../permissions.js'
-import type { Credential, Principal } from '../principal.js'
+import type { CostBudget, Credential, Principal } from '../principal.js'
 
 /**
  * Loads an active principal with its business, team and role: what every request needs to know
@@ -22,6 +22,7 @@ export async function loadPrincipal(
     .select([
       'p.id', 'p.kind', 'p.name', 'p.team_id', 'p.role_id', 'p.active', 'b.id as business_id', 'b.slug', 'b.name as business_name',
       'r.name as role_name', 'r.is_builtin', 'r.permissions',
+      'p.cost_limit', 'p.cost_restore_rate', 'b.cost_limit as business_cost_limit', 'b.cost_restore_rate as business_cost_restore_rate',
     ])
     .where('p.business_id', '=', businessId)
     .where('p.id', '=', principalId)
@@ -40,5 +41,12 @@ export async function loadPrincipal(
     isAdminRole: row.is_builtin,
     permissions: parseMatrix(row.permissions),
     credential,
+    budgets: {
+      own: budget(row.cost_limit, row.cost_restore_rate),
+      business: budget(row.business_cost_limit, row.business_cost_restore_rate),
+    },
   }
 }
+
+const budget = (limit: number | null, restoreRate: number | null): CostBudget | null =>
+  limit !== null && restoreRate !== null ? { limit, restoreRate } : null

@@ -10,7 +10,8 @@ import { pageById } from './admin-pages.js'
  * write of them. The password hash is never selected here, so it cannot leak into a response.
  */
 export const PRINCIPAL_COLUMNS = [
-  'id', 'business_id', 'kind', 'name', 'email', 'description', 'role_id', 'team_id', 'active', 'created_at', 'updated_at',
+  'id', 'business_id', 'kind', 'name', 'email', 'description', 'role_id', 'team_id', 'active', 'cost_limit', 'cost_restore_rate',
+  'created_at', 'updated_at',
 ] as const
 
 export type PrincipalRow = Pick<Row<'principals'>, (typeof PRINCIPAL_COLUMNS)[number]>

@@ -8,6 +8,7 @@ import { DESCRIPTION_MAX, descriptionSchema } from '../common/admin-input.js'
 import { wantsTotalCount } from '../common/admin-pages.js'
 import { isPublicKey } from '../../access/credentials/api-keys.js'
 import { type ApiKeyRow, listApiKeys } from './api-keys.repository.js'
+import { ALLOWED_NETWORKS_DESCRIPTION, networksOf } from './networks-input.js'
 import {
   type IssuedKey,
   MAX_GRACE_SECONDS,
@@ -75,6 +76,7 @@ builder.node(ApiKeyRef, {
       resolve: (key) => key.revoked_at,
     }),
     active: t.boolean({ description: 'Works right now: neither revoked nor expired.', resolve: (key) => isWorking(key) }),
+    allowedNetworks: t.stringList({ description: ALLOWED_NETWORKS_DESCRIPTION, resolve: (key) => key.allowed_networks }),
   }),
 })
 
@@ -116,12 +118,12 @@ const RegenerateApiKeysPayload = builder.objectRef<Regenerated>('RegenerateApiKe
 })
 
 // Exactly one owner: a member or a user. Checked by zod so the error names the field.
-const oneOwner: [(input: { memberId?: string | null; userId?: string | null }) => boolean, { message: string; path: string[] }] = [
+export const oneOwner: [(input: { memberId?: string | null; userId?: string | null }) => boolean, { message: string; path: string[] }] = [
   (input) => (input.memberId == null) !== (input.userId == null),
   { message: 'Give exactly one of memberId or userId.', path: ['memberId'] },
 ]
-const MEMBER_ID = 'The ApiMember whose keys these are (or give userId).'
-const USER_ID = 'The User whose keys these are (or give memberId).'
+export const MEMBER_ID = 'The ApiMember whose keys these are (or give userId).'
+export const USER_ID = 'The User whose keys these are (or give memberId).'
 
 const GenerateApiKeysInput = builder.inputType('GenerateApiKeysInput', {
   fields: (t) => ({
@@ -134,6 +136,7 @@ const GenerateApiKeysInput = builder.inputType('GenerateApiKeysInput', {
       description: 'When both keys stop working; must be in the future. Omit for keys that do not expire.',
       validate: { refine: [(value) => value == null || value.getTime() > Date.now(), { message: 'Must be in the future.' }] },
     }),
+    allowedNetworks: t.stringList({ required: false, description: ALLOWED_NETWORKS_DESCRIPTION }),
   }),
   validate: oneOwner,
 })
@@ -175,7 +178,7 @@ const ApiKeyFilter = builder.inputType('ApiKeyFilter', {
 })
 
 /** The owner named by an input's memberId or userId, as a principal kind and database id. */
-function ownerOf(input: { memberId?: string | null; userId?: string | null }): OwnerRef {
+export function ownerOf(input: { memberId?: string | null; userId?: string | null }): OwnerRef {
   return input.memberId != null
     ? { kind: 'API_MEMBER', id: idOfType(input.memberId, 'ApiMember', 'input.memberId'), field: 'input.memberId' }
     : { kind: 'USER', id: idOfType(input.userId ?? '', 'User', 'input.userId'), field: 'input.userId' }
@@ -208,7 +211,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: GenerateApiKeysInput, required: true }) },
     authScopes: { admin: true },
     resolve: (_root, { input }, context) =>
-      generateKeyPair(context, { owner: ownerOf(input), description: input.description, expiresAt: input.expiresAt ?? null }),
+      generateKeyPair(context, {
+        owner: ownerOf(input),
+        description: input.description,
+        expiresAt: input.expiresAt ?? null,
+        allowedNetworks: networksOf(input.allowedNetworks ?? []),
+      }),
   }),
   regenerateApiKeys: t.field({
     type: RegenerateApiKeysPayload,

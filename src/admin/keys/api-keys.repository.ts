@@ -24,6 +24,8 @@ export interface ApiKeyRow {
   last_used_at: Date | null
   expires_at: Date | null
   revoked_at: Date | null
+  /** Addresses or CIDR blocks the key works from; empty: anywhere. */
+  allowed_networks: string[]
   owner_id: string
   owner_kind: PrincipalKind
   owner_name: string
@@ -46,7 +48,7 @@ function listing(db: Kysely<Database>, principal: Principal) {
     .leftJoin('principals as c', (join) => join.onRef('c.business_id', '=', 'k.business_id').onRef('c.id', '=', 'k.created_by'))
     .select([
       'k.id', 'k.public_key', 'k.slot', 'k.description', 'k.created_at', 'k.last_used_at', 'k.expires_at', 'k.revoked_at',
-      'k.owner_id', 'o.kind as owner_kind', 'o.name as owner_name', 'k.created_by', 'c.kind as creator_kind', 'c.name as creator_name',
+      'k.allowed_networks', 'k.owner_id', 'o.kind as owner_kind', 'o.name as owner_name', 'k.created_by', 'c.kind as creator_kind', 'c.name as creator_name',
     ])
     .where('k.business_id', '=', principal.businessId)
 }
@@ -107,7 +109,7 @@ export function findKeyOwner(
 export function currentKeysOf(trx: Kysely<Database>, principal: Principal, ownerId: string) {
   return trx
     .selectFrom('api_keys')
-    .select(['id', 'public_key', 'slot', 'description', 'expires_at'])
+    .select(['id', 'public_key', 'slot', 'description', 'expires_at', 'allowed_networks'])
     .where('business_id', '=', principal.businessId)
     .where('owner_id', '=', ownerId)
     .where('revoked_at', 'is', null)
@@ -120,7 +122,7 @@ export function currentKeysOf(trx: Kysely<Database>, principal: Principal, owner
 export async function insertApiKey(
   trx: Kysely<Database>,
   principal: Principal,
-  input: { ownerId: string; slot: KeySlot; description: string; expiresAt: Date | null; pepper: Buffer },
+  input: { ownerId: string; slot: KeySlot; description: string; expiresAt: Date | null; allowedNetworks: string[]; pepper: Buffer },
 ): Promise<GeneratedApiKey & { id: string }> {
   const generated = generateApiKey()
   const row = await trx
@@ -134,6 +136,7 @@ export async function insertApiKey(
       description: input.description,
       created_by: principal.id,
       expires_at: input.expiresAt,
+      allowed_networks: input.allowedNetworks,
     })
     .returning('id')
     .executeTakeFirstOrThrow()
@@ -153,6 +156,27 @@ export async function retireApiKeys(trx: Kysely<Database>, principal: Principal,
     .where('business_id', '=', principal.businessId)
     .where('id', 'in', keyIds)
     .where((eb) => eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', at)]))
+    .returning('public_key')
+    .execute()
+  return rows.map((row) => row.public_key)
+}
+
+/** Changes the description and/or networks of keys of the business; returns the public keys changed. */
+export async function updateApiKeys(
+  trx: Kysely<Database>,
+  principal: Principal,
+  keyIds: string[],
+  patch: { description?: string; allowedNetworks?: string[] },
+): Promise<string[]> {
+  if (keyIds.length === 0 || (patch.description === undefined && patch.allowedNetworks === undefined)) return []
+  const rows = await trx
+    .updateTable('api_keys')
+    .set({
+      ...(patch.description !== undefined ? { description: patch.description } : {}),
+      ...(patch.allowedNetworks !== undefined ? { allowed_networks: patch.allowedNetworks } : {}),
+    })
+    .where('business_id', '=', principal.businessId)
+    .where('id', 'in', keyIds)
     .returning('public_key')
     .execute()
   return rows.map((row) => row.public_key)

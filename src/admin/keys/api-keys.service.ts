@@ -4,7 +4,8 @@ import type { Context } from '../../context.js'
 import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import { conflict, confirmationRequired, notFound } from '../../graphql/errors.js'
 import type { GeneratedApiKey } from '../../access/credentials/api-keys.js'
-import { type ApiKeyRow, currentKeysOf, findApiKey, findKeyOwner, insertApiKey, retireApiKeys } from './api-keys.repository.js'
+import { type ApiKeyRow, currentKeysOf, findApiKey, findKeyOwner, insertApiKey, retireApiKeys, updateApiKeys } from './api-keys.repository.js'
+import { changesOf } from '../common/admin-mutation.js'
 import { auditRequestChange } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import type { Principal } from '../../access/principal.js'
@@ -58,7 +59,7 @@ async function activeOwner(trx: Kysely<Database>, principal: Principal, ref: Own
 /** Creates the Primary and Secondary key; CONFLICT while the owner holds a working pair. */
 export async function generateKeyPair(
   context: Context,
-  input: { owner: OwnerRef; description: string; expiresAt: Date | null },
+  input: { owner: OwnerRef; description: string; expiresAt: Date | null; allowedNetworks: string[] },
 ): Promise<{ primary: IssuedKey; secondary: IssuedKey }> {
   const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
@@ -67,13 +68,14 @@ export async function generateKeyPair(
     if ((await currentKeysOf(trx, principal, owner.id)).length > 0) {
       throw conflict('This owner already has a working key pair: rotate it with regenerateApiKeys, or revoke it first.')
     }
-    const common = { ownerId: owner.id, description: input.description, expiresAt: input.expiresAt, pepper }
+    const common = { ownerId: owner.id, description: input.description, expiresAt: input.expiresAt, allowedNetworks: input.allowedNetworks, pepper }
     const primary = await issue(trx, principal, { ...common, slot: 'PRIMARY' })
     const secondary = await issue(trx, principal, { ...common, slot: 'SECONDARY' })
     await auditRequestChange(trx, context, 'api_keys.generate', { type: principalTypeName(owner.kind), id: owner.id }, {
       publicKeys: [primary.publicKey, secondary.publicKey],
       description: input.description,
       expiresAt: input.expiresAt,
+      allowedNetworks: input.allowedNetworks,
     })
     return { primary, secondary }
   })
@@ -100,12 +102,14 @@ export async function regenerateKeys(
     const retired = await retireApiKeys(trx, principal, old.map((key) => key.id), stopAt)
     const issued: Partial<Record<KeySlot, IssuedKey>> = {}
     for (const slot of slots) {
-      // A slot whose key was revoked earlier gets a fresh key described like its partner.
+      // A slot whose key was revoked earlier gets a fresh key described (and restricted) like its
+      // partner: a rotation never silently drops a network restriction.
       const replaced = old.find((key) => key.slot === slot)
       issued[slot] = await issue(trx, principal, {
         ownerId: owner.id,
         slot,
         description: (replaced ?? current[0]!).description,
+        allowedNetworks: (replaced ?? current[0]!).allowed_networks,
         expiresAt: input.expiresAt ?? replaced?.expires_at ?? null,
         pepper,
       })
@@ -121,6 +125,38 @@ export async function regenerateKeys(
   })
   for (const publicKey of retired) await invalidateCredentials(context.services, { publicKey })
   return result
+}
+
+/**
+ * Changes what describes and restricts an owner's working pair: its description and the networks
+ * it may be used from (both keys alike). The change applies from the next request everywhere.
+ */
+export async function updateKeyPair(
+  context: Context,
+  input: { owner: OwnerRef; description?: string; allowedNetworks?: string[] },
+): Promise<ApiKeyRow[]> {
+  const principal = requirePrincipal(context)
+  const { rows, changed } = await inTransaction(context, async (trx) => {
+    const owner = await activeOwner(trx, principal, input.owner)
+    const current = await currentKeysOf(trx, principal, owner.id)
+    if (current.length === 0) throw conflict('This owner has no working keys to update: create them with generateApiKeys.')
+    const changed = await updateApiKeys(trx, principal, current.map((key) => key.id), input)
+    const before = current[0]!
+    const changes = changesOf(
+      { description: before.description, allowedNetworks: before.allowed_networks },
+      { description: input.description, allowedNetworks: input.allowedNetworks },
+    )
+    if (changes.fields.length > 0) {
+      await auditRequestChange(trx, context, 'api_keys.update', { type: principalTypeName(owner.kind), id: owner.id }, {
+        publicKeys: changed,
+        ...changes,
+      })
+    }
+    const rows = await Promise.all(current.map((key) => findApiKey(trx, principal, { id: key.id })))
+    return { rows: rows.filter((row): row is ApiKeyRow => row !== undefined), changed }
+  })
+  for (const publicKey of changed) await invalidateCredentials(context.services, { publicKey })
+  return rows
 }
 
 /** Stops a key now (ending a grace period early, too). Revoking a revoked key changes nothing. */

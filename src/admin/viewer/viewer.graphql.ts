@@ -12,7 +12,7 @@ import { PrincipalSummaryRef } from '../../graphql/principal-summary.js'
  * Everything but the team name comes from the principal the authenticator already resolved.
  */
 
-const BusinessRef = builder.objectRef<Pick<Principal, 'businessId' | 'businessName' | 'businessSlug'>>('Business').implement({
+export const BusinessRef = builder.objectRef<Pick<Principal, 'businessId' | 'businessName' | 'businessSlug'>>('Business').implement({
   description: 'The business (tenant) the caller belongs to; all its data is this business\'s.',
   fields: (t) => ({
     id: t.id({ resolve: (business) => encodeGlobalId('Business', business.businessId) }),
