@@ -98,6 +98,8 @@ const EnvSchema = z.object({
     .optional()
     .transform((value) => (value ?? '').split(',').map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'each origin is scheme://host[:port], without a path or wildcard'))),
+  /** Seconds between writes of per-key usage counts (requests, errors, rate limited) from memory to the database. */
+  GATEHOUSE_USAGE_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
 })

@@ -19,6 +19,7 @@ import { memoryBuckets, redisBuckets } from './server/cost/buckets.js'
 import { useCostMetering } from './server/cost/metering.js'
 import { createAnonymousLimiter } from './server/rate-limit.js'
 import { connectLimitsRedis } from './server/redis.js'
+import { createKeyUsage } from './server/usage.js'
 import { currentRequest, notePrincipal, useRequestLog } from './server/request-log.js'
 import { useJit } from './server/jit.js'
 import { useRequireCredential } from './server/require-credential.js'
@@ -49,6 +50,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     { token: config.GATEHOUSE_METRICS_TOKEN },
   )
   const redis = config.REDIS_URL ? connectLimitsRedis(config.REDIS_URL, log) : undefined
+  const usage = createKeyUsage({ db: services.database.db, log, flushEveryMs: config.GATEHOUSE_USAGE_FLUSH_SECONDS * 1000 })
   const keyNetworks = createKeyNetworkGuard({ db: services.database.db, log })
   const anonymous = createAnonymousLimiter({
     perMinute: config.GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE,
@@ -142,7 +144,13 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
         onRefused: metrics.rateLimited,
       }),
       config.GATEHOUSE_JIT && useJit(),
-      { onDispose: () => redis?.close() },
+      usage.plugin,
+      {
+        onDispose: async () => {
+          redis?.close()
+          await usage.close()
+        },
+      },
     ],
   })
 }

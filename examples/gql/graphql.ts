@@ -49,6 +49,8 @@ export type ApiKey = Node & {
   /** When the key stopped (or, during a regeneration grace period, will stop) working. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   slot: ApiKeySlot;
+  /** The key's traffic per UTC day over the last 30 days, newest first; days without any are left out. Written in batches: up to a few seconds behind. */
+  usage: Array<ApiKeyUsageDay>;
 };
 
 export type ApiKeyConnection = {
@@ -83,6 +85,18 @@ export type ApiKeySlotChoice =
   | 'BOTH'
   | 'PRIMARY'
   | 'SECONDARY';
+
+/** One UTC day of a key's traffic. */
+export type ApiKeyUsageDay = {
+  __typename?: 'ApiKeyUsageDay';
+  day: Scalars['LocalDate']['output'];
+  /** Answers that carried an error or an HTTP status of 400 or more, rate limiting aside. */
+  errors: Scalars['Int']['output'];
+  /** Requests refused with 429 RATE_LIMITED. */
+  rateLimited: Scalars['Int']['output'];
+  /** Every request made with the key (refused ones included). */
+  requests: Scalars['Int']['output'];
+};
 
 /** An API member: a service account a partner integration acts as. Its security role decides what its keys may do; its team is what MY means for it. A deactivated member's keys stop at once. */
 export type ApiMember = Node & {

@@ -2,8 +2,12 @@ import { type GraphQLError, getOperationAST, getVariableValues } from 'graphql'
 import { type Plugin, isAsyncIterable } from 'graphql-yoga'
 import { ErrorCode, badVariable } from '../graphql/errors.js'
 
-/** Codes of a request refused as a whole because of its document or its HTTP form: always HTTP 400. */
-const DOCUMENT_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'BAD_REQUEST'])
+/**
+ * Codes of a well-formed GraphQL request refused before it ran, for its document or its variables:
+ * HTTP 400 for clients that accept application/graphql-response+json, 200 for those that accept only
+ * application/json (GraphQL over HTTP; yoga skips errors marked `spec` for the latter).
+ */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'BAD_USER_INPUT'])
 /** Every code a response may carry (the contract's list, with yoga's and graphql-js's own names for document errors). */
 const CONTRACT_CODES = new Set([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'INTERNAL_SERVER_ERROR'])
 /**
@@ -23,9 +27,10 @@ const VARIABLE_ERROR = /^Variable "\$([A-Za-z_][A-Za-z0-9_]*)"(?: got invalid va
  * Gives the errors yoga and the executor make themselves the contract's codes and statuses:
  * - a variable whose value does not fit its type is BAD_USER_INPUT naming the variable (or the
  *   path inside it), HTTP 400: the executor reports it with no code at all;
- * - a document refused by the parser, validation or the query limits is HTTP 400 whatever the
- *   client accepts: yoga answers 200 to `Accept: application/json` (the GraphQL-over-HTTP
- *   spec's legacy rule), which clients that look only at the status take for success;
+ * - a document refused by the parser, validation or the query limits, or variables that do not
+ *   fit, are HTTP 400 to clients accepting application/graphql-response+json and 200 to those
+ *   accepting only application/json, as GraphQL over HTTP says; a request that is no GraphQL
+ *   request at all (BAD_REQUEST) is 400 (or 405, 413, 415) for everyone;
  * - an operation name that names nothing is BAD_REQUEST (yoga: OPERATION_RESOLUTION_FAILURE), an
  *   operation type the schema lacks (subscriptions) a validation failure, and a POST of a content
  *   type that is no GraphQL request a 415 that says so (yoga: an empty body);
@@ -80,14 +85,19 @@ export function useContractErrorCodes(log: { error(details: object, message: str
         if (isAsyncIterable(single)) continue
         for (const error of single.errors ?? []) {
           normalize(error as GraphQLError & { message: string }, log)
-          if (!DOCUMENT_CODES.has(String(error.extensions?.code))) continue
           // yoga reads the status from extensions.http (stripped from the response body); `spec`
-          // is what makes it fall back to 200 for application/json.
+          // is what makes it answer 200 to application/json.
           const extensions = error.extensions as Record<string, unknown>
           const http = (extensions.http ?? {}) as Record<string, unknown>
-          // A more precise refusal (405, 413) keeps its status; only a success status is corrected.
-          const status = typeof http.status === 'number' && http.status > 400 ? http.status : 400
-          extensions.http = { ...http, status, spec: false }
+          const code = String(extensions.code)
+          if (code === 'BAD_REQUEST') {
+            // A more precise refusal (405, 413) keeps its status; only a success status is corrected.
+            const status = typeof http.status === 'number' && http.status > 400 ? http.status : 400
+            extensions.http = { ...http, status, spec: false }
+          } else if (REQUEST_ERROR_CODES.has(code) && (code !== 'BAD_USER_INPUT' || http.status === 400)) {
+            // BAD_USER_INPUT only when it refused the variables (400), not a resolver's argument check.
+            extensions.http = { ...http, status: 400, spec: true }
+          }
         }
       }
     },

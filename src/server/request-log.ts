@@ -16,7 +16,8 @@ export interface RequestRecord {
   startedAt: bigint
   clientAddress: string | null
   operationName?: string
-  principal?: { id: string; kind: string; credential: string }
+  /** Ids only, never a credential: `keyId` when the caller used an API key. */
+  principal?: { id: string; kind: string; businessId: string; credential: string; keyId?: string }
 }
 
 const store = new AsyncLocalStorage<RequestRecord>()
@@ -33,7 +34,14 @@ export function currentRequest(): RequestRecord | undefined {
 export function notePrincipal(principal: Principal | null): void {
   const record = store.getStore()
   if (record && principal) {
-    record.principal = { id: principal.id, kind: principal.kind, credential: principal.credential.kind }
+    const { credential } = principal
+    record.principal = {
+      id: principal.id,
+      kind: principal.kind,
+      businessId: principal.businessId,
+      credential: credential.kind,
+      ...(credential.kind === 'api_key' ? { keyId: credential.keyId } : {}),
+    }
   }
 }
 

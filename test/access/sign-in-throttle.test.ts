@@ -37,7 +37,7 @@ async function attempt(email: string, password: string, headers: Record<string, 
     const outgoing = request(`${server.url}/graphql`, {
       method: 'POST',
       localAddress,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': Buffer.byteLength(payload), ...headers },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', 'content-length': Buffer.byteLength(payload), ...headers },
     }, (response) => {
       let text = ''
       response.setEncoding('utf8').on('data', (chunk) => (text += chunk)).on('end', () =>

@@ -55,7 +55,7 @@ interface Answer {
 async function post(base: string, query: string, headers: Record<string, string> = {}): Promise<Answer & { body: any }> {
   const response = await fetch(`${base}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
     body: JSON.stringify({ query }),
     signal: AbortSignal.timeout(15_000),
   })

@@ -20,7 +20,7 @@ interface Probe {
 }
 
 const post = (server: TestServer, headers: Record<string, string>, body: string, contentType = 'application/json') =>
-  fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType, accept: 'application/json', ...headers }, body })
+  fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType, accept: 'application/graphql-response+json', ...headers }, body })
 const query = (server: TestServer, headers: Record<string, string>, text: string) => post(server, headers, JSON.stringify({ query: text }))
 const repeat = (count: number, make: (index: number) => string) => Array.from({ length: count }, (_, index) => make(index)).join(' ')
 

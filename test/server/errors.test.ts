@@ -19,18 +19,36 @@ const only = (body: { errors?: Array<{ message: string; extensions?: Record<stri
   return body.errors![0]!
 }
 
+/** GraphQL over HTTP: a request refused before it ran is 400 to the new media type, 200 to legacy application/json. */
+const STATUS_FOR: Record<string, number> = { 'application/json': 200, 'application/graphql-response+json': 400 }
+
 describe('errors the document itself causes', () => {
-  it.each(ACCEPTS)('a syntax error is GRAPHQL_PARSE_FAILED, HTTP 400 (accept %s)', async (accept) => {
-    const { status, body } = await server.graphql('{ jobs(first: 1) { totalCount }', { headers: { ...admin.headers, accept } })
-    expect(status).toBe(400)
+  it.each(ACCEPTS)('a syntax error is GRAPHQL_PARSE_FAILED (accept %s: its status)', async (accept) => {
+    const { status, headers, body } = await server.graphql('{ jobs(first: 1) { totalCount }', { headers: { ...admin.headers, accept } })
+    expect(status).toBe(STATUS_FOR[accept])
+    expect(headers.get('content-type')).toContain(accept)
     expect(only(body).extensions?.code).toBe('GRAPHQL_PARSE_FAILED')
     expect(body.data).toBeUndefined()
   })
 
-  it.each(ACCEPTS)('an unknown field is GRAPHQL_VALIDATION_FAILED, HTTP 400 (accept %s)', async (accept) => {
+  it.each(ACCEPTS)('an unknown field is GRAPHQL_VALIDATION_FAILED (accept %s: its status)', async (accept) => {
     const { status, body } = await server.graphql('{ jobs(first: 1) { nope } }', { headers: { ...admin.headers, accept } })
-    expect(status).toBe(400)
+    expect(status).toBe(STATUS_FOR[accept])
     expect(only(body).extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+  })
+
+  it.each(ACCEPTS)('a query over the cost ceiling and bad variables follow the same rule (accept %s)', async (accept) => {
+    const tooCostly = await server.graphql('{ jobs(first: 100) { nodes { salesOrders(first: 100) { nodes { job { purchaseOrders(first: 100) { nodes { id } } } } } } } }', {
+      headers: { ...admin.headers, accept },
+    })
+    expect(tooCostly.status).toBe(STATUS_FOR[accept])
+    expect(only(tooCostly.body).extensions?.code).toBe('QUERY_TOO_COMPLEX')
+    const badVariable = await server.graphql('query($n: Int) { jobs(first: $n) { totalCount } }', { headers: { ...admin.headers, accept }, variables: { n: 'ten' } })
+    expect(badVariable.status).toBe(STATUS_FOR[accept])
+    expect(only(badVariable.body).extensions?.code).toBe('BAD_USER_INPUT')
+    // Not a GraphQL request at all: 400 for everyone.
+    const noQuery = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept, ...admin.headers }, body: '{}' })
+    expect(noQuery.status).toBe(400)
   })
 
   it('an unknown enum literal written in the document is GRAPHQL_VALIDATION_FAILED', async () => {
@@ -91,7 +109,7 @@ describe('bad variable values', () => {
 
 describe('requests that are not GraphQL requests', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...admin.headers, ...headers }, body })
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...admin.headers, ...headers }, body })
   const refusal = async (response: Response) => ({ status: response.status, body: await response.json() })
 
   it('bad JSON is BAD_REQUEST, 400, without the parser’s message', async () => {

@@ -111,7 +111,7 @@ describe('query limits', () => {
     try {
       const response = await fetch(`${production.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...admin.headers },
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...admin.headers },
         body: JSON.stringify({ query: typo }),
       })
       const body = await response.json()

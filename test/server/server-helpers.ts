@@ -75,7 +75,7 @@ export function postFrom(
       {
         method: 'POST',
         localAddress,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
       },
       (res) => {
         let text = ''

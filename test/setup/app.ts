@@ -11,7 +11,10 @@ export interface TestServer {
   app: App
   /** Base URL of a real HTTP server on a free loopback port, e.g. http://127.0.0.1:40123 */
   url: string
-  /** POSTs a GraphQL operation over real HTTP; returns status, headers and parsed body. */
+  /**
+   * POSTs a GraphQL operation over real HTTP, accepting application/graphql-response+json (the
+   * GraphQL-over-HTTP media type, whose statuses say what happened); returns status, headers and body.
+   */
   graphql(query: string, options?: { variables?: Record<string, unknown>; headers?: Record<string, string> }): Promise<{
     status: number
     headers: Headers
@@ -50,7 +53,7 @@ export async function startTestServer(
     async graphql(query, options = {}) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...options.headers },
         body: JSON.stringify({ query, variables: options.variables }),
       })
       const text = await response.text()

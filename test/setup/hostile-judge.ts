@@ -131,7 +131,7 @@ export async function send(url: string, body: string, headers: Record<string, st
   try {
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
       body,
       signal: AbortSignal.timeout(timeoutMs),
     })
