@@ -29,7 +29,7 @@ export interface BenchOptions {
   full: boolean
 }
 
-export const SERVER_NAMES = ['gatehouse-jit', 'gatehouse', 'postgraphile'] as const
+export const SERVER_NAMES = ['gatehouse-jit', 'gatehouse-metered', 'gatehouse', 'postgraphile'] as const
 export type ServerName = (typeof SERVER_NAMES)[number]
 
 export const USAGE = `Usage: npm run bench -- [options]

@@ -28,6 +28,7 @@ export interface BenchResults {
 
 export const SERVER_LABELS: Record<ServerName, string> = {
   'gatehouse-jit': 'Gatehouse (graphql-jit)',
+  'gatehouse-metered': 'Gatehouse (graphql-jit), metered',
   gatehouse: 'Gatehouse (graphql-js, GATEHOUSE_JIT=0)',
   postgraphile: 'PostGraphile v5 (amber)',
 }
@@ -111,6 +112,36 @@ export function renderMarkdown(results: BenchResults): string {
       lines.push(`| ${SERVER_LABELS[server]} | ${cells.join(' | ')} |`)
     }
     lines.push('')
+  }
+
+  const metered = servers.includes('gatehouse-metered') && servers.includes('gatehouse-jit')
+  if (metered) {
+    lines.push(
+      '## What metering costs',
+      '',
+      'The same server with cost metering on (a bucket per principal, taken before and refunded after each request, ' +
+        '`extensions.cost`, the X-RateLimit headers, usage counting) against metering off (`GATEHOUSE_COST_LIMIT=0`). Both price ' +
+        'every query for the 100,000-point ceiling and run the static limits. CPU per request (server + PostgreSQL), ' +
+        'metered ÷ unmetered, overall and the range over windows (each metered window beside the unmetered one of the same round):',
+      '',
+      `| | ${queries.join(' | ')} |`,
+      `|---|${queries.map(() => '---:').join('|')}|`,
+    )
+    const pair = (q: QueryName) => [results.queries[q]!.results['gatehouse-metered'], results.queries[q]!.results['gatehouse-jit']] as const
+    const overall = queries.map((q) => {
+      const [on, off] = pair(q)
+      return on && off ? times((on.serverCpuMsPerRequest + on.databaseCpuMsPerRequest) / (off.serverCpuMsPerRequest + off.databaseCpuMsPerRequest)) : '–'
+    })
+    const spread = queries.map((q) => {
+      const [on, off] = pair(q)
+      const ratios = (on?.cpuPerRound ?? []).map((value, i) => value / (off?.cpuPerRound[i] ?? Number.NaN)).filter(Number.isFinite)
+      return ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '–'
+    })
+    const rate = queries.map((q) => {
+      const [on, off] = pair(q)
+      return on && off ? times(on.requestsPerSecond / off.requestsPerSecond) : '–'
+    })
+    lines.push(`| CPU/req, metered ÷ off | ${overall.join(' | ')} |`, `| window range | ${spread.join(' | ')} |`, `| req/s, metered ÷ off | ${rate.join(' | ')} |`, '')
   }
 
   lines.push('## Absolute figures', '')

@@ -88,11 +88,16 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     env = {
       ...base,
       DATABASE_URL: options.databaseUrl,
-      GATEHOUSE_JIT: name === 'gatehouse-jit' ? '1' : '0',
+      GATEHOUSE_JIT: name === 'gatehouse' ? '0' : '1',
       GATEHOUSE_DEMO_DATA: '0',
       GATEHOUSE_LOG_LEVEL: 'warn',
-      // 0 turns rate limiting off (src/config.ts): the bench is one client sending thousands of requests.
-      GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0',
+      // 0 turns rate limiting and metering off (src/config.ts): the bench is one client sending
+      // thousands of requests. The metered server meters every request like production does, with a
+      // bucket too large for the bench to empty: what the edge costs, beside the same server without it.
+      GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0',
+      ...(name === 'gatehouse-metered'
+        ? { GATEHOUSE_COST_LIMIT: '10000000', GATEHOUSE_COST_RESTORE_RATE: '10000000' }
+        : { GATEHOUSE_COST_LIMIT: '0' }),
       GATEHOUSE_KEY_PEPPER: options.keyPepper,
       GATEHOUSE_GRAPHIQL: '0',
       // The database already has an admin (bench/dataset.ts), so bootstrap does nothing; required on PostgreSQL anyway.

@@ -21,19 +21,27 @@ export interface TakeResult {
   waitMs: number
 }
 
-/** Buckets of points that restore continuously (a leaky bucket, Shopify's model). */
+type MaybePromise<T> = T | Promise<T>
+
+/**
+ * Buckets of points that restore continuously (a leaky bucket, Shopify's model). In-process
+ * buckets answer synchronously: a request metered in memory waits for no promise.
+ */
 export interface CostBuckets {
   /** Takes `points` from every bucket at once, or from none when any holds fewer. */
-  take(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): Promise<TakeResult>
+  take(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): MaybePromise<TakeResult>
   /** Gives points back (a query that cost less than it asked for), never beyond a bucket's limit. */
-  refund(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): Promise<BucketLevel[]>
+  refund(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): MaybePromise<BucketLevel[]>
 }
 
 /** A bucket nobody touched since it filled is full: forgetting it loses nothing. */
 const MEMORY_BUCKETS = 100_000
 
 /** In-process buckets: the default, and the fallback while Redis does not answer. */
-export function memoryBuckets(now: () => number = Date.now): CostBuckets {
+export function memoryBuckets(now: () => number = Date.now): {
+  take(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): TakeResult
+  refund(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): BucketLevel[]
+} {
   const buckets = new LRUCache<string, { available: number; at: number }>({ max: MEMORY_BUCKETS })
   const read = (key: string, budget: Budget, at: number) => {
     const stored = buckets.get(key)
@@ -44,7 +52,7 @@ export function memoryBuckets(now: () => number = Date.now): CostBuckets {
     return { key, ...budget, available, at }
   }
   return {
-    async take(list, points) {
+    take(list, points) {
       const at = now()
       const levels = list.map(({ key, budget }) => ({ key, budget, available: read(key, budget, at) }))
       const taken = levels.every((level) => level.available >= points)
@@ -54,7 +62,7 @@ export function memoryBuckets(now: () => number = Date.now): CostBuckets {
         waitMs: taken ? 0 : waitFor(levels, points),
       }
     },
-    async refund(list, points) {
+    refund(list, points) {
       const at = now()
       return list.map(({ key, budget }) => write(key, budget, Math.min(budget.limit, read(key, budget, at) + points), at))
     },

@@ -3,7 +3,7 @@ import type { Plugin } from 'graphql-yoga'
 import type { Principal } from '../../access/principal.js'
 import type { Context, CostMeter } from '../../context.js'
 import { queryTooComplex, rateLimited } from '../../graphql/errors.js'
-import type { Budget, BucketLevel, CostBuckets } from './buckets.js'
+import type { Budget, BucketLevel, CostBuckets, TakeResult } from './buckets.js'
 import { EstimateTooLargeError, MAX_ESTIMATED_SELECTIONS, queryCost } from './estimate.js'
 
 export interface MeteringOptions {
@@ -26,7 +26,7 @@ interface CostReport {
   throttleStatus?: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number }
 }
 
-type MeteredContext = Context & { request?: Request }
+type MeteredContext = Context
 type Stop = (result: ExecutionResult) => void
 
 /**
@@ -38,7 +38,6 @@ type Stop = (result: ExecutionResult) => void
  * `X-RateLimit-*` headers.
  */
 export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext> {
-  const headers = new WeakMap<Request, BucketLevel>()
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue
@@ -63,11 +62,10 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
       const buckets = bucketsOf(principal, options)
       const report = (result: ExecutionResult, actual: number | null, level: BucketLevel | null) => {
         const cost: CostReport = { requestedQueryCost: requested, actualQueryCost: actual }
-        if (level) {
-          cost.throttleStatus = { maximumAvailable: level.limit, currentlyAvailable: Math.floor(level.available), restoreRate: level.restoreRate }
-          if (context.request) headers.set(context.request, level)
-        }
-        return { ...result, extensions: { ...result.extensions, cost } }
+        if (!level) return { ...result, extensions: { ...result.extensions, cost } }
+        cost.throttleStatus = { maximumAvailable: level.limit, currentlyAvailable: Math.floor(level.available), restoreRate: level.restoreRate }
+        // yoga copies extensions.http.headers onto the response and leaves `http` out of the body.
+        return { ...result, extensions: { ...result.extensions, cost, http: { headers: rateLimitHeaders(level) } } }
       }
       const actualOf = (result: ExecutionResult) =>
         Math.min(requested, result.data == null ? 1 : queryCost({ ...input, data: result.data }))
@@ -79,35 +77,42 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
       if (requested > holds) {
         return refuse(setResultAndStopExecution, queryTooComplex(`This query costs ${requested} points; your bucket holds at most ${holds}. Ask for smaller pages.`))
       }
-      return options.buckets.take(buckets, requested).then((taken) => {
+      const taking = options.buckets.take(buckets, requested)
+      const afterTaking = (taken: TakeResult) => {
         const binding = tightest(taken.levels)
         if (!taken.taken) {
           options.onRefused?.()
           const error = rateLimited(Math.max(1, Math.ceil(taken.waitMs / 1000)))
           setResultAndStopExecution(report({ errors: [error] }, 0, binding))
-          return
+          return undefined
         }
         context.meter = meterOf(requested, binding)
         return {
-          async onExecuteDone({ result, setResult }) {
+          onExecuteDone({ result, setResult }: { result: unknown; setResult: (result: ExecutionResult) => void }) {
             if (!isSingle(result)) return
             const actual = actualOf(result)
-            const levels = actual < requested ? await options.buckets.refund(buckets, requested - actual) : taken.levels
-            setResult(report(result, actual, tightest(levels)))
+            if (actual >= requested) return setResult(report(result, actual, binding))
+            const refunded = options.buckets.refund(buckets, requested - actual)
+            if (!(refunded instanceof Promise)) return setResult(report(result, actual, tightest(refunded)))
+            return refunded.then((levels) => setResult(report(result, actual, tightest(levels))))
           },
         }
-      })
+      }
+      // In-process buckets answer at once: no promise, no extra turn of the event loop per request.
+      return taking instanceof Promise ? taking.then(afterTaking) : afterTaking(taking)
     },
-    onResponse({ request, response }) {
-      const level = headers.get(request)
-      if (!level) return
-      const remaining = Math.floor(level.available)
-      const fullAt = level.at + ((level.limit - level.available) / level.restoreRate) * 1000
-      response.headers.set('X-RateLimit-Limit', String(level.limit))
-      response.headers.set('X-RateLimit-Remaining', String(remaining))
-      response.headers.set('X-RateLimit-Used', String(level.limit - remaining))
-      response.headers.set('X-RateLimit-Reset', String(Math.ceil(fullAt / 1000)))
-    },
+  }
+}
+
+/** GitHub's headers; Reset is when the bucket is full again (epoch seconds). */
+function rateLimitHeaders(level: BucketLevel): Record<string, string> {
+  const remaining = Math.floor(level.available)
+  const fullAt = level.at + ((level.limit - level.available) / level.restoreRate) * 1000
+  return {
+    'X-RateLimit-Limit': String(level.limit),
+    'X-RateLimit-Remaining': String(remaining),
+    'X-RateLimit-Used': String(level.limit - remaining),
+    'X-RateLimit-Reset': String(Math.ceil(fullAt / 1000)),
   }
 }
 
