@@ -11,7 +11,7 @@ import { canonicalAnswer } from '../../bench/queries.js'
 describe('bench options', () => {
   it('defaults to every server and query, and --quick shrinks the run', () => {
     const defaults = parseOptions([])!
-    expect(defaults.servers).toEqual(['gatehouse-jit', 'gatehouse', 'postgraphile'])
+    expect(defaults.servers).toEqual(['gatehouse-jit', 'gatehouse-metered', 'gatehouse', 'postgraphile'])
     expect(defaults.queries).toEqual(['Q1', 'Q2', 'Q3-first', 'Q3-keyset'])
     expect(defaults.connections).toBe(10)
     const quick = parseOptions(['--quick'])!

@@ -34,7 +34,7 @@ export interface CostBuckets {
   refund(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): MaybePromise<BucketLevel[]>
 }
 
-/** A bucket nobody touched since it filled is full: forgetting it loses nothing. */
+/** The least recently used bucket goes first; one untouched long enough is full, so forgetting it loses nothing. */
 const MEMORY_BUCKETS = 100_000
 
 /** In-process buckets: the default, and the fallback while Redis does not answer. */
@@ -48,7 +48,8 @@ export function memoryBuckets(now: () => number = Date.now): {
     return stored ? Math.min(budget.limit, stored.available + ((at - stored.at) * budget.restoreRate) / 1000) : budget.limit
   }
   const write = (key: string, budget: Budget, available: number, at: number): BucketLevel => {
-    buckets.set(key, { available, at }, { ttl: Math.ceil(((budget.limit - available) / budget.restoreRate) * 1000) + 1 })
+    // No per-entry expiry (its bookkeeping costs every request): a bucket read after it filled is full anyway.
+    buckets.set(key, { available, at })
     return { key, ...budget, available, at }
   }
   return {
