@@ -120,8 +120,8 @@ export function renderMarkdown(results: BenchResults): string {
       '## What metering costs',
       '',
       'The same server with cost metering on (a bucket per principal, taken before and refunded after each request, ' +
-        '`extensions.cost`, the X-RateLimit headers, usage counting) against metering off (`GATEHOUSE_COST_LIMIT=0`). Both price ' +
-        'every query for the 100,000-point ceiling and run the static limits. CPU per request (server + PostgreSQL), ' +
+        'the bucket in `extensions.cost` and the X-RateLimit headers) against metering off (`GATEHOUSE_COST_LIMIT=0`). Both price ' +
+        'every query (the 100,000-point ceiling, the cost report), run the static limits and count usage per key. CPU per request (server + PostgreSQL), ' +
         'metered ÷ unmetered, overall and the range over windows (each metered window beside the unmetered one of the same round):',
       '',
       `| | ${queries.join(' | ')} |`,

@@ -1546,14 +1546,14 @@ export type SecurityRoleEdge = {
 };
 
 export type SetBusinessRateLimitBudgetInput = {
-  /** Points the bucket holds, 1–10000000. Null with restoreRate: back to the default. */
+  /** Points the bucket holds, 20–10000000. Null with restoreRate: back to the default. */
   limit?: InputMaybe<Scalars['Int']['input']>;
   /** Points restored per second, 1–10000000 and at most limit. */
   restoreRate?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type SetRateLimitBudgetInput = {
-  /** Points the bucket holds, 1–10000000. Null with restoreRate: back to the default. */
+  /** Points the bucket holds, 20–10000000. Null with restoreRate: back to the default. */
   limit?: InputMaybe<Scalars['Int']['input']>;
   /** An ApiMember or a User of the business. */
   principalId: Scalars['ID']['input'];

@@ -48,3 +48,18 @@ export function parseKeyNetworks(entries: readonly string[]): { networks: string
   }
   return { networks }
 }
+
+/**
+ * What a per-address limit counts by: an IPv4 address, or an IPv6 address's /64 (one subscriber's
+ * network: whoever holds one can use any of its 2^64 addresses, so counting them apart counts nothing).
+ */
+export function addressBucket(address: string | null): string {
+  const normalized = normalizeAddress(address)
+  if (!normalized || isIP(normalized) !== 6) return normalized ?? 'unknown'
+  const [head = '', tail = ''] = normalized.toLowerCase().split('::') as [string, string?]
+  const left = head ? head.split(':') : []
+  const right = normalized.includes('::') && tail ? tail.split(':') : []
+  // A trailing dotted IPv4 part (::ffff:1.2.3.4 handled above; others are rare) lies past the /64 anyway.
+  const groups = normalized.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`
+}

@@ -4,12 +4,13 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible'
+import { addressBucket } from '../access/networks.js'
 import { rateLimited } from '../graphql/errors.js'
 import type { LimitsRedis } from './redis.js'
 
 /**
  * Counts requests that carry no valid credential (sign-ins, introspection, bad keys) per client
- * address, in fixed one-minute windows. Requests with a credential are metered by cost instead
+ * address (an IPv6 address by its /64), in fixed one-minute windows. Requests with a credential are metered by cost instead
  * (src/server/cost/).
  */
 export interface AnonymousLimiter {
@@ -54,7 +55,7 @@ export function createAnonymousLimiter(options: AnonymousLimiterOptions): Anonym
   return {
     async consume(clientAddress) {
       try {
-        await limiter.consume(`addr:${clientAddress ?? 'unknown'}`)
+        await limiter.consume(`addr:${addressBucket(clientAddress)}`)
       } catch (rejection) {
         if (rejection instanceof RateLimiterRes) {
           options.onRefused?.()

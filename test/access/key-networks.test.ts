@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_KEY_NETWORKS, networkMatcher, parseKeyNetworks } from '../../src/access/networks.js'
+import { MAX_KEY_NETWORKS, addressBucket, networkMatcher, parseKeyNetworks } from '../../src/access/networks.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { type SignedIn, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { encodeGlobalId } from '../../src/graphql/global-id.js'
@@ -119,6 +119,24 @@ describe('a key restricted to networks', () => {
     expect(events.map((event) => (event.details as { fields: string[] }).fields)).toEqual([['description', 'allowedNetworks'], ['description'], ['allowedNetworks']])
   })
 
+  it('holds keys still in a regeneration grace period to a restriction set afterwards', async () => {
+    const member = await memberWithNetworks([])
+    const rotated = await admin_('mutation($input: RegenerateApiKeysInput!) { regenerateApiKeys(input: $input) { primary { key } } }', {
+      input: { memberId: member.memberId, slot: 'BOTH', confirm: true, graceSeconds: 600 },
+    })
+    expect(rotated.errors).toBeUndefined()
+    const old = xApiKey(member.primary.key)
+    expect((await postFrom(server.url, '127.60.1.1', VIEWER, old)).status).toBe(200)
+    const restricted = await admin_('mutation($input: UpdateApiKeysInput!) { updateApiKeys(input: $input) { publicKey } }', {
+      input: { memberId: member.memberId, allowedNetworks: ['127.61.0.0/16'] },
+    })
+    // The answer names the current pair; the retiring keys were restricted too.
+    expect(restricted.data.updateApiKeys.map((key: { publicKey: string }) => key.publicKey)).not.toContain(member.primary.publicKey)
+    expect((await postFrom(server.url, '127.60.1.1', VIEWER, old)).status).toBe(403)
+    expect((await postFrom(server.url, '127.61.1.1', VIEWER, old)).status).toBe(200)
+    expect((await postFrom(server.url, '127.60.1.1', VIEWER, xApiKey(rotated.data.regenerateApiKeys.primary.key))).status).toBe(403)
+  })
+
   it('refuses networks that are not addresses or blocks, naming the entry, and writes nothing', async () => {
     const member = await memberWithNetworks([])
     const bad: Array<[string[], string]> = [
@@ -169,6 +187,14 @@ describe('a key restricted to networks', () => {
 })
 
 describe('network matching', () => {
+  it('counts an IPv6 address by its /64 and an IPv4 address by itself', () => {
+    expect(addressBucket('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64')
+    expect(addressBucket('2001:0db8:0:2::ffff')).toBe('2001:db8:0:2::/64')
+    expect(addressBucket('2001:db8::1')).toBe(addressBucket('2001:db8:0:0:ffff::9'))
+    expect(addressBucket('::ffff:10.1.2.3')).toBe('10.1.2.3')
+    expect(addressBucket(null)).toBe('unknown')
+  })
+
   it('matches IPv4 and IPv6 addresses and blocks, IPv4-mapped addresses as IPv4, and never an unknown address', () => {
     const parsed = parseKeyNetworks(['203.0.113.0/24', '2001:DB8::/32', '::ffff:198.51.100.9'])
     expect(parsed).toEqual({ networks: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.9'] })

@@ -103,6 +103,31 @@ describe('the price of a query', () => {
   })
 })
 
+describe('what is charged when something fails', () => {
+  it('charges a response with errors what it asked for: an error that nulls the answer hides the work done, not its price', async () => {
+    const ids = Array.from({ length: 101 }, (_, i) => `id-${i}`)
+    // `nodes` is non-null and refuses 101 ids: the whole answer is null, after `jobs` ran.
+    const answer = await gql('query($ids: [ID!]!) { jobs(first: 10) { nodes { id } } nodes(ids: $ids) { __typename } }', {
+      headers: admin.headers,
+      variables: { ids },
+    })
+    expect(answer.body.data).toBeNull()
+    const { requestedQueryCost, actualQueryCost } = answer.body.extensions.cost
+    expect(requestedQueryCost).toBe(12 + 101)
+    expect(actualQueryCost).toBe(requestedQueryCost)
+  })
+
+  it('refuses a null condition of @include as a bad variable (never an unexpected error, never unpriced)', async () => {
+    const answer = await gql('query($f: Boolean = true) { a: jobs(first: 5) { totalCount } b: jobs(first: 1) @include(if: $f) { totalCount } }', {
+      headers: admin.headers,
+      variables: { f: null },
+    })
+    expect(answer.status).toBe(400)
+    expect(answer.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'if' })
+    expect(answer.body.data).toBeUndefined()
+  })
+})
+
 describe('one bucket per principal', () => {
   it('counts down in the headers and in rateLimit, both keys of a pair draining the same bucket', async () => {
     const member = await memberWithBudget(40, 1)
@@ -194,17 +219,19 @@ describe('budgets', () => {
     const send = (input: Record<string, unknown>, headers: Record<string, string> = admin.headers) =>
       gql('mutation($input: SetRateLimitBudgetInput!) { setRateLimitBudget(input: $input) { limit } }', { headers, variables: { input } })
     const refusals: Array<[Record<string, unknown>, string, string]> = [
-      [{ principalId: member.globalId, limit: 10 }, 'BAD_USER_INPUT', 'input.restoreRate'],
+      [{ principalId: member.globalId, limit: 50 }, 'BAD_USER_INPUT', 'input.restoreRate'],
       [{ principalId: member.globalId, restoreRate: 10 }, 'BAD_USER_INPUT', 'input.limit'],
       [{ principalId: member.globalId, limit: 0, restoreRate: 1 }, 'BAD_USER_INPUT', 'input.limit'],
-      [{ principalId: member.globalId, limit: 10, restoreRate: 11 }, 'BAD_USER_INPUT', 'input.restoreRate'],
-      [{ principalId: 'QXBpTWVtYmVyOjk5OTk5OTk5', limit: 10, restoreRate: 1 }, 'NOT_FOUND', 'input.principalId'],
+      // Below twice a budget mutation's price: an admin could not set it back.
+      [{ principalId: member.globalId, limit: 19, restoreRate: 1 }, 'BAD_USER_INPUT', 'input.limit'],
+      [{ principalId: member.globalId, limit: 20, restoreRate: 21 }, 'BAD_USER_INPUT', 'input.restoreRate'],
+      [{ principalId: 'QXBpTWVtYmVyOjk5OTk5OTk5', limit: 20, restoreRate: 1 }, 'NOT_FOUND', 'input.principalId'],
     ]
     for (const [input, code, field] of refusals) {
       const answer = await send(input)
       expect(answer.body.errors[0].extensions, JSON.stringify(input)).toMatchObject({ code, field })
     }
-    const byKey = await send({ principalId: member.globalId, limit: 10, restoreRate: 1 }, xApiKey(member.primary.key))
+    const byKey = await send({ principalId: member.globalId, limit: 20, restoreRate: 1 }, xApiKey(member.primary.key))
     expect(byKey.body.errors[0].extensions.code).toBe('FORBIDDEN')
     const row = await server.app.services.database.db.selectFrom('principals').select(['cost_limit']).where('id', '=', member.id).executeTakeFirstOrThrow()
     expect(row.cost_limit).toBeNull()

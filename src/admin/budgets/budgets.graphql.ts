@@ -21,6 +21,11 @@ import { BusinessRef } from '../viewer/viewer.graphql.js'
 
 /** The most a budget may hold or restore: far above any real need, well inside an int. */
 const BUDGET_MAX = 10_000_000
+/**
+ * The least a bucket may hold: twice what a budget mutation costs (10), so an admin who sets their
+ * own budget too low can always set it back.
+ */
+const BUDGET_MIN = 20
 
 const RateLimitRef = builder.objectRef<NonNullable<Context['meter']>>('RateLimit').implement({
   description: "The caller's cost bucket after this query's price was taken (points restore continuously).",
@@ -90,7 +95,7 @@ builder.objectField(BusinessRef, 'rateLimitBudget', (t) =>
   }),
 )
 
-const LIMIT_DESCRIPTION = `Points the bucket holds, 1–${BUDGET_MAX}. Null with restoreRate: back to the default.`
+const LIMIT_DESCRIPTION = `Points the bucket holds, ${BUDGET_MIN}–${BUDGET_MAX}. Null with restoreRate: back to the default.`
 const RESTORE_DESCRIPTION = `Points restored per second, 1–${BUDGET_MAX} and at most limit.`
 
 const SetRateLimitBudgetInput = builder.inputType('SetRateLimitBudgetInput', {
@@ -111,7 +116,7 @@ const SetBusinessRateLimitBudgetInput = builder.inputType('SetBusinessRateLimitB
 /** Each value within bounds; both or neither (back to the default); a refill no larger than the bucket. */
 function parseBudget(input: { limit?: number | null; restoreRate?: number | null }): CostBudget | null {
   const { limit, restoreRate } = input
-  if (limit != null && (limit < 1 || limit > BUDGET_MAX)) throw badInput(`limit must be between 1 and ${BUDGET_MAX}.`, 'input.limit')
+  if (limit != null && (limit < BUDGET_MIN || limit > BUDGET_MAX)) throw badInput(`limit must be between ${BUDGET_MIN} and ${BUDGET_MAX}.`, 'input.limit')
   if (restoreRate != null && (restoreRate < 1 || restoreRate > BUDGET_MAX)) {
     throw badInput(`restoreRate must be between 1 and ${BUDGET_MAX}.`, 'input.restoreRate')
   }

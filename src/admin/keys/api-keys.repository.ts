@@ -105,15 +105,19 @@ export function findKeyOwner(
     .executeTakeFirst()
 }
 
-/** The owner's current keys (neither revoked, retiring nor expired), at most one per slot. */
-export function currentKeysOf(trx: Kysely<Database>, principal: Principal, ownerId: string) {
+/**
+ * The owner's current keys (neither revoked, retiring nor expired), at most one per slot; with
+ * `retiring`, also the keys a regeneration's grace period still lets work.
+ */
+export function currentKeysOf(trx: Kysely<Database>, principal: Principal, ownerId: string, options: { retiring?: boolean } = {}) {
+  const now = new Date()
   return trx
     .selectFrom('api_keys')
-    .select(['id', 'public_key', 'slot', 'description', 'expires_at', 'allowed_networks'])
+    .select(['id', 'public_key', 'slot', 'description', 'expires_at', 'allowed_networks', 'revoked_at'])
     .where('business_id', '=', principal.businessId)
     .where('owner_id', '=', ownerId)
-    .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', new Date())]))
+    .where((eb) => (options.retiring ? eb.or([eb('revoked_at', 'is', null), eb('revoked_at', '>', now)]) : eb('revoked_at', 'is', null)))
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
     .orderBy('id')
     .execute()
 }

@@ -129,7 +129,8 @@ export async function regenerateKeys(
 
 /**
  * Changes what describes and restricts an owner's working pair: its description and the networks
- * it may be used from (both keys alike). The change applies from the next request everywhere.
+ * it may be used from (both keys alike, and any key still in a regeneration's grace period). The
+ * change applies from the next request everywhere. Answers the current pair.
  */
 export async function updateKeyPair(
   context: Context,
@@ -138,9 +139,12 @@ export async function updateKeyPair(
   const principal = requirePrincipal(context)
   const { rows, changed } = await inTransaction(context, async (trx) => {
     const owner = await activeOwner(trx, principal, input.owner)
-    const current = await currentKeysOf(trx, principal, owner.id)
+    // Keys still in a regeneration's grace period work too: a restriction must hold them as well
+    // (restricting a pair right after rotating it away from a leak is the usual order of events).
+    const working = await currentKeysOf(trx, principal, owner.id, { retiring: true })
+    const current = working.filter((key) => key.revoked_at === null)
     if (current.length === 0) throw conflict('This owner has no working keys to update: create them with generateApiKeys.')
-    const changed = await updateApiKeys(trx, principal, current.map((key) => key.id), input)
+    const changed = await updateApiKeys(trx, principal, working.map((key) => key.id), input)
     const before = current[0]!
     const changes = changesOf(
       { description: before.description, allowedNetworks: before.allowed_networks },

@@ -1,8 +1,8 @@
-import { type ExecutionResult, type GraphQLError, getOperationAST, getVariableValues } from 'graphql'
+import { type ExecutionResult, GraphQLError, getOperationAST, getVariableValues } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Principal } from '../../access/principal.js'
 import type { Context, CostMeter } from '../../context.js'
-import { queryTooComplex, rateLimited } from '../../graphql/errors.js'
+import { badVariable, queryTooComplex, rateLimited } from '../../graphql/errors.js'
 import type { Budget, BucketLevel, CostBuckets, TakeResult } from './buckets.js'
 import { EstimateTooLargeError, MAX_ESTIMATED_SELECTIONS, queryCost } from './estimate.js'
 
@@ -51,8 +51,13 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
       try {
         requested = queryCost(input)
       } catch (error) {
-        if (!(error instanceof EstimateTooLargeError)) throw error
-        return refuse(setResultAndStopExecution, queryTooComplex(`The query has more than ${MAX_ESTIMATED_SELECTIONS} selections to price once its fragments are spread.`))
+        if (error instanceof EstimateTooLargeError) {
+          return refuse(setResultAndStopExecution, queryTooComplex(`The query has more than ${MAX_ESTIMATED_SELECTIONS} selections to price once its fragments are spread.`))
+        }
+        // graphql refuses a null `if:` of @skip/@include while collecting fields. Refused here, never
+        // run unpriced: the fields it guards are not the only ones in the document.
+        if (error instanceof GraphQLError) return refuse(setResultAndStopExecution, badVariable(error.message, 'if'))
+        throw error
       }
       if (requested > options.maxCost) {
         return refuse(setResultAndStopExecution, queryTooComplex(`This query costs ${requested} points; no query may cost more than ${options.maxCost}. Ask for smaller pages.`))
@@ -67,8 +72,11 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
         // yoga copies extensions.http.headers onto the response and leaves `http` out of the body.
         return { ...result, extensions: { ...result.extensions, cost, http: { headers: rateLimitHeaders(level) } } }
       }
+      // What came back, priced; a response with errors is charged what it asked for. An error can null
+      // a whole response after every other root field ran (a non-null field failing last), so the rows
+      // that came back say nothing of the work done.
       const actualOf = (result: ExecutionResult) =>
-        Math.min(requested, result.data == null ? 1 : queryCost({ ...input, data: result.data }))
+        result.errors?.length || result.data == null ? requested : Math.min(requested, queryCost({ ...input, data: result.data }))
 
       if (buckets.length === 0) {
         return { onExecuteDone: ({ result, setResult }) => void (isSingle(result) && setResult(report(result, actualOf(result), null))) }
@@ -131,9 +139,10 @@ const isSingle = (result: unknown): result is ExecutionResult =>
 function bucketsOf(principal: Principal, options: MeteringOptions): Array<{ key: string; budget: Budget }> {
   const { defaults } = options
   if (!defaults.principal) return []
-  const buckets = [{ key: `${principal.businessId}:${principal.id}`, budget: principal.budgets.own ?? defaults.principal }]
+  // Braces: Redis Cluster keeps a business's buckets in one slot, so one script may touch both.
+  const buckets = [{ key: `{${principal.businessId}}:${principal.id}`, budget: principal.budgets.own ?? defaults.principal }]
   const business = principal.budgets.business ?? defaults.business
-  if (business && principal.credential.kind === 'api_key') buckets.push({ key: `${principal.businessId}`, budget: business })
+  if (business && principal.credential.kind === 'api_key') buckets.push({ key: `{${principal.businessId}}`, budget: business })
   return buckets
 }
 
