@@ -28,7 +28,7 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().optional(),
   /**
    * Points a principal's cost bucket holds (the most one query may cost; src/server/cost/estimate.ts
-   * has the price list). Both keys of a pair and the principal's sessions share it; admins may set
+   * has the price list). Both keys of a pair share it (a user's sessions have one of their own); admins may set
    * another budget per principal. 0 turns metering off.
    */
   GATEHOUSE_COST_LIMIT: z.coerce.number().int().min(0).max(10_000_000).default(50_000),

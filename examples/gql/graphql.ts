@@ -109,7 +109,7 @@ export type ApiMember = Node & {
   id: Scalars['ID']['output'];
   /** 1–100 characters. */
   name: Scalars['String']['output'];
-  /** The cost bucket this principal's keys and sessions share (null when metering is off). */
+  /** The size of this principal's cost bucket: its keys share one, its sessions another (null when metering is off). */
   rateLimitBudget?: Maybe<RateLimitBudget>;
   role: SecurityRole;
   team?: Maybe<Team>;
@@ -763,7 +763,7 @@ export type Mutation = {
   revokeApiKey: ApiKey;
   /** Sets the bucket the whole business shares besides each principal's; limit and restoreRate null: the server's default (none unless configured). Admins only. */
   setBusinessRateLimitBudget?: Maybe<RateLimitBudget>;
-  /** Sets the cost budget of an API member or user (both its keys and its sessions share it); limit and restoreRate null: the server's default again. Answers the budget in force. Admins only. */
+  /** Sets the cost budget of an API member or user (its keys share one bucket of it, its sessions another); limit and restoreRate null: the server's default again. Answers the budget in force. Admins only. */
   setRateLimitBudget?: Maybe<RateLimitBudget>;
   /** Signs a user in with email and password; returns a session token. Any mistake is the same UNAUTHENTICATED error; repeated failures from one address make it wait, then lock (RATE_LIMITED with Retry-After). It must be the only field of its operation. */
   signIn: SignInPayload;
@@ -1839,7 +1839,7 @@ export type User = Node & {
   id: Scalars['ID']['output'];
   /** 1–100 characters. */
   name: Scalars['String']['output'];
-  /** The cost bucket this principal's keys and sessions share (null when metering is off). */
+  /** The size of this principal's cost bucket: its keys share one, its sessions another (null when metering is off). */
   rateLimitBudget?: Maybe<RateLimitBudget>;
   role: SecurityRole;
   team?: Maybe<Team>;

@@ -5,7 +5,7 @@ import { getSchema } from '../../src/schema.js'
 import { queryCost } from '../../src/server/cost/estimate.js'
 import { loadBusinessData } from '../../src/seed/load-business.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
-import { type MemberWithKeys, type SignedIn, bearer, createMemberWithKeys, signInAsAdmin, xApiKey } from '../setup/clients.js'
+import { type MemberWithKeys, type SignedIn, bearer, createMemberWithKeys, signIn, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { startInstance } from './server-helpers.js'
 
 /**
@@ -37,6 +37,16 @@ afterAll(() => server?.close())
 async function gql(query: string, options: Parameters<TestServer['graphql']>[1] = {}) {
   const answer = await server.graphql(query, options)
   return { ...answer, body: answer.body as any }
+}
+
+async function adminRoleId(): Promise<string> {
+  const viewer = await gql('{ viewer { role { id } } }', { headers: admin.headers })
+  return viewer.body.data.viewer.role.id
+}
+
+async function userEmail(globalId: string): Promise<string> {
+  const answer = await gql(`{ node(id: "${globalId}") { ... on User { email } } }`, { headers: admin.headers })
+  return answer.body.data.node.email
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -192,6 +202,29 @@ describe('one bucket per principal', () => {
     const fresh = await gql(TEN_JOBS, { headers: xApiKey(other.primary.key) })
     expect(fresh.status).toBe(200)
     expect(Number(fresh.headers.get('x-ratelimit-remaining'))).toBe(12)
+  })
+})
+
+describe('a user with keys', () => {
+  it('draws on one bucket for its keys and another for its sessions: a runaway key cannot keep its admin out', async () => {
+    const other = await gql(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
+      headers: admin.headers,
+      variables: { input: { email: `keys-${Date.now()}@test.local`, name: 'Key holder', password: 'key holder password 1', roleId: await adminRoleId() } },
+    })
+    expect(other.body.errors, JSON.stringify(other.body.errors)).toBeUndefined()
+    const userId = other.body.data.createUser.id as string
+    const keys = await gql('mutation($input: GenerateApiKeysInput!) { generateApiKeys(input: $input) { primary { key } } }', {
+      headers: admin.headers,
+      variables: { input: { userId, description: 'own keys' } },
+    })
+    await setBudget(userId, 24, 1)
+    const key = xApiKey(keys.body.data.generateApiKeys.primary.key)
+    for (let i = 0; i < 2; i++) expect((await gql(TEN_JOBS, { headers: key })).status).toBe(200)
+    expect((await gql(TEN_JOBS, { headers: key })).status).toBe(429)
+    const session = await signIn(server, await userEmail(userId), 'key holder password 1')
+    const signedIn = await gql(TEN_JOBS, { headers: session.headers })
+    expect(signedIn.status).toBe(200)
+    expect(Number(signedIn.headers.get('x-ratelimit-remaining'))).toBeGreaterThanOrEqual(24 - 12)
   })
 })
 

@@ -79,7 +79,7 @@ for (const ref of [UserRef, ApiMemberRef]) {
     t.field({
       type: RateLimitBudgetRef,
       nullable: true,
-      description: "The cost bucket this principal's keys and sessions share (null when metering is off).",
+      description: "The size of this principal's cost bucket: its keys share one, its sessions another (null when metering is off).",
       resolve: (row, _args, context) => budgetInForce(context, rowBudget(row), 'principal'),
     }),
   )
@@ -142,7 +142,7 @@ builder.mutationFields((t) => ({
   setRateLimitBudget: t.field({
     type: RateLimitBudgetRef,
     nullable: true,
-    description: "Sets the cost budget of an API member or user (both its keys and its sessions share it); limit and restoreRate null: the server's default again. Answers the budget in force. Admins only.",
+    description: "Sets the cost budget of an API member or user (its keys share one bucket of it, its sessions another); limit and restoreRate null: the server's default again. Answers the budget in force. Admins only.",
     args: { input: t.arg({ type: SetRateLimitBudgetInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, context) => {

@@ -132,7 +132,7 @@ const isSingle = (result: unknown): result is ExecutionResult =>
   result !== null && typeof result === 'object' && !(Symbol.asyncIterator in result)
 
 /**
- * The principal's bucket (both keys of a pair and its sessions share it) and, for API keys, its
+ * The principal's bucket (both keys of a pair share it; a user's sessions have their own) and, for API keys, its
  * business's, if any: the business bucket caps integrations together, and a partner spending it
  * must not keep a signed-in admin from raising it.
  */
@@ -140,7 +140,10 @@ function bucketsOf(principal: Principal, options: MeteringOptions): Array<{ key:
   const { defaults } = options
   if (!defaults.principal) return []
   // Braces: Redis Cluster keeps a business's buckets in one slot, so one script may touch both.
-  const buckets = [{ key: `{${principal.businessId}}:${principal.id}`, budget: principal.budgets.own ?? defaults.principal }]
+  // A user's keys and its sessions draw on two buckets of the same budget: a runaway integration on
+  // an admin's key must not keep that admin, signed in, from revoking it.
+  const kind = principal.credential.kind === 'api_key' ? 'keys' : 'sessions'
+  const buckets = [{ key: `{${principal.businessId}}:${principal.id}:${kind}`, budget: principal.budgets.own ?? defaults.principal }]
   const business = principal.budgets.business ?? defaults.business
   if (business && principal.credential.kind === 'api_key') buckets.push({ key: `{${principal.businessId}}`, budget: business })
   return buckets
