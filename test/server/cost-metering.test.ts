@@ -100,6 +100,7 @@ describe('the price of a query', () => {
     expect(answer.status).toBe(400)
     expect(answer.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX')
     expect(answer.body.errors[0].message).toBe('This query costs 102 points; your bucket holds at most 100. Ask for smaller pages.')
+    expect(answer.body.extensions.cost).toEqual({ requestedQueryCost: 102, actualQueryCost: 0 })
   })
 
   it('refuses a query over the ceiling whatever the bucket, page sizes from variables counted', async () => {

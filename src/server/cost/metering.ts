@@ -60,7 +60,9 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
         throw error
       }
       if (requested > options.maxCost) {
-        return refuse(setResultAndStopExecution, queryTooComplex(`This query costs ${requested} points; no query may cost more than ${options.maxCost}. Ask for smaller pages.`))
+        const error = queryTooComplex(`This query costs ${requested} points; no query may cost more than ${options.maxCost}. Ask for smaller pages.`)
+        // Nothing ran, nothing is charged; a credentialed caller still learns the price.
+        return refuse(setResultAndStopExecution, error, context.principal ? { requestedQueryCost: requested, actualQueryCost: 0 } : undefined)
       }
       const principal = context.principal
       if (!principal) return
@@ -83,7 +85,8 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
       }
       const holds = Math.min(...buckets.map((bucket) => bucket.budget.limit))
       if (requested > holds) {
-        return refuse(setResultAndStopExecution, queryTooComplex(`This query costs ${requested} points; your bucket holds at most ${holds}. Ask for smaller pages.`))
+        const error = queryTooComplex(`This query costs ${requested} points; your bucket holds at most ${holds}. Ask for smaller pages.`)
+        return refuse(setResultAndStopExecution, error, { requestedQueryCost: requested, actualQueryCost: 0 })
       }
       const taking = options.buckets.take(buckets, requested)
       const afterTaking = (taken: TakeResult) => {
@@ -124,8 +127,8 @@ function rateLimitHeaders(level: BucketLevel): Record<string, string> {
   }
 }
 
-function refuse(stop: Stop, error: GraphQLError): void {
-  stop({ errors: [error] })
+function refuse(stop: Stop, error: GraphQLError, cost?: CostReport): void {
+  stop(cost ? { errors: [error], extensions: { cost } } : { errors: [error] })
 }
 
 const isSingle = (result: unknown): result is ExecutionResult =>
