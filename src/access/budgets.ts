@@ -16,3 +16,7 @@ export function defaultBudgets(config: Config): { principal: CostBudget | null; 
       : null,
   }
 }
+
+/** A budget as stored (limit and restore rate both set, or both null). */
+export const budgetOf = (limit: number | null, restoreRate: number | null): CostBudget | null =>
+  limit !== null && restoreRate !== null ? { limit, restoreRate } : null

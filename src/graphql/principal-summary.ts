@@ -15,6 +15,10 @@ export interface PrincipalSummary {
 /** The global id type of a principal: `User` or `ApiMember`. */
 export const principalTypeName = (kind: PrincipalKind) => (kind === 'USER' ? 'User' : 'ApiMember')
 
+/** The principal kind a global id type names; null for any other type. */
+export const principalKindOf = (typename: string): PrincipalKind | null =>
+  typename === 'User' ? 'USER' : typename === 'ApiMember' ? 'API_MEMBER' : null
+
 export const PrincipalKindEnum = builder.enumType('PrincipalKind', {
   description: 'Who a principal is: a person who signs in, or a service account.',
   values: {

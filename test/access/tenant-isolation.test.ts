@@ -3,8 +3,8 @@ import { createBusinessWithAdmin } from '../../src/admin/bootstrap.js'
 import { hashPassword } from '../../src/access/credentials/passwords.js'
 import { uniformMatrix } from '../../src/access/permissions.js'
 import { encodeGlobalId } from '../../src/graphql/global-id.js'
-import { loadBusinessData } from '../../src/seed/load-business.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
+import { loadIntoBusiness } from '../setup/factories.js'
 import { type MemberWithKeys, createMemberWithKeys, createRoleSql, signIn, signInAsAdmin } from '../setup/clients.js'
 
 /**
@@ -33,10 +33,9 @@ beforeAll(async () => {
     createBusinessWithAdmin(trx, { businessName: 'Away Co', email: 'admin@away.test', passwordHash: await hashPassword('away password 123'), via: 'cli' }))
   const awayAdmin = await signIn(server, 'admin@away.test', 'away password 123')
   for (const [admin, seed] of [[home, 1], [awayAdmin, 2]] as const) {
-    await db.transaction().execute((trx) =>
-      loadBusinessData(trx, { id: admin.businessId, slug: admin.businessSlug }, {
-        seed, sizes: { salesReps: 3, contacts: 12, suppliers: 4, jobs: 10, salesOrdersPerJob: 2, purchaseOrdersPerJob: 1, linesPerOrder: 2 },
-      }))
+    await loadIntoBusiness(db, admin, {
+      seed, sizes: { salesReps: 3, contacts: 12, suppliers: 4, jobs: 10, salesOrdersPerJob: 2, purchaseOrdersPerJob: 1, linesPerOrder: 2 },
+    })
     const roleId = await createRoleSql(server, admin.businessId, uniformMatrix('ALL'))
     const member = await createMemberWithKeys(server, admin, { roleId })
     tenants.push({ businessId: admin.businessId, member, headers: { authorization: `Bearer ${member.primary.key}` } })

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { getSchema } from '../../src/schema.js'
 import { queryCost } from '../../src/server/cost/estimate.js'
-import { loadBusinessData } from '../../src/seed/load-business.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
+import { loadIntoBusiness } from '../setup/factories.js'
 import { type MemberWithKeys, type SignedIn, bearer, createMemberWithKeys, signIn, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { startInstance } from './server-helpers.js'
 
@@ -23,13 +23,10 @@ let admin: SignedIn
 beforeAll(async () => {
   server = await startTestServer()
   admin = await signInAsAdmin(server)
-  const { db } = server.app.services.database
-  await db.transaction().execute((trx) =>
-    loadBusinessData(trx, { id: admin.businessId, slug: admin.businessSlug }, {
-      seed: 5,
-      sizes: { salesReps: 2, contacts: 8, suppliers: 3, jobs: JOBS, salesOrdersPerJob: 2, purchaseOrdersPerJob: 1, linesPerOrder: 2 },
-    }),
-  )
+  await loadIntoBusiness(server.app.services.database.db, admin, {
+    seed: 5,
+    sizes: { salesReps: 2, contacts: 8, suppliers: 3, jobs: JOBS, salesOrdersPerJob: 2, purchaseOrdersPerJob: 1, linesPerOrder: 2 },
+  })
 })
 afterAll(() => server?.close())
 

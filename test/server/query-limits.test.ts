@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadBusinessData } from '../../src/seed/load-business.js'
 import { QUERY_LIMITS } from '../../src/server/query-limits.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
+import { loadIntoBusiness } from '../setup/factories.js'
 import { type SignedIn, signInAsAdmin } from '../setup/clients.js'
 import { startInstance } from './server-helpers.js'
 
@@ -12,13 +12,10 @@ beforeAll(async () => {
   server = await startTestServer()
   admin = await signInAsAdmin(server)
   // A small real business behind the admin, so the heavy query below reads real rows.
-  const { db } = server.app.services.database
-  await db.transaction().execute((trx) =>
-    loadBusinessData(trx, { id: admin.businessId, slug: admin.businessSlug }, {
-      seed: 11,
-      sizes: { salesReps: 2, contacts: 12, suppliers: 4, jobs: 12, salesOrdersPerJob: 2, purchaseOrdersPerJob: 1, linesPerOrder: 3 },
-    }),
-  )
+  await loadIntoBusiness(server.app.services.database.db, admin, {
+    seed: 11,
+    sizes: { salesReps: 2, contacts: 12, suppliers: 4, jobs: 12, salesOrdersPerJob: 2, purchaseOrdersPerJob: 1, linesPerOrder: 3 },
+  })
 })
 afterAll(() => server?.close())
 

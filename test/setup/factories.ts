@@ -4,6 +4,7 @@ import { hashSessionToken } from '../../src/access/credentials/sessions.js'
 import type { Database } from '../../src/db/types.js'
 import type { DatabaseHandle } from '../../src/db/database.js'
 import { ADMIN_ROLE_NAME } from '../../src/access/permissions.js'
+import { loadBusinessData } from '../../src/seed/load-business.js'
 import { type SeedOptions, seedDatabase } from '../../src/seed/seed.js'
 import { createTestDatabase } from './database.js'
 
@@ -69,4 +70,13 @@ export async function seededWithAdminReader(
     .where('business_id', '=', businessId).where('name', '=', ADMIN_ROLE_NAME).executeTakeFirstOrThrow()
   const principalId = await insertUser(database.db, { businessId, name: 'Reader', email, roleId: role.id })
   return { database, admin: { businessId, principalId } }
+}
+
+/** Generated jobs, orders and contacts (the demo data's shape) added to an existing business, in one transaction. */
+export function loadIntoBusiness(
+  db: Kysely<Database>,
+  business: { businessId: string; businessSlug: string },
+  options: Parameters<typeof loadBusinessData>[2],
+) {
+  return db.transaction().execute((trx) => loadBusinessData(trx, { id: business.businessId, slug: business.businessSlug }, options))
 }

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/types.js'
 import { parseMatrix } from '../permissions.js'
-import type { CostBudget, Credential, Principal } from '../principal.js'
+import { budgetOf } from '../budgets.js'
+import type { Credential, Principal } from '../principal.js'
 
 /**
  * Loads an active principal with its business, team and role: what every request needs to know
@@ -42,11 +43,8 @@ export async function loadPrincipal(
     permissions: parseMatrix(row.permissions),
     credential,
     budgets: {
-      own: budget(row.cost_limit, row.cost_restore_rate),
-      business: budget(row.business_cost_limit, row.business_cost_restore_rate),
+      own: budgetOf(row.cost_limit, row.cost_restore_rate),
+      business: budgetOf(row.business_cost_limit, row.business_cost_restore_rate),
     },
   }
 }
-
-const budget = (limit: number | null, restoreRate: number | null): CostBudget | null =>
-  limit !== null && restoreRate !== null ? { limit, restoreRate } : null

@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely'
 import { auditRequestChange } from '../../access/audit.js'
-import { defaultBudgets } from '../../access/budgets.js'
+import { budgetOf, defaultBudgets } from '../../access/budgets.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
 import type { CostBudget, Principal } from '../../access/principal.js'
-import type { Context } from '../../context.js'
+import type { Context, CostMeter } from '../../context.js'
 import type { Database } from '../../db/types.js'
 import { builder } from '../../graphql/builder.js'
 import { badInput, notFound } from '../../graphql/errors.js'
 import { decodeGlobalId, isDatabaseId } from '../../graphql/global-id.js'
+import { principalKindOf } from '../../graphql/principal-summary.js'
 import { inTransaction } from '../common/admin-mutation.js'
-import { type PrincipalRow, findPrincipal } from '../common/principals.repository.js'
 import { ApiMemberRef } from '../members/members.graphql.js'
 import { UserRef } from '../users/users.graphql.js'
 import { BusinessRef } from '../viewer/viewer.graphql.js'
@@ -27,7 +27,7 @@ const BUDGET_MAX = 10_000_000
  */
 const BUDGET_MIN = 20
 
-const RateLimitRef = builder.objectRef<NonNullable<Context['meter']>>('RateLimit').implement({
+const RateLimitRef = builder.objectRef<CostMeter>('RateLimit').implement({
   description: "The caller's cost bucket after this query's price was taken (points restore continuously).",
   fields: (t) => ({
     limit: t.exposeInt('limit', { description: 'Points the bucket holds when full: the most one query may cost.' }),
@@ -71,16 +71,13 @@ function budgetInForce(context: Context, set: CostBudget | null, kind: 'principa
   return fallback && { ...fallback, custom: false }
 }
 
-const rowBudget = (row: PrincipalRow): CostBudget | null =>
-  row.cost_limit !== null && row.cost_restore_rate !== null ? { limit: row.cost_limit, restoreRate: row.cost_restore_rate } : null
-
 for (const ref of [UserRef, ApiMemberRef]) {
   builder.objectField(ref, 'rateLimitBudget', (t) =>
     t.field({
       type: RateLimitBudgetRef,
       nullable: true,
       description: "The size of this principal's cost bucket: its keys share one, its sessions another (null when metering is off).",
-      resolve: (row, _args, context) => budgetInForce(context, rowBudget(row), 'principal'),
+      resolve: (row, _args, context) => budgetInForce(context, budgetOf(row.cost_limit, row.cost_restore_rate), 'principal'),
     }),
   )
 }
@@ -129,13 +126,17 @@ function parseBudget(input: { limit?: number | null; restoreRate?: number | null
 
 const columnsOf = (budget: CostBudget | null) => ({ cost_limit: budget?.limit ?? null, cost_restore_rate: budget?.restoreRate ?? null })
 
+/** Sets the budget of a member or user of the caller's business; NOT_FOUND for any other id. */
 async function setPrincipalBudget(trx: Kysely<Database>, principal: Principal, globalId: string, budget: CostBudget | null) {
   const { typename, id } = decodeGlobalId(globalId)
-  const kind = typename === 'ApiMember' ? 'API_MEMBER' : typename === 'User' ? 'USER' : null
-  const found = kind && isDatabaseId(id) ? await findPrincipal(trx, principal, kind, id, true) : undefined
-  if (!found) throw notFound('ApiMember or User', 'input.principalId')
-  await trx.updateTable('principals').set(columnsOf(budget)).where('business_id', '=', principal.businessId).where('id', '=', id).execute()
-  return { ...found, ...columnsOf(budget), typename }
+  const kind = principalKindOf(typename)
+  const changed = kind && isDatabaseId(id)
+    ? await trx.updateTable('principals').set(columnsOf(budget))
+      .where('business_id', '=', principal.businessId).where('kind', '=', kind).where('id', '=', id)
+      .returning('id').executeTakeFirst()
+    : undefined
+  if (!changed) throw notFound('ApiMember or User', 'input.principalId')
+  return { typename, id: changed.id }
 }
 
 builder.mutationFields((t) => ({

@@ -4,7 +4,7 @@ import type { Context } from '../../context.js'
 import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import { conflict, confirmationRequired, notFound } from '../../graphql/errors.js'
 import type { GeneratedApiKey } from '../../access/credentials/api-keys.js'
-import { type ApiKeyRow, currentKeysOf, findApiKey, findKeyOwner, insertApiKey, retireApiKeys, updateApiKeys } from './api-keys.repository.js'
+import { type ApiKeyRow, currentKeysOf, findApiKey, findKeyOwner, insertApiKey, loadApiKeys, retireApiKeys, updateApiKeys } from './api-keys.repository.js'
 import { changesOf } from '../common/admin-mutation.js'
 import { auditRequestChange } from '../../access/audit.js'
 import { invalidateCredentials } from '../../access/credentials/authenticate.js'
@@ -156,8 +156,8 @@ export async function updateKeyPair(
         ...changes,
       })
     }
-    const rows = await Promise.all(current.map((key) => findApiKey(trx, principal, { id: key.id })))
-    return { rows: rows.filter((row): row is ApiKeyRow => row !== undefined), changed }
+    const rows = await loadApiKeys(trx, principal, current.map((key) => key.id))
+    return { rows: current.flatMap((key) => rows.get(key.id) ?? []), changed }
   })
   for (const publicKey of changed) await invalidateCredentials(context.services, { publicKey })
   return rows

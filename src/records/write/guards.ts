@@ -5,6 +5,7 @@ import type { Principal } from '../../access/principal.js'
 import type { Database } from '../../db/types.js'
 import { conflict, forbidden, notFound } from '../../graphql/errors.js'
 import { decodeGlobalId, idOfType } from '../../graphql/global-id.js'
+import { principalKindOf } from '../../graphql/principal-summary.js'
 import type { Resource } from '../resource.js'
 
 /**
@@ -98,14 +99,15 @@ export async function allowedOwner(
   // Only an absent id means "yourself": an empty string is an id, and names no one (NOT_FOUND).
   if (requestedGlobalId == null) return principal.id
   const { typename, id } = decodeGlobalId(requestedGlobalId)
-  if (typename !== 'User' && typename !== 'ApiMember') throw notFound('owner', field)
+  const kind = principalKindOf(typename)
+  if (!kind) throw notFound('owner', field)
   const owner = await trx
     .selectFrom('principals')
     .select(['id', 'team_id', 'kind', 'active'])
     .where('business_id', '=', principal.businessId)
     .where('id', '=', id)
     .executeTakeFirst()
-  if (!owner || !owner.active || owner.kind !== (typename === 'User' ? 'USER' : 'API_MEMBER')) throw notFound('owner', field)
+  if (!owner || !owner.active || owner.kind !== kind) throw notFound('owner', field)
   const allowed =
     level === 'ALL' ||
     owner.id === principal.id ||

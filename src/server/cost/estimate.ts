@@ -9,6 +9,7 @@ import {
   Kind,
   type OperationDefinitionNode,
   getArgumentValues,
+  getOperationAST,
   getNamedType,
   isAbstractType,
   isLeafType,
@@ -57,6 +58,8 @@ export interface CostInput {
   schema: GraphQLSchema
   document: DocumentNode
   operationName?: string | null
+  /** The operation, when the caller already found it (else it is looked up by operationName). */
+  operation?: OperationDefinitionNode | null
   /** Coerced variable values (graphql's getVariableValues). */
   variables: Record<string, unknown>
   /** The execution result's data: given, the cost of what came back; absent, of what was asked. */
@@ -65,7 +68,7 @@ export interface CostInput {
 
 /** Points of one operation; throws EstimateTooLargeError when the document is too large to walk. */
 export function queryCost(input: CostInput): number {
-  const operation = findOperation(input.document, input.operationName)
+  const operation = input.operation ?? getOperationAST(input.document, input.operationName)
   if (!operation) return COST.minimum
   const root = input.schema.getRootType(operation.operation)
   if (!root) return COST.minimum
@@ -81,11 +84,6 @@ export function queryCost(input: CostInput): number {
     total += perField + walk.field(root, nodes, input.data === undefined ? undefined : valueAt(input.data, key))
   }
   return Math.max(COST.minimum, total)
-}
-
-function findOperation(document: DocumentNode, name?: string | null): OperationDefinitionNode | undefined {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
-  return name ? operations.find((operation) => operation.name?.value === name) : operations.length === 1 ? operations[0] : undefined
 }
 
 const valueAt = (data: unknown, key: string): unknown =>

@@ -46,7 +46,7 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
       const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {})
       // Bad variables: execution refuses them before anything runs.
       if (coerced.errors) return
-      const input = { schema: args.schema, document: args.document, operationName: args.operationName, variables: coerced.coerced }
+      const input = { schema: args.schema, document: args.document, operation, variables: coerced.coerced }
       let requested: number
       try {
         requested = queryCost(input)
@@ -115,15 +115,17 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
   }
 }
 
+/** When the bucket is full again (epoch ms). */
+const fullAt = (level: BucketLevel) => level.at + ((level.limit - level.available) / level.restoreRate) * 1000
+
 /** GitHub's headers; Reset is when the bucket is full again (epoch seconds). */
 function rateLimitHeaders(level: BucketLevel): Record<string, string> {
   const remaining = Math.floor(level.available)
-  const fullAt = level.at + ((level.limit - level.available) / level.restoreRate) * 1000
   return {
     'X-RateLimit-Limit': String(level.limit),
     'X-RateLimit-Remaining': String(remaining),
     'X-RateLimit-Used': String(level.limit - remaining),
-    'X-RateLimit-Reset': String(Math.ceil(fullAt / 1000)),
+    'X-RateLimit-Reset': String(Math.ceil(fullAt(level) / 1000)),
   }
 }
 
@@ -162,6 +164,6 @@ function meterOf(requested: number, level: BucketLevel): CostMeter {
     limit: level.limit,
     restoreRate: level.restoreRate,
     remaining: Math.floor(level.available),
-    resetAt: new Date(Math.ceil(level.at + ((level.limit - level.available) / level.restoreRate) * 1000)),
+    resetAt: new Date(Math.ceil(fullAt(level))),
   }
 }
