@@ -19,7 +19,7 @@ import { type BenchOptions, SERVER_NAMES, type ServerName, USAGE, UsageError, pa
 import { busiestProfile, summariseProfile } from './profile.js'
 import { QUERY_NAMES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
-import { type RunningServer, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
+import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const paths = { root, work: join(root, 'bench', '.work') }
@@ -56,6 +56,10 @@ async function main(options: BenchOptions): Promise<void> {
   if (options.cpuProf) rmSync(profileDir, { recursive: true, force: true })
   const keyPepper = newKeyPepper()
   const startup: Record<string, { startSeconds: number; idleRssMiB: number }> = {}
+  if (options.servers.some((name) => name !== 'postgraphile')) {
+    log('Building Gatehouse (npm run build)…')
+    buildGatehouse(paths)
+  }
   // One at a time, so start-up times are not mixed up and the first Gatehouse migrates alone.
   for (const name of [...options.servers]) {
     const started = performance.now()

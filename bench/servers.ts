@@ -55,6 +55,11 @@ export function ensurePostgraphile(paths: Paths, log: (line: string) => void): R
   )
 }
 
+/** Compiles Gatehouse into dist/ as `npm start` does (incremental: seconds when nothing changed). */
+export function buildGatehouse(paths: Paths): void {
+  execFileSync(process.execPath, ['--import', 'tsx', join(paths.root, 'src', 'bin', 'build.ts')], { cwd: paths.root, stdio: ['ignore', 'inherit', 'inherit'] })
+}
+
 export interface StartOptions {
   name: ServerName
   databaseUrl: string
@@ -82,9 +87,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     // Grafast reads GRAPHILE_ENV (else NODE_ENV): production mode, no development-only checks.
     env = { ...base, GRAPHILE_ENV: 'production', DATABASE_URL: options.databaseUrl }
   } else {
-    // One folder per server: Node writes a profile per thread (tsx's loader hooks run on their own).
+    // The compiled build, as `npm start` serves it (buildGatehouse, before the first start).
     const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, name)] : []
-    args = [...profile, '--import', 'tsx', join(paths.root, 'src', 'main.ts')]
+    args = [...profile, join(paths.root, 'dist', 'src', 'main.js')]
     env = {
       ...base,
       DATABASE_URL: options.databaseUrl,

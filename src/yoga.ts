@@ -10,6 +10,7 @@ import { type AppServices, type Context, createContext } from './context.js'
 import { databaseFailure } from './db/failures.js'
 import { isGatehouseError, outsideKeyNetworks, serviceUnavailable, timedOut, unauthenticated } from './graphql/errors.js'
 import { getSchema } from './schema.js'
+import { useBodyLimit } from './server/body-limit.js'
 import { useRequestDeadline } from './server/deadline.js'
 import { createMetrics } from './server/metrics.js'
 import { useContractErrorCodes } from './server/document-errors.js'
@@ -61,7 +62,8 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     schema: getSchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
-    maxRequestBodySize: config.GATEHOUSE_MAX_BODY_BYTES,
+    // Enforced by useBodyLimit (below), which counts only bodies that declare no length.
+    maxRequestBodySize: false,
     // JSON only (src/server/document-errors.ts refuses other content types): no multipart parser.
     multipart: false,
     // Closed unless origins are configured: yoga's default echoes any Origin with credentials.
@@ -132,6 +134,7 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
           return renderGraphiQL({ title: 'Gatehouse', defaultQuery: DEFAULT_QUERY, endpoint: GRAPHQL_ENDPOINT })
         },
       }),
+      useBodyLimit(config.GATEHOUSE_MAX_BODY_BYTES),
       useReadinessCheck({ endpoint: '/ready', check: () => services.database.ping() }),
       useQueryLimits({ production: config.NODE_ENV === 'production' }),
       useContractErrorCodes(log),

@@ -68,6 +68,15 @@ export const notFound = (what = 'record', field?: string) =>
 /** The HTTP request is not a GraphQL request Gatehouse runs (HTTP 400). */
 export const badRequest = (message: string) => gatehouseError(ErrorCode.BAD_REQUEST, message, {}, 400)
 
+/**
+ * The request body is larger than the server takes (HTTP 413). The connection closes after the
+ * answer: the rest of the body is never read, so the socket cannot carry another request.
+ */
+export const bodyTooLarge = (maxBytes: number) =>
+  new GraphQLError(`Request body too large: at most ${maxBytes} bytes.`, {
+    extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 413, headers: { Connection: 'close' } } },
+  })
+
 export const badInput = (message: string, field?: string) =>
   gatehouseError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {})
 

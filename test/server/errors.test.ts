@@ -157,6 +157,34 @@ describe('requests that are not GraphQL requests', () => {
     }
   })
 
+  it('a body over the limit is 413 whether it declares its length or streams it chunked; a chunked body within it runs', async () => {
+    // fetch sends a ReadableStream body chunked, without Content-Length.
+    const chunked = (text: string, pieces: number) => {
+      const size = Math.ceil(text.length / pieces)
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let at = 0; at < text.length; at += size) controller.enqueue(new TextEncoder().encode(text.slice(at, at + size)))
+          controller.close()
+        },
+      })
+      return fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...admin.headers },
+        body: stream,
+        duplex: 'half',
+      } as RequestInit)
+    }
+    const large = JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } })
+    for (const response of [await post(large), await chunked(large, 64)]) {
+      const { status, body } = await refusal(response)
+      expect(status).toBe(413)
+      expect(only(body)).toMatchObject({ message: expect.stringContaining('too large'), extensions: { code: 'BAD_REQUEST' } })
+    }
+    const small = await chunked(JSON.stringify({ query: '{ viewer { business { slug } } }' }), 3)
+    expect(small.status).toBe(200)
+    expect(((await small.json()) as any).data.viewer.business.slug).toBeTruthy()
+  })
+
   it('an operation type the schema does not have is GRAPHQL_VALIDATION_FAILED, never an error without a code', async () => {
     const { status, body } = await refusal(await post(JSON.stringify({ query: 'subscription { __typename }' })))
     expect(status).toBe(400)
