@@ -35,35 +35,52 @@ export async function postOk(url: string, request: GraphQLRequest, headers: Reco
   return answer
 }
 
+/** The bench's two callers: an API member with the built-in Admin role, and one whose role reads MY records only. */
+export interface BenchKeys {
+  admin: string
+  /**
+   * INQUIRE at level MY on every module, in a team that every user of the business (every owner of
+   * the bench data) was put in: it sees the admin's answers, through the owner predicates.
+   */
+  myTeam: string
+}
+
+const MODULES = ['CONTACTS', 'JOBS', 'PURCHASE_ORDERS', 'SALES_ORDERS']
+
 /**
- * Issues an API key for a new admin API member through Gatehouse's public mutations, as an admin
- * would: signIn, find the built-in Admin role, createApiMember, generateApiKeys. Returns the Primary key.
+ * Issues the bench's API keys through Gatehouse's public mutations, as an admin would: signIn,
+ * the built-in Admin role, a MY role and a team of every user, createApiMember, generateApiKeys.
  */
-export async function issueAdminApiKey(url: string, admin: { email: string; password: string }): Promise<string> {
+export async function issueBenchKeys(url: string, admin: { email: string; password: string }): Promise<BenchKeys> {
   const signedIn = await postOk(url, {
     query: 'mutation($input: SignInInput!) { signIn(input: $input) { token } }',
     variables: { input: admin },
   })
   const session = { authorization: `Bearer ${signedIn.data.signIn.token as string}` }
-  const roles = await postOk(url, { query: '{ securityRoles(first: 100) { nodes { id name builtin } } }' }, session)
+  const run = (query: string, variables?: Record<string, unknown>) => postOk(url, { query, variables }, session)
+  const roles = await run('{ securityRoles(first: 100) { nodes { id name builtin } } }')
   const adminRole = (roles.data.securityRoles.nodes as { id: string; builtin: boolean }[]).find((role) => role.builtin)
   if (!adminRole) throw new Error('no built-in Admin role in the bench business')
-  const member = await postOk(
-    url,
-    {
-      query: 'mutation($i: CreateApiMemberInput!) { createApiMember(input: $i) { id } }',
-      variables: { i: { name: `Bench ${new Date().toISOString()}`, description: 'npm run bench load client', roleId: adminRole.id } },
-    },
-    session,
-  )
-  const keys = await postOk(
-    url,
-    {
-      query: 'mutation($i: GenerateApiKeysInput!) { generateApiKeys(input: $i) { primary { key } } }',
-      variables: { i: { memberId: member.data.createApiMember.id, description: 'npm run bench' } },
-    },
-    session,
-  )
+  const stamp = new Date().toISOString()
+  const myRole = await run('mutation($i: CreateSecurityRoleInput!) { createSecurityRole(input: $i) { id } }', {
+    i: { name: `Bench MY ${stamp}`, permissions: MODULES.map((module) => ({ module, operation: 'INQUIRE', level: 'MY' })) },
+  })
+  const team = await run('mutation($i: CreateTeamInput!) { createTeam(input: $i) { id } }', { i: { name: `Bench team ${stamp}` } })
+  const teamId = team.data.createTeam.id as string
+  const users = await run('{ users(first: 100) { nodes { id } } }')
+  for (const user of users.data.users.nodes as { id: string }[]) {
+    await run('mutation($i: UpdateUserInput!) { updateUser(input: $i) { id } }', { i: { id: user.id, teamId } })
+  }
+  const keyFor = async (label: string, roleId: string, teamId?: string) => {
+    const member = await run('mutation($i: CreateApiMemberInput!) { createApiMember(input: $i) { id } }', {
+      i: { name: `Bench ${label} ${stamp}`, description: 'npm run bench load client', roleId, ...(teamId ? { teamId } : {}) },
+    })
+    const keys = await run('mutation($i: GenerateApiKeysInput!) { generateApiKeys(input: $i) { primary { key } } }', {
+      i: { memberId: member.data.createApiMember.id, description: 'npm run bench' },
+    })
+    return keys.data.generateApiKeys.primary.key as string
+  }
+  const keys = { admin: await keyFor('admin', adminRole.id), myTeam: await keyFor('MY team', myRole.data.createSecurityRole.id, teamId) }
   await post(url, { query: 'mutation { signOut }' }, session)
-  return keys.data.generateApiKeys.primary.key as string
+  return keys
 }

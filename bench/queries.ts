@@ -4,14 +4,18 @@
  * lines must come back from every server before anything is measured, so no server wins by doing less.
  */
 
-export type QueryName = 'Q1' | 'Q2' | 'Q3-first' | 'Q3-keyset'
-export const QUERY_NAMES: QueryName[] = ['Q1', 'Q2', 'Q3-first', 'Q3-keyset']
+export type QueryName = 'Q1' | 'Q2' | 'Q3-first' | 'Q3-keyset' | 'Q4' | 'Q5'
+export const QUERY_NAMES: QueryName[] = ['Q1', 'Q2', 'Q3-first', 'Q3-keyset', 'Q4', 'Q5']
+/** Reads every server answers alike; Q4 (a write) and Q5 (a bad key) are Gatehouse's own. */
+export const READ_QUERIES: QueryName[] = ['Q1', 'Q2', 'Q3-first', 'Q3-keyset']
 
 export const QUERY_TITLES: Record<QueryName, string> = {
   Q1: 'one job by id with its client',
   Q2: '50 jobs, each with client, 5 sales orders × lines, 5 purchase orders with supplier × lines',
   'Q3-first': '50 jobs with client, first page',
   'Q3-keyset': '50 jobs with client, keyset page at the end (cursor from the server)',
+  Q4: 'createSalesOrder with 5 lines (a write: order number, totals, lines, audit, in one transaction)',
+  Q5: 'a request with a key that does not exist (401)',
 }
 
 export type Flavour = 'gatehouse' | 'postgraphile'
@@ -43,6 +47,19 @@ const GATEHOUSE = {
   jobs(first: 50, after: $after) { nodes { ${JOB} client { ${CLIENT} } } pageInfo { hasNextPage endCursor } }
 }`,
   tail: `query Tail { jobs(last: 51) { nodes { id number } pageInfo { startCursor } } }`,
+  // Stable fields only, so every answer under load is the same bytes (ids and numbers change).
+  Q4: `mutation Q4($input: CreateSalesOrderInput!) {
+  createSalesOrder(input: $input) { idempotentReplay salesOrder { status currency total lines { position sku quantity unitPrice amount } } }
+}`,
+}
+
+/** Q4's order: five lines on the job Q1 reads (Q1 selects no orders, so its answer stays the same). */
+function salesOrderInput(jobId: string) {
+  return {
+    jobId,
+    currency: 'USD',
+    lines: Array.from({ length: 5 }, (_, i) => ({ sku: `BENCH-${i + 1}`, description: `Bench line ${i + 1}`, quantity: String(i + 1), unitPrice: '12.50' })),
+  }
 }
 
 /**
@@ -114,10 +131,12 @@ export function anchorsFrom(flavour: Flavour, data: any): Anchors {
 /** The request for one query on one flavour. */
 export function requestFor(flavour: Flavour, query: QueryName, businessId: string, anchors: Anchors): GraphQLRequest {
   if (flavour === 'gatehouse') {
-    if (query === 'Q1') return { query: GATEHOUSE.Q1, variables: { id: anchors.q1Job } }
+    if (query === 'Q1' || query === 'Q5') return { query: GATEHOUSE.Q1, variables: { id: anchors.q1Job } }
+    if (query === 'Q4') return { query: GATEHOUSE.Q4, variables: { input: salesOrderInput(anchors.q1Job) } }
     if (query === 'Q2') return { query: GATEHOUSE.Q2 }
     return { query: GATEHOUSE.Q3, variables: { after: query === 'Q3-keyset' ? anchors.tailCursor : null } }
   }
+  if (query === 'Q4' || query === 'Q5') throw new Error(`${query} is Gatehouse's own`)
   if (query === 'Q1') return { query: POSTGRAPHILE.Q1, variables: { businessId, rowId: anchors.q1Job } }
   if (query === 'Q2') return { query: POSTGRAPHILE.Q2, variables: { businessId } }
   return { query: POSTGRAPHILE.Q3, variables: { businessId, after: query === 'Q3-keyset' ? anchors.tailCursor : null } }
@@ -155,12 +174,16 @@ function canonicalJob(job: any) {
 /** The answer with server-specific details (ids, cursors, decimal padding, list shapes) taken out. */
 export function canonicalAnswer(query: QueryName, data: any): unknown {
   if (query === 'Q1') return canonicalJob(data.job)
+  if (query === 'Q4') return data.createSalesOrder
+  if (query === 'Q5') return null
   return { jobs: data.jobs.nodes.map(canonicalJob), hasNextPage: data.jobs.pageInfo.hasNextPage }
 }
 
 /** Figures that show both servers answered the whole question (for the report). */
 export function answerSummary(query: QueryName, canonical: any): string {
   if (query === 'Q1') return `job ${canonical.number}, client ${canonical.client?.name}`
+  if (query === 'Q4') return `an order of ${canonical.salesOrder.lines.length} lines, total ${canonical.salesOrder.total}`
+  if (query === 'Q5') return '401 UNAUTHENTICATED'
   const jobs = canonical.jobs as any[]
   const lines = jobs.flatMap((job) => [...(job.salesOrders ?? []), ...(job.purchaseOrders ?? [])]).reduce((n, o) => n + o.lines.length, 0)
   return `jobs ${jobs[0]?.number}–${jobs.at(-1)?.number} (${jobs.length})` + (lines ? `, ${lines} order lines` : '')

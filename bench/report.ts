@@ -18,7 +18,7 @@ export interface BenchResults {
     title: string
     answer: string
     bodyBytes: Record<string, number>
-    results: Record<string, Aggregate & { ratio: number | null; cpuRatio: number | null }>
+    results: Record<string, Aggregate>
   }>
   profile?: Record<string, string[]>
   /** Why PostGraphile is not in the run, when it is not. */
@@ -27,9 +27,11 @@ export interface BenchResults {
 }
 
 export const SERVER_LABELS: Record<ServerName, string> = {
-  'gatehouse-jit': 'Gatehouse (graphql-jit)',
-  'gatehouse-metered': 'Gatehouse (graphql-jit), metered',
-  gatehouse: 'Gatehouse (graphql-js, GATEHOUSE_JIT=0)',
+  ceiling: 'the ceiling (node:http + pg, hand-written SQL, prepared)',
+  'gatehouse-metered': 'Gatehouse, admin key (metered, as users run it)',
+  'gatehouse-my': 'Gatehouse, MY-team key (metered)',
+  'gatehouse-jit': 'Gatehouse, admin key, metering off',
+  gatehouse: 'Gatehouse, graphql-js (GATEHOUSE_JIT=0), metering off',
   postgraphile: 'PostGraphile v5 (amber)',
 }
 
@@ -78,70 +80,36 @@ export function renderMarkdown(results: BenchResults): string {
   const failures = failedRequests(results)
   if (failures > 0) lines.push(`> **Warning:** ${failures} requests failed or answered wrongly under load (see the tables); the figures are suspect.`, '')
 
-  if (hasReference) {
-    lines.push('## Requests per second, as a ratio to PostGraphile (higher is better)', '')
-    lines.push(`| server | ${queries.join(' | ')} |`, `|---|${queries.map(() => '---:').join('|')}|`)
-    for (const server of servers) {
-      lines.push(`| ${SERVER_LABELS[server]} | ${queries.map((q) => times(results.queries[q]!.results[server]?.ratio ?? null)).join(' | ')} |`)
-    }
+  if (servers.includes('ceiling')) lines.push(...ratioSection(results, servers, queries, 'ceiling'))
+  if (hasReference) lines.push(...ratioSection(results, servers, queries, 'postgraphile'))
+  if (servers.includes('gatehouse-my') && servers.includes('gatehouse-metered')) {
     lines.push(
+      '## The MY-team key against the admin key',
       '',
-      'CPU per request (server process + PostgreSQL backends), as a ratio to PostGraphile (lower is better; less sensitive ' +
-        'than req/s to other work on the machine):',
+      'The same server configuration, two keys: one whose role reads MY records (owned by someone in its team, a team every ' +
+        'owner of the data was put in, so both see the same rows) and the built-in Admin role. Each cell: MY ÷ admin, overall ' +
+        '(window range). Aim: ≥ 0.9× on every query.',
       '',
-      `| server | ${queries.join(' | ')} |`,
-      `|---|${queries.map(() => '---:').join('|')}|`,
+      ...pairTable(results, queries, 'gatehouse-my', 'gatehouse-metered'),
+      '',
     )
-    for (const server of servers) {
-      lines.push(`| ${SERVER_LABELS[server]} | ${queries.map((q) => times(results.queries[q]!.results[server]?.cpuRatio ?? null)).join(' | ')} |`)
-    }
-    lines.push(
-      '',
-      'Range of the req/s ratio window by window (each window of a server is next to the same window of PostGraphile):',
-      '',
-      `| server | ${queries.join(' | ')} |`,
-      `|---|${queries.map(() => '---:').join('|')}|`,
-    )
-    for (const server of servers.filter((name) => name !== 'postgraphile')) {
-      const cells = queries.map((q) => {
-        const mine = results.queries[q]!.results[server]?.perRound ?? []
-        const theirs = results.queries[q]!.results.postgraphile?.perRound ?? []
-        const ratios = mine.map((value, i) => value / theirs[i]!).filter(Number.isFinite)
-        return ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '–'
-      })
-      lines.push(`| ${SERVER_LABELS[server]} | ${cells.join(' | ')} |`)
-    }
-    lines.push('')
   }
-
-  const metered = servers.includes('gatehouse-metered') && servers.includes('gatehouse-jit')
-  if (metered) {
+  if (servers.includes('gatehouse-metered') && servers.includes('gatehouse-jit')) {
     lines.push(
       '## What metering costs',
       '',
       'The same server with cost metering on (a bucket per principal, taken before and refunded after each request, ' +
         'the bucket in `extensions.cost` and the X-RateLimit headers) against metering off (`GATEHOUSE_COST_LIMIT=0`). Both price ' +
-        'every query (the 100,000-point ceiling, the cost report), run the static limits and count usage per key. CPU per request (server + PostgreSQL), ' +
-        'metered ÷ unmetered, overall and the range over windows (each metered window beside the unmetered one of the same round):',
+        'every query (the 100,000-point ceiling, the cost report), run the static limits and count usage per key. Each cell: ' +
+        'metered ÷ off, overall (window range).',
       '',
-      `| | ${queries.join(' | ')} |`,
-      `|---|${queries.map(() => '---:').join('|')}|`,
+      ...pairTable(results, queries, 'gatehouse-metered', 'gatehouse-jit'),
+      '',
     )
-    const pair = (q: QueryName) => [results.queries[q]!.results['gatehouse-metered'], results.queries[q]!.results['gatehouse-jit']] as const
-    const overall = queries.map((q) => {
-      const [on, off] = pair(q)
-      return on && off ? times((on.serverCpuMsPerRequest + on.databaseCpuMsPerRequest) / (off.serverCpuMsPerRequest + off.databaseCpuMsPerRequest)) : '–'
-    })
-    const spread = queries.map((q) => {
-      const [on, off] = pair(q)
-      const ratios = (on?.cpuPerRound ?? []).map((value, i) => value / (off?.cpuPerRound[i] ?? Number.NaN)).filter(Number.isFinite)
-      return ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '–'
-    })
-    const rate = queries.map((q) => {
-      const [on, off] = pair(q)
-      return on && off ? times(on.requestsPerSecond / off.requestsPerSecond) : '–'
-    })
-    lines.push(`| CPU/req, metered ÷ off | ${overall.join(' | ')} |`, `| window range | ${spread.join(' | ')} |`, `| req/s, metered ÷ off | ${rate.join(' | ')} |`, '')
+  }
+  const targets = targetRows(results, queries)
+  if (targets.length > 0) {
+    lines.push('## Targets', '', '| target | measured | |', '|---|---:|---|', ...targets, '')
   }
 
   lines.push('## Absolute figures', '')
@@ -149,15 +117,16 @@ export function renderMarkdown(results: BenchResults): string {
     const entry = results.queries[query]!
     lines.push(`### ${query}: ${QUERY_TITLES[query]}`, '', `Same answer from every server: ${entry.answer}.`, '')
     lines.push(
-      '| server | req/s | × PG | p50 ms | p97.5 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req | CPU/req ÷ PG | peak RSS MiB | body bytes | errors / non-2xx / timeouts / wrong answers |',
+      '| server | req/s | × ceiling | × PG | p50 ms | p97.5 ms | p99 ms | server CPU ms/req | PostgreSQL CPU ms/req | peak RSS MiB | body bytes | errors / non-2xx / timeouts / wrong answers |',
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     )
     for (const server of servers) {
       const r = entry.results[server]
       if (!r) continue
       lines.push(
-        `| ${SERVER_LABELS[server]} | ${int(r.requestsPerSecond)} | ${times(r.ratio)} | ${fixed(r.p50, 1)} | ${fixed(r.p97_5, 1)} | ` +
-          `${fixed(r.p99, 1)} | ${fixed(r.serverCpuMsPerRequest, 2)} | ${fixed(r.databaseCpuMsPerRequest, 2)} | ${times(r.cpuRatio)} | ` +
+        `| ${SERVER_LABELS[server]} | ${int(r.requestsPerSecond)} | ${times(ratioOf(results, query, server, 'ceiling', 'rate'))} | ` +
+          `${times(ratioOf(results, query, server, 'postgraphile', 'rate'))} | ${fixed(r.p50, 1)} | ${fixed(r.p97_5, 1)} | ` +
+          `${fixed(r.p99, 1)} | ${fixed(r.serverCpuMsPerRequest, 2)} | ${fixed(r.databaseCpuMsPerRequest, 2)} | ` +
           `${fixed(r.peakRssMiB)} | ` +
           `${int(entry.bodyBytes[server] ?? 0)} | ${r.errors} / ${r.non2xx} / ${r.timeouts} / ${r.mismatches} |`,
       )
@@ -206,4 +175,84 @@ export function renderMarkdown(results: BenchResults): string {
     for (const [server, top] of Object.entries(results.profile)) lines.push(`**${server}**`, '', '```', ...top, '```', '')
   }
   return lines.join('\n')
+}
+
+type Metric = 'rate' | 'cpu'
+const cpuOf = (r: Aggregate) => r.serverCpuMsPerRequest + r.databaseCpuMsPerRequest
+
+/** `server ÷ reference` on one query: requests per second (higher is better) or CPU per request (lower is better). */
+function ratioOf(results: BenchResults, query: QueryName, server: ServerName, reference: ServerName, metric: Metric): number | null {
+  const mine = results.queries[query]?.results[server]
+  const theirs = results.queries[query]?.results[reference]
+  if (!mine || !theirs) return null
+  return metric === 'rate' ? mine.requestsPerSecond / theirs.requestsPerSecond : cpuOf(mine) / cpuOf(theirs)
+}
+
+/** The same ratio window by window (each window beside the reference's window of the same round): "min–max". */
+function spreadOf(results: BenchResults, query: QueryName, server: ServerName, reference: ServerName, metric: Metric): string {
+  const mine = results.queries[query]?.results[server]
+  const theirs = results.queries[query]?.results[reference]
+  if (!mine || !theirs) return '–'
+  const [a, b] = metric === 'rate' ? [mine.perRound, theirs.perRound] : [mine.cpuPerRound, theirs.cpuPerRound]
+  const ratios = a.map((value, i) => value / (b[i] ?? Number.NaN)).filter(Number.isFinite)
+  return ratios.length ? `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` : '–'
+}
+
+const cell = (results: BenchResults, query: QueryName, server: ServerName, reference: ServerName, metric: Metric) =>
+  `${times(ratioOf(results, query, server, reference, metric))} (${spreadOf(results, query, server, reference, metric)})`
+
+/** Every other server against one reference: req/s and CPU per request, each with its window range. */
+function ratioSection(results: BenchResults, servers: ServerName[], queries: QueryName[], reference: ServerName): string[] {
+  const others = servers.filter((name) => name !== reference)
+  const header = [`| server | ${queries.join(' | ')} |`, `|---|${queries.map(() => '---:').join('|')}|`]
+  const rows = (metric: Metric) => others.map((server) => `| ${SERVER_LABELS[server]} | ${queries.map((q) => cell(results, q, server, reference, metric)).join(' | ')} |`)
+  return [
+    `## Against ${SERVER_LABELS[reference]}`,
+    '',
+    `Requests per second, ÷ ${reference} (higher is better); overall, and in brackets the range window by window:`,
+    '',
+    ...header,
+    ...rows('rate'),
+    '',
+    `CPU per request (server process + PostgreSQL backends), ÷ ${reference} (lower is better; less sensitive than req/s to other work on the machine):`,
+    '',
+    ...header,
+    ...rows('cpu'),
+    '',
+  ]
+}
+
+/** One server against another: both ratios per query. */
+function pairTable(results: BenchResults, queries: QueryName[], server: ServerName, reference: ServerName): string[] {
+  return [
+    `| | ${queries.join(' | ')} |`,
+    `|---|${queries.map(() => '---:').join('|')}|`,
+    `| req/s | ${queries.map((q) => cell(results, q, server, reference, 'rate')).join(' | ')} |`,
+    `| CPU/req | ${queries.map((q) => cell(results, q, server, reference, 'cpu')).join(' | ')} |`,
+  ]
+}
+
+/**
+ * The speed targets (issue "Speed"), each as measured in this run: met or missed. Gatehouse is the
+ * metered server with an admin key (as users run it); the MY key is the same server configuration.
+ */
+const TARGETS: Array<{ query: QueryName; server: ServerName; reference: ServerName; atLeast: number }> = [
+  { query: 'Q1', server: 'gatehouse-metered', reference: 'postgraphile', atLeast: 1.5 },
+  { query: 'Q1', server: 'gatehouse-metered', reference: 'ceiling', atLeast: 0.25 },
+  { query: 'Q2', server: 'gatehouse-metered', reference: 'postgraphile', atLeast: 2.5 },
+  { query: 'Q2', server: 'gatehouse-metered', reference: 'ceiling', atLeast: 0.6 },
+  { query: 'Q3-first', server: 'gatehouse-metered', reference: 'postgraphile', atLeast: 1.5 },
+  { query: 'Q3-keyset', server: 'gatehouse-metered', reference: 'postgraphile', atLeast: 1.5 },
+  ...(['Q1', 'Q2', 'Q3-first', 'Q3-keyset'] as const).map((query) => ({ query, server: 'gatehouse-my' as const, reference: 'gatehouse-metered' as const, atLeast: 0.9 })),
+]
+
+function targetRows(results: BenchResults, queries: QueryName[]): string[] {
+  return TARGETS.filter((target) => queries.includes(target.query)).flatMap((target) => {
+    const rate = ratioOf(results, target.query, target.server, target.reference, 'rate')
+    const cpu = ratioOf(results, target.query, target.server, target.reference, 'cpu')
+    if (rate === null || cpu === null) return []
+    // CPU per request counts as the inverse: 2× less CPU per request is a 2× speed-up.
+    const met = rate >= target.atLeast && 1 / cpu >= target.atLeast
+    return [`| ${target.query}: ${target.server} ≥ ${target.atLeast}× ${target.reference} | req/s ${times(rate)}, CPU/req ${times(1 / cpu)} | ${met ? 'met' : '**missed**'} |`]
+  })
 }

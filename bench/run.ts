@@ -11,13 +11,14 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
 import pg from 'pg'
-import { issueAdminApiKey, post, postOk } from './client.js'
+import { generateApiKey } from '../src/access/credentials/api-keys.js'
+import { issueBenchKeys, post, postOk } from './client.js'
 import { DatabaseCpu } from './database-cpu.js'
 import { committedTransactions, prepareDataset } from './dataset.js'
 import { type Target, type Window, aggregate, runWindow } from './load.js'
-import { type BenchOptions, SERVER_NAMES, type ServerName, USAGE, UsageError, parseOptions } from './options.js'
+import { type BenchOptions, DEFAULT_SERVERS, type ServerName, USAGE, UsageError, parseOptions } from './options.js'
 import { busiestProfile, summariseProfile } from './profile.js'
-import { QUERY_NAMES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
+import { QUERY_NAMES, type QueryName, READ_QUERIES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
 import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
 
@@ -34,7 +35,7 @@ async function main(options: BenchOptions): Promise<void> {
   const startedAt = Date.now()
   mkdirSync(paths.work, { recursive: true })
   const versions: Record<string, string> = { ...gatehouseVersions() }
-  const partial = options.cpuProf || options.quick || options.servers.length < SERVER_NAMES.length || options.queries.length < QUERY_NAMES.length
+  const partial = options.cpuProf || options.quick || !DEFAULT_SERVERS.every((name) => options.servers.includes(name)) || options.queries.length < QUERY_NAMES.length
   // Without PostGraphile the run still measures Gatehouse (JIT against no JIT) and says why.
   let referenceMissing: string | undefined
   const dropReference = (reason: string) => {
@@ -65,7 +66,7 @@ async function main(options: BenchOptions): Promise<void> {
     const started = performance.now()
     let server: RunningServer
     try {
-      server = await startServer({ name, databaseUrl: dataset.url, paths, keyPepper, cpuProfDir: options.cpuProf ? profileDir : undefined })
+      server = await startServer({ name, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, cpuProfDir: options.cpuProf ? profileDir : undefined })
     } catch (error) {
       if (name !== 'postgraphile') throw error
       dropReference(`it did not start: ${(error as Error).message.split('\n')[0]} (log: bench/.work/logs/postgraphile.log)`)
@@ -76,13 +77,15 @@ async function main(options: BenchOptions): Promise<void> {
     log(`${SERVER_LABELS[name]} on ${server.url} (pid ${server.pid}), up in ${startup[name]!.startSeconds.toFixed(1)} s.`)
   }
 
-  const gatehouse = running.find((server) => server.name !== 'postgraphile')
-  const apiKey = gatehouse ? await issueAdminApiKey(gatehouse.url, dataset.admin) : ''
-  const headersOf = (server: RunningServer): Record<string, string> => ({
-    'content-type': 'application/json',
-    accept: 'application/json',
-    ...(server.name === 'postgraphile' ? {} : { authorization: `Bearer ${apiKey}` }),
-  })
+  const gatehouse = running.find((server) => isGatehouse(server.name))
+  const keys = gatehouse ? await issueBenchKeys(gatehouse.url, dataset.admin) : { admin: '', myTeam: '' }
+  // Q5's key: well-formed, checksum right, but no such key (after the first lookup, remembered as unknown).
+  const unknownKey = generateApiKey().key
+  const headersOf = (server: RunningServer, query: QueryName): Record<string, string> => {
+    const key = query === 'Q5' ? unknownKey : server.name === 'gatehouse-my' ? keys.myTeam : keys.admin
+    return { 'content-type': 'application/json', accept: 'application/json', ...(isGatehouse(server.name) ? { authorization: `Bearer ${key}` } : {}) }
+  }
+  // The ceiling answers Gatehouse's requests in Gatehouse's shape.
   const flavourOf = (server: RunningServer) => (server.name === 'postgraphile' ? 'postgraphile' : 'gatehouse')
 
   // Each server's own cursors and ids, then every request, checked for equal answers.
@@ -91,11 +94,13 @@ async function main(options: BenchOptions): Promise<void> {
   for (const query of options.queries) {
     let reference: { server: ServerName; canonical: unknown } | null = null
     const bodyBytes: Record<string, number> = {}
-    for (const server of running) {
+    for (const server of serversFor(query)) {
       const flavour = flavourOf(server)
-      const tail = await postOk(server.url, tailRequest(flavour, dataset.business.id), headersOf(server))
+      const tail = await postOk(server.url, tailRequest(flavour, dataset.business.id), headersOf(server, 'Q1'))
       const request = requestFor(flavour, query, dataset.business.id, anchorsFrom(flavour, tail.data))
-      const answer = await postOk(server.url, request, headersOf(server))
+      const status = query === 'Q5' ? 401 : 200
+      const answer = query === 'Q5' ? await post(server.url, request, headersOf(server, query)) : await postOk(server.url, request, headersOf(server, query))
+      if (answer.status !== status) throw new Error(`${query}: ${server.name} answered ${answer.status}, not ${status}: ${answer.text.slice(0, 300)}`)
       const canonical = canonicalAnswer(query, answer.data)
       if (reference === null) reference = { server: server.name, canonical }
       else if (!isDeepStrictEqual(canonical, reference.canonical)) {
@@ -104,10 +109,10 @@ async function main(options: BenchOptions): Promise<void> {
       }
       bodyBytes[server.name] = Buffer.byteLength(answer.text)
       const body = JSON.stringify(request)
-      targets.set(`${server.name} ${query}`, { url: server.url, headers: headersOf(server), body, expected: answer.text, pid: server.pid })
+      targets.set(`${server.name} ${query}`, { url: server.url, headers: headersOf(server, query), body, expected: answer.text, status, pid: server.pid })
     }
     queries[query] = { title: query, answer: answerSummary(query, reference!.canonical), bodyBytes, results: {} }
-    log(`${query}: same answer from ${running.length} server(s): ${queries[query]!.answer}.`)
+    log(`${query}: same answer from ${serversFor(query).length} server(s): ${queries[query]!.answer}.`)
   }
 
   const transactionsPerQ2 = options.queries.includes('Q2') ? await countTransactions(options, dataset.database, targets) : {}
@@ -119,11 +124,12 @@ async function main(options: BenchOptions): Promise<void> {
   const databaseCpu = await DatabaseCpu.connect(options.postgresUrl, dataset.database)
   try {
     for (const query of options.queries) {
-      for (const server of running) {
+      const measured = serversFor(query)
+      for (const server of measured) {
         if (options.warmup > 0) await runWindow(targets.get(`${server.name} ${query}`)!, options.warmup, options.connections, databaseCpu, false)
       }
       for (let round = 0; round < options.rounds; round++) {
-        const order = running.map((_, i) => running[(i + round) % running.length]!)
+        const order = measured.map((_, i) => measured[(i + round) % measured.length]!)
         for (const server of order) {
           const window = await runWindow(targets.get(`${server.name} ${query}`)!, windowSeconds, options.connections, databaseCpu)
           windows.set(`${server.name} ${query}`, [...(windows.get(`${server.name} ${query}`) ?? []), window])
@@ -131,20 +137,14 @@ async function main(options: BenchOptions): Promise<void> {
             (window.errors + window.non2xx + window.mismatches + window.timeouts ? ` (${window.errors} errors, ${window.non2xx} non-2xx, ${window.timeouts} timeouts, ${window.mismatches} wrong answers)` : ''))
         }
       }
-      for (const server of running) queries[query]!.results[server.name] = { ...aggregate(windows.get(`${server.name} ${query}`)!), ratio: null, cpuRatio: null }
-      const reference = queries[query]!.results.postgraphile
-      for (const result of Object.values(queries[query]!.results)) {
-        if (!reference) continue
-        result.ratio = result.requestsPerSecond / reference.requestsPerSecond
-        result.cpuRatio = (result.serverCpuMsPerRequest + result.databaseCpuMsPerRequest) /
-          (reference.serverCpuMsPerRequest + reference.databaseCpuMsPerRequest)
-      }
+      for (const server of measured) queries[query]!.results[server.name] = aggregate(windows.get(`${server.name} ${query}`)!)
     }
   } finally {
     await databaseCpu.close()
   }
 
-  const peakRss = (name: string) => Math.max(...options.queries.map((q) => queries[q]!.results[name]?.peakRssMiB ?? 0))
+  // Under read load (Q1–Q3): Q4 and Q5 are measured on some servers only.
+  const peakRss = (name: string) => Math.max(...options.queries.filter((q) => READ_QUERIES.includes(q)).map((q) => queries[q]!.results[name]?.peakRssMiB ?? 0))
   for (const server of [...running]) await stopAndForget(server)
   let profile: BenchResults['profile']
   if (options.cpuProf) {
@@ -219,6 +219,18 @@ async function countTransactions(options: BenchOptions, database: string, target
     before = after
   }
   return counts
+}
+
+const isGatehouse = (name: ServerName) => name.startsWith('gatehouse')
+
+/**
+ * The servers a query is measured on: the reads on all; the write on Gatehouse with an admin key
+ * (the MY key's role reads only); the bad key on every Gatehouse (the others have no keys).
+ */
+function serversFor(query: QueryName): RunningServer[] {
+  if (READ_QUERIES.includes(query)) return running
+  if (query === 'Q4') return running.filter((server) => isGatehouse(server.name) && server.name !== 'gatehouse-my')
+  return running.filter((server) => isGatehouse(server.name))
 }
 
 async function stopAndForget(server: RunningServer): Promise<void> {

@@ -63,6 +63,8 @@ export function buildGatehouse(paths: Paths): void {
 export interface StartOptions {
   name: ServerName
   databaseUrl: string
+  /** The business the ceiling answers for (it has no credentials to tell). */
+  businessId: string
   paths: Paths
   /** Shared by both Gatehouse children so a key issued through one works on the other. */
   keyPepper: string
@@ -82,7 +84,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' }
   let args: string[]
   let env: NodeJS.ProcessEnv
-  if (name === 'postgraphile') {
+  if (name === 'ceiling') {
+    args = [join(paths.root, 'bench', 'ceiling-server.mjs')]
+    env = { ...base, DATABASE_URL: options.databaseUrl, BENCH_BUSINESS_ID: options.businessId }
+  } else if (name === 'postgraphile') {
     args = [join(paths.work, 'postgraphile-server.mjs')]
     // Grafast reads GRAPHILE_ENV (else NODE_ENV): production mode, no development-only checks.
     env = { ...base, GRAPHILE_ENV: 'production', DATABASE_URL: options.databaseUrl }
@@ -100,7 +105,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // thousands of requests. The metered server meters every request like production does, with a
       // bucket too large for the bench to empty: what the edge costs, beside the same server without it.
       GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0',
-      ...(name === 'gatehouse-metered'
+      ...(name === 'gatehouse-metered' || name === 'gatehouse-my'
         ? { GATEHOUSE_COST_LIMIT: '10000000', GATEHOUSE_COST_RESTORE_RATE: '10000000' }
         : { GATEHOUSE_COST_LIMIT: '0' }),
       GATEHOUSE_KEY_PEPPER: options.keyPepper,

@@ -62,6 +62,11 @@ const EnvSchema = z.object({
   /** Connections in the PostgreSQL pool of each instance. */
   GATEHOUSE_DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   /**
+   * Most reads each PostgreSQL connection keeps prepared (src/db/prepared-statements.ts); 0 runs
+   * every statement unnamed (parsed and planned each time).
+   */
+  GATEHOUSE_DB_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(200),
+  /**
    * Seconds a start waits for an unreachable PostgreSQL, retrying with a log line each time, before
    * it exits with a one-line message; 0 exits at once.
    */

@@ -11,7 +11,7 @@ import type { Database } from './types.js'
 
 /** Where the data lives: a PostgreSQL server, an embedded PGlite folder, or PGlite in memory (tests). */
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number; timeouts?: PostgresTimeouts; log?: Logger }
+  | { kind: 'postgres'; url: string; poolSize?: number; preparedPerConnection?: number; timeouts?: PostgresTimeouts; log?: Logger }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory' }
 
@@ -61,6 +61,7 @@ function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>): Da
   const pool = createGuardedPool({
     url: target.url,
     max: target.poolSize ?? 10,
+    preparedPerConnection: target.preparedPerConnection ?? 0,
     timeouts: target.timeouts ?? NO_TIMEOUTS,
     log: target.log,
     types: {
@@ -155,7 +156,13 @@ export async function waitForDatabase(
  * backstops of its request deadline; the CLI and seeding run long statements and get none.
  */
 export function databaseTarget(
-  config: { DATABASE_URL?: string; GATEHOUSE_DATA_DIR: string; GATEHOUSE_REQUEST_TIMEOUT_MS: number; GATEHOUSE_DB_POOL_SIZE: number },
+  config: {
+    DATABASE_URL?: string
+    GATEHOUSE_DATA_DIR: string
+    GATEHOUSE_REQUEST_TIMEOUT_MS: number
+    GATEHOUSE_DB_POOL_SIZE: number
+    GATEHOUSE_DB_PREPARED_STATEMENTS: number
+  },
   options: { server?: boolean; log?: Logger } = {},
 ): DatabaseTarget {
   if (!config.DATABASE_URL) return { kind: 'pglite', dataDir: config.GATEHOUSE_DATA_DIR }
@@ -163,6 +170,8 @@ export function databaseTarget(
     kind: 'postgres',
     url: config.DATABASE_URL,
     poolSize: config.GATEHOUSE_DB_POOL_SIZE,
+    // The server's reads repeat; the CLI's and the seeder's statements mostly do not.
+    preparedPerConnection: options.server ? config.GATEHOUSE_DB_PREPARED_STATEMENTS : 0,
     timeouts: options.server ? backstopTimeouts(config.GATEHOUSE_REQUEST_TIMEOUT_MS) : undefined,
     log: options.log,
   }

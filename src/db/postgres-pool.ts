@@ -2,6 +2,7 @@ import type { PostgresPool, PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import type { Logger } from 'pino'
 import { currentDeadline } from './deadline.js'
+import { createStatementNamer } from './prepared-statements.js'
 
 /** Backstops PostgreSQL enforces by itself, set once per connection in its start-up packet (no extra statements). */
 export interface PostgresTimeouts {
@@ -18,6 +19,8 @@ export interface PostgresTimeouts {
 export interface PostgresPoolOptions {
   url: string
   max: number
+  /** Reads each connection keeps prepared (db/prepared-statements.ts); 0 = none. */
+  preparedPerConnection: number
   timeouts: PostgresTimeouts
   types: pg.CustomTypesConfig
   log?: Logger
@@ -35,7 +38,8 @@ export interface GuardedPool extends PostgresPool {
  * - when the deadline of the current request aborts during a statement, the statement is cancelled
  *   in PostgreSQL (pg_cancel_backend, over a separate two-connection pool so that a full main pool
  *   cannot block the cancel), and the client is destroyed rather than reused, so a cancel that lands
- *   late can never hit another request's statement.
+ *   late can never hit another request's statement;
+ * - reads seen before run as named prepared statements (db/prepared-statements.ts).
  */
 export function createGuardedPool(options: PostgresPoolOptions): GuardedPool {
   const { url, timeouts, log } = options
@@ -67,13 +71,27 @@ export function createGuardedPool(options: PostgresPoolOptions): GuardedPool {
     }
   }
 
+  const namer = createStatementNamer({ perConnection: options.preparedPerConnection })
+  // The names each connection has prepared (a destroyed client takes its set with it).
+  const preparedOn = new WeakMap<pg.PoolClient, Set<string>>()
+  /** kysely calls query(text, values): a read seen before goes as a named statement instead. */
+  const named = (client: pg.PoolClient, args: unknown[]): unknown[] => {
+    const [text, values] = args
+    if (typeof text !== 'string' || args.length > 2) return args
+    let prepared = preparedOn.get(client)
+    if (!prepared) preparedOn.set(client, (prepared = new Set()))
+    const name = namer.nameFor(text, prepared)
+    return name ? [{ name, text, values }] : args
+  }
+
   return {
     raw: pool,
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect()
       let cancelled = false
       return {
-        query: ((...args: Parameters<pg.PoolClient['query']>) => {
+        query: ((...given: Parameters<pg.PoolClient['query']>) => {
+          const args = named(client, given) as Parameters<pg.PoolClient['query']>
           const signal = currentDeadline()
           if (!signal || signal.aborted) return (client.query as (...a: unknown[]) => unknown)(...args)
           const onAbort = () => {

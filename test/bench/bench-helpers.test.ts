@@ -9,10 +9,11 @@ import { canonicalAnswer } from '../../bench/queries.js'
  */
 
 describe('bench options', () => {
-  it('defaults to every server and query, and --quick shrinks the run', () => {
+  it('defaults to every server but graphql-js Gatehouse and to every query, and --quick shrinks the run', () => {
     const defaults = parseOptions([])!
-    expect(defaults.servers).toEqual(['gatehouse-jit', 'gatehouse-metered', 'gatehouse', 'postgraphile'])
-    expect(defaults.queries).toEqual(['Q1', 'Q2', 'Q3-first', 'Q3-keyset'])
+    expect(defaults.servers).toEqual(['ceiling', 'postgraphile', 'gatehouse-metered', 'gatehouse-my', 'gatehouse-jit'])
+    expect(parseOptions(['--servers', 'gatehouse,ceiling'])!.servers).toEqual(['gatehouse', 'ceiling'])
+    expect(defaults.queries).toEqual(['Q1', 'Q2', 'Q3-first', 'Q3-keyset', 'Q4', 'Q5'])
     expect(defaults.connections).toBe(10)
     const quick = parseOptions(['--quick'])!
     expect(quick.businesses * quick.jobs).toBeLessThan(defaults.businesses * defaults.jobs)

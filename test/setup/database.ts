@@ -8,7 +8,7 @@ import { migrateToLatest } from '../../src/db/migrate.js'
  * is set, a new database on that server (created here, dropped on close), so parallel workers and
  * earlier runs never share state.
  */
-export async function createTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<DatabaseHandle & { url?: string }> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl) {
     const handle = await openDatabase({ kind: 'pglite-memory' })
@@ -18,8 +18,9 @@ export async function createTestDatabase(): Promise<DatabaseHandle & { url?: str
   const name = `gatehouse_test_${process.pid}_${randomBytes(4).toString('hex')}`
   await adminQuery(serverUrl, `create database ${name}`)
   const url = withDatabase(serverUrl, name)
-  // The server's own backstops (for the default 10 s request deadline), so tests run what production runs.
-  const handle = await openDatabase({ kind: 'postgres', url, poolSize: 20, timeouts: backstopTimeouts(10_000) })
+  // The server's own backstops (for the default 10 s request deadline) and prepared reads (the
+  // default GATEHOUSE_DB_PREPARED_STATEMENTS), so tests run what production runs.
+  const handle = await openDatabase({ kind: 'postgres', url, poolSize: options.poolSize ?? 20, preparedPerConnection: 200, timeouts: backstopTimeouts(10_000) })
   await migrateToLatest(handle.db)
   return {
     ...handle,
