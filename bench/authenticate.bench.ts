@@ -65,7 +65,7 @@ await time('authenticate: API key, uncached (2 queries)', 500, async () => {
   await credentials.authenticate(keyRequest, meta)
 })
 
-const server = createServer(app.yoga)
+const server = createServer(app.handle)
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`
 const post = (headers: Record<string, string>) =>

@@ -4,12 +4,16 @@ import type { Config } from './config.js'
 import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase, waitForDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { createLogger } from './logger.js'
-import { type GatehouseServices, type GatehouseYoga, createGatehouseYoga } from './yoga.js'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type GatehouseServer, type GatehouseServices, type GatehouseYoga, createGatehouseServer } from './yoga.js'
 import type { Logger } from 'pino'
 
 export interface App {
   services: GatehouseServices
   yoga: GatehouseYoga
+  /** The node request handler: the lean lane in front of yoga (src/server/lean-lane.ts). */
+  handle: (request: IncomingMessage, response: ServerResponse) => void
+  laneStats: GatehouseServer['laneStats']
   /** Stops background work (invalidation listeners, timers) and closes the database. */
   close(): Promise<void>
 }
@@ -46,10 +50,12 @@ export async function createApp(
     }
     const base = { config, database, log }
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator }
-    const yoga = createGatehouseYoga(services)
+    const { yoga, handle, laneStats } = createGatehouseServer(services)
     return {
       services,
       yoga,
+      handle,
+      laneStats,
       close: async () => {
         // Releases what the server's plugins hold (the rate limiter's Redis connection).
         await yoga.dispose()

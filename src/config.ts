@@ -21,6 +21,11 @@ const EnvSchema = z.object({
   GATEHOUSE_GRAPHIQL: booleanFlag.default(true),
   /** Compile queries with graphql-jit (faster on large selections); 0 falls back to graphql-js. */
   GATEHOUSE_JIT: booleanFlag.default(true),
+  /**
+   * Answer credentialed JSON POSTs of known query documents in the lean lane (src/server/lean-lane.ts)
+   * instead of through yoga's per-request machinery; 0 sends everything through yoga. Needs GATEHOUSE_JIT.
+   */
+  GATEHOUSE_LEAN_HTTP: booleanFlag.default(true),
   GATEHOUSE_DEMO_DATA: booleanFlag.optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Server-side secret mixed into API key hashes; a stolen table of hashes is useless without it. */

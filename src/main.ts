@@ -26,7 +26,7 @@ async function main() {
   let started: Promise<App> | undefined
   const starting = new AbortController()
   const server = createServer((request, response) => {
-    if (app) return app.yoga(request, response)
+    if (app) return app.handle(request, response)
     startingResponse(request, response)
   })
   server.keepAliveTimeout = 5_000

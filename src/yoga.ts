@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { GraphQLError } from 'graphql'
-import { type YogaServerInstance, createYoga, maskError, useReadinessCheck } from 'graphql-yoga'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type YogaServerInstance, createYoga, useReadinessCheck } from 'graphql-yoga'
 import type { Authenticator, CredentialService } from './access/credentials/authenticate.js'
 import { defaultBudgets } from './access/budgets.js'
 import { createKeyNetworkGuard } from './access/credentials/key-networks.js'
 import { CredentialRefusedError } from './access/credentials/refused.js'
 import type { Principal } from './access/principal.js'
 import { type AppServices, type Context, createContext } from './context.js'
-import { databaseFailure } from './db/failures.js'
-import { isGatehouseError, outsideKeyNetworks, serviceUnavailable, timedOut, unauthenticated } from './graphql/errors.js'
+import { outsideKeyNetworks, unauthenticated } from './graphql/errors.js'
 import { getSchema } from './schema.js'
 import { useBodyLimit } from './server/body-limit.js'
 import { useRequestDeadline } from './server/deadline.js'
@@ -17,7 +16,10 @@ import { useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
 import { QUERY_LIMITS, useQueryLimits } from './server/query-limits.js'
 import { memoryBuckets, redisBuckets } from './server/cost/buckets.js'
-import { useCostMetering } from './server/cost/metering.js'
+import { createCostMeter, useCostMetering } from './server/cost/metering.js'
+import { clientAddressResolver } from './server/client-address.js'
+import { createLeanLane } from './server/lean-lane.js'
+import { contractErrorMasker } from './server/mask-errors.js'
 import { createAnonymousLimiter } from './server/rate-limit.js'
 import { connectLimitsRedis } from './server/redis.js'
 import { createKeyUsage } from './server/usage.js'
@@ -38,13 +40,22 @@ export interface ServerContext {
 
 export type GatehouseYoga = YogaServerInstance<ServerContext, Context>
 
+/** The GraphQL server: yoga, and the node handler that serves it (through the lean lane when it is on). */
+export interface GatehouseServer {
+  yoga: GatehouseYoga
+  handle: (request: IncomingMessage, response: ServerResponse) => void
+  /** What the lean lane did so far (null when it is off). */
+  laneStats: () => { served: number; handedOver: number; documents: number } | null
+}
+
 const GRAPHQL_ENDPOINT = '/graphql'
 
 /**
  * Builds the GraphQL server: schema, per-request context, credential checks, rate and query
- * limits, request log, GraphiQL, health and error masking. `yoga.dispose()` releases what it holds.
+ * limits, request log, GraphiQL, health and error masking, and the lean lane in front of it.
+ * `yoga.dispose()` releases what it holds.
  */
-export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga {
+export function createGatehouseServer(services: GatehouseServices): GatehouseServer {
   const { config, log } = services
   const metrics = createMetrics(
     { pool: services.database.poolStats, credentials: () => services.credentials.stats() },
@@ -58,7 +69,50 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     redis,
     onRefused: metrics.rateLimited,
   })
-  return createYoga<ServerContext, Context>({
+  /** The caller of a request, and its context; throws the refusal (401, 403, 429). */
+  const contextFor = async (headers: Pick<Headers, 'get'>, meta: { requestId: string; clientAddress: string | null }): Promise<Context> => {
+    let principal: Principal | null
+    try {
+      principal = await services.authenticator.authenticate({ headers }, meta)
+    } catch (error) {
+      // A bad credential counts against the client's address: guessing keys is rate limited too.
+      await anonymous.consume(meta.clientAddress)
+      throw error instanceof CredentialRefusedError ? unauthenticated(error.publicMessage) : error
+    }
+    notePrincipal(principal)
+    if (principal && !keyNetworks.allows(principal, meta)) {
+      // Counted like a bad credential: a stolen key tried from everywhere is throttled per address.
+      await anonymous.consume(meta.clientAddress)
+      throw outsideKeyNetworks(meta.clientAddress)
+    }
+    // Credentialed requests are metered by cost (useCostMetering), per principal.
+    if (!principal) await anonymous.consume(meta.clientAddress)
+    return createContext(services, { ...meta, principal })
+  }
+  const maskError = contractErrorMasker(log)
+  const metering = {
+    buckets: redis ? redisBuckets(redis) : memoryBuckets(),
+    defaults: defaultBudgets(config),
+    maxCost: QUERY_LIMITS.maxCost,
+    onRefused: metrics.rateLimited,
+  }
+  const lean = config.GATEHOUSE_LEAN_HTTP && config.GATEHOUSE_JIT
+  let handleYoga: (request: IncomingMessage, response: ServerResponse) => void = () => {}
+  const lane = createLeanLane({
+    yoga: (request, response) => handleYoga(request, response),
+    fetchAPI: globalThis,
+    schema: getSchema(),
+    maxBodyBytes: config.GATEHOUSE_MAX_BODY_BYTES,
+    timeoutMs: config.GATEHOUSE_REQUEST_TIMEOUT_MS,
+    log,
+    resolveAddress: clientAddressResolver(config.GATEHOUSE_TRUSTED_PROXIES),
+    contextFor,
+    maskError,
+    meter: createCostMeter(metering),
+    observe: metrics.observe,
+    recordUsage: usage.record,
+  })
+  const yoga = createYoga<ServerContext, Context>({
     schema: getSchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
@@ -74,52 +128,13 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
     logging: false,
     // Served by useGraphiQLPage below: compressed and cacheable, from the installed package.
     graphiql: false,
-    maskedErrors: {
-      // Never a stack or an internal message in a response, whatever NODE_ENV says.
-      isDev: false,
-      // Our own errors carry contract codes and are safe to show; anything else is masked.
-      maskError: (error, message) => {
-        const original = error instanceof GraphQLError ? (error.originalError ?? error) : error
-        if (isGatehouseError(error) || isGatehouseError(original)) return error as Error
-        // yoga's own refusals of the HTTP request (413 REQUEST_ENTITY_TOO_LARGE) are the caller's: BAD_REQUEST, safe to show.
-        const status = (error instanceof GraphQLError ? error.extensions?.http : undefined) as { status?: number } | undefined
-        if (error instanceof GraphQLError && !error.originalError && status?.status && status.status > 400 && status.status < 500) {
-          return new GraphQLError(error.message, { extensions: { code: 'BAD_REQUEST', http: error.extensions.http } })
-        }
-        // The database failing is the caller's business (retry, or shorten the query), not a masked bug.
-        const failure = databaseFailure(original)
-        if (failure) {
-          const where = error instanceof GraphQLError ? { path: error.path, nodes: error.nodes } : {}
-          return failure === 'timeout' ? timedOut(where) : serviceUnavailable(where)
-        }
-        const masked = maskError(error, message, false)
-        if (masked !== error) log.error({ err: original, requestId: currentRequest()?.id }, 'unexpected error')
-        return masked
-      },
-    },
-    context: async ({ request, clientAddress }) => {
+    maskedErrors: { isDev: false, maskError },
+    context: ({ request, clientAddress }) => {
       const record = currentRequest()
-      const meta = {
+      return contextFor(request.headers, {
         requestId: record?.id ?? randomUUID(),
         clientAddress: clientAddress ?? record?.clientAddress ?? null,
-      }
-      let principal: Principal | null
-      try {
-        principal = await services.authenticator.authenticate(request, meta)
-      } catch (error) {
-        // A bad credential counts against the client's address: guessing keys is rate limited too.
-        await anonymous.consume(meta.clientAddress)
-        throw error instanceof CredentialRefusedError ? unauthenticated(error.publicMessage) : error
-      }
-      notePrincipal(principal)
-      if (principal && !keyNetworks.allows(principal, meta)) {
-        // Counted like a bad credential: a stolen key tried from everywhere is throttled per address.
-        await anonymous.consume(meta.clientAddress)
-        throw outsideKeyNetworks(meta.clientAddress)
-      }
-      // Credentialed requests are metered by cost (useCostMetering), per principal.
-      if (!principal) await anonymous.consume(meta.clientAddress)
-      return createContext(services, { ...meta, principal })
+      })
     },
     plugins: [
       useRequestLog(log, { trustedProxies: config.GATEHOUSE_TRUSTED_PROXIES }),
@@ -140,13 +155,9 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       useContractErrorCodes(log),
       useStorableText(),
       useRequireCredential({ allowAnonymousIntrospection: config.NODE_ENV !== 'production' }),
-      useCostMetering({
-        buckets: redis ? redisBuckets(redis) : memoryBuckets(),
-        defaults: defaultBudgets(config),
-        maxCost: QUERY_LIMITS.maxCost,
-        onRefused: metrics.rateLimited,
-      }),
+      useCostMetering(metering),
       config.GATEHOUSE_JIT && useJit(),
+      lean && lane.plugin,
       usage.plugin,
       {
         onDispose: async () => {
@@ -156,6 +167,8 @@ export function createGatehouseYoga(services: GatehouseServices): GatehouseYoga 
       },
     ],
   })
+  handleYoga = yoga
+  return { yoga, handle: lean ? lane.handle : yoga, laneStats: () => (lean ? lane.stats() : null) }
 }
 
 const DEFAULT_QUERY = `# Welcome to Gatehouse. Sign in first (mutation below), then send the token as

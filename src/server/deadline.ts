@@ -12,26 +12,28 @@ const DEADLINE_PASSED = Object.freeze({ name: 'DeadlineExceeded' })
 export function useRequestDeadline(timeoutMs: number): Plugin {
   return {
     instrumentation: {
-      request({ request }, wrapped) {
-        const controller = new AbortController()
-        // A reason made once: abort() without one builds a DOMException (and its stack) each time.
-        const abort = () => controller.abort(DEADLINE_PASSED)
-        const timer = setTimeout(abort, timeoutMs)
-        const clientSignal = request.signal as AbortSignal | undefined
-        clientSignal?.addEventListener('abort', abort, { once: true })
-        const done = () => {
-          clearTimeout(timer)
-          clientSignal?.removeEventListener('abort', abort)
-        }
-        let result: unknown
-        try {
-          result = withDeadline(controller.signal, wrapped)
-        } catch (error) {
-          done()
-          throw error
-        }
-        return Promise.resolve(result).finally(done) as ReturnType<typeof wrapped>
-      },
+      request: ({ request }, wrapped) => underDeadline(timeoutMs, request.signal as AbortSignal | undefined, wrapped),
     },
   }
+}
+
+/** Runs the handling of one request under its deadline: `timeoutMs` from now, or when `clientSignal` aborts. */
+export function underDeadline<T>(timeoutMs: number, clientSignal: AbortSignal | undefined, work: () => T): Promise<Awaited<T>> {
+  const controller = new AbortController()
+  // A reason made once: abort() without one builds a DOMException (and its stack) each time.
+  const abort = () => controller.abort(DEADLINE_PASSED)
+  const timer = setTimeout(abort, timeoutMs)
+  clientSignal?.addEventListener('abort', abort, { once: true })
+  const done = () => {
+    clearTimeout(timer)
+    clientSignal?.removeEventListener('abort', abort)
+  }
+  let result: T
+  try {
+    result = withDeadline(controller.signal, work)
+  } catch (error) {
+    done()
+    throw error
+  }
+  return Promise.resolve(result).finally(done)
 }

@@ -16,6 +16,8 @@ export interface Metrics {
   registry: Registry
   /** Counts one request refused by the rate limiter. */
   rateLimited(): void
+  /** Counts one answered GraphQL request: its operation, first error code (OK when none), status and duration. */
+  observe(operationName: string | undefined, code: string, status: number, seconds: number): void
   plugin: Plugin
 }
 
@@ -89,9 +91,13 @@ export function createMetrics(sources: MetricsSources, options: { token?: string
     return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.')
   }
 
+  const observe = (operationName: string | undefined, code: string, status: number, seconds: number) =>
+    duration.observe({ operation: operationLabel(operationName), code, status: String(status) }, seconds)
+
   return {
     registry,
     rateLimited: () => refused.inc(),
+    observe,
     plugin: {
       async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
         if (url.pathname !== '/metrics') {
@@ -105,17 +111,20 @@ export function createMetrics(sources: MetricsSources, options: { token?: string
         endResponse(new fetchAPI.Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } }))
       },
       onResultProcess({ request, result }) {
-        const single = Array.isArray(result) ? result[0] : result
-        const code = (single as { errors?: Array<{ extensions?: { code?: unknown } }> } | undefined)?.errors?.[0]?.extensions?.code
-        firstCode.set(request, typeof code === 'string' ? code : 'OK')
+        firstCode.set(request, firstErrorCode(Array.isArray(result) ? result[0] : result))
       },
       onResponse({ request, response }) {
         const started = startedAt.get(request)
         const code = firstCode.get(request)
         if (started === undefined || code === undefined) return // not a GraphQL request
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9
-        duration.observe({ operation: operationLabel(currentRequest()?.operationName), code, status: String(response.status) }, seconds)
+        observe(currentRequest()?.operationName, code, response.status, Number(process.hrtime.bigint() - started) / 1e9)
       },
     },
   }
+}
+
+/** The code of a result's first error, OK when it has none: the `code` label of the request metric. */
+export function firstErrorCode(result: unknown): string {
+  const code = (result as { errors?: Array<{ extensions?: { code?: unknown } }> } | undefined)?.errors?.[0]?.extensions?.code
+  return typeof code === 'string' ? code : 'OK'
 }

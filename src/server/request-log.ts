@@ -57,16 +57,8 @@ export function useRequestLog(log: Logger, options: { trustedProxies?: readonly 
       // Wraps the whole handling of a request, so every hook, resolver and log call inside it can
       // find the request through currentRequest().
       request({ request }, wrapped) {
-        const incoming = request.headers.get('x-request-id')
         const url = new URL(request.url, 'http://localhost')
-        const record: RequestRecord = {
-          id: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
-          method: request.method,
-          path: bounded(url.pathname),
-          startedAt: process.hrtime.bigint(),
-          clientAddress: null,
-        }
-        return store.run(record, wrapped)
+        return inRequest(openRequestRecord(request.headers.get('x-request-id'), request.method, url.pathname), wrapped)
       },
     },
     onRequest({ request, serverContext }) {
@@ -92,20 +84,46 @@ export function useRequestLog(log: Logger, options: { trustedProxies?: readonly 
       } catch {
         // Some responses have immutable headers; the log line still carries the id.
       }
-      const line = {
-        requestId: record.id,
-        method: record.method,
-        path: record.path,
-        status: response.status,
-        durationMs: Number((process.hrtime.bigint() - record.startedAt) / 1000n) / 1000,
-        operationName: record.operationName,
-        principal: record.principal,
-        clientAddress: record.clientAddress ?? undefined,
-      }
-      if (PROBES.has(record.path) && response.status < 500) log.debug(line, 'request')
-      else log.info(line, 'request')
+      writeRequestLine(log, record, response.status)
     },
   }
+}
+
+/** A new log record for a request; `requestIdHeader` is the caller's x-request-id, used when it is a sane token. */
+export function openRequestRecord(requestIdHeader: string | null | undefined, method: string, path: string): RequestRecord {
+  return {
+    id: requestIdHeader && REQUEST_ID.test(requestIdHeader) ? requestIdHeader : randomUUID(),
+    method,
+    path: bounded(path),
+    startedAt: process.hrtime.bigint(),
+    clientAddress: null,
+  }
+}
+
+/** Runs the handling of a request with its record as currentRequest(). */
+export function inRequest<T>(record: RequestRecord, work: () => T): T {
+  return store.run(record, work)
+}
+
+/** Names the operation on the record (cut short: the name is the caller's choice). */
+export function nameOperation(record: RequestRecord, name: string | null | undefined): void {
+  if (name) record.operationName = bounded(name)
+}
+
+/** The one log line of a finished request. */
+export function writeRequestLine(log: Logger, record: RequestRecord, status: number): void {
+  const line = {
+    requestId: record.id,
+    method: record.method,
+    path: record.path,
+    status,
+    durationMs: Number((process.hrtime.bigint() - record.startedAt) / 1000n) / 1000,
+    operationName: record.operationName,
+    principal: record.principal,
+    clientAddress: record.clientAddress ?? undefined,
+  }
+  if (PROBES.has(record.path) && status < 500) log.debug(line, 'request')
+  else log.info(line, 'request')
 }
 
 /** What the caller chooses (an operation name, a path) enters a log line or a metric label cut short. */

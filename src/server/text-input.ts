@@ -42,14 +42,20 @@ export function useStorableText(): Plugin {
       addValidationRule(StorableStringLiterals)
     },
     onExecute({ args, setResultAndStopExecution }) {
-      for (const [name, value] of Object.entries(args.variableValues ?? {})) {
-        const path = isStorableText(name) ? firstUnstorable(value, name) : 'variables'
-        if (path) {
-          const field = path.slice(0, 200)
-          setResultAndStopExecution({ errors: [badVariable(`${field}: ${MESSAGE}`, field)] })
-          return
-        }
-      }
+      const refusal = unstorableVariables(args.variableValues)
+      if (refusal) setResultAndStopExecution({ errors: [refusal] })
     },
   }
+}
+
+/** BAD_USER_INPUT naming the first variable (or the path in it) holding text PostgreSQL cannot store; null when all can be stored. */
+export function unstorableVariables(variables: Record<string, unknown> | null | undefined): GraphQLError | null {
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    const path = isStorableText(name) ? firstUnstorable(value, name) : 'variables'
+    if (path) {
+      const field = path.slice(0, 200)
+      return badVariable(`${field}: ${MESSAGE}`, field)
+    }
+  }
+  return null
 }

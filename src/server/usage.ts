@@ -126,9 +126,13 @@ export function createKeyUsage(deps: { db: Kysely<Database>; log: Logger; flushE
       onResponse({ request, response }) {
         const caller = currentRequest()?.principal
         if (!caller?.keyId) return
-        const outcome: UsageOutcome = response.status === 429 ? 'rate_limited' : response.status >= 400 || hadErrors.get(request) ? 'error' : 'ok'
-        record(caller.businessId, caller.keyId, outcome)
+        record(caller.businessId, caller.keyId, usageOutcome(response.status, hadErrors.get(request) ?? false))
       },
     },
   }
+}
+
+/** How a request counts in a key's usage: by its status, and whether its answer carried errors. */
+export function usageOutcome(status: number, hadErrors: boolean): UsageOutcome {
+  return status === 429 ? 'rate_limited' : status >= 400 || hadErrors ? 'error' : 'ok'
 }

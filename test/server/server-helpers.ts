@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { Writable } from 'node:stream'
 import pino, { type Logger } from 'pino'
 import type { Config } from '../../src/config.js'
-import { type GatehouseYoga, createGatehouseYoga } from '../../src/yoga.js'
+import { type GatehouseYoga, createGatehouseServer } from '../../src/yoga.js'
 import type { TestServer } from '../setup/app.js'
 
 /** A pino logger whose lines land in `lines` (parsed), for tests that read the log. */
@@ -39,12 +39,12 @@ export async function startInstance(
   options: { log?: Logger } = {},
 ): Promise<{ yoga: GatehouseYoga; url: string; close(): Promise<void> }> {
   const services = server.app.services
-  const yoga = createGatehouseYoga({
+  const { yoga, handle } = createGatehouseServer({
     ...services,
     config: { ...services.config, ...overrides },
     log: options.log ?? services.log,
   })
-  const http = createServer(yoga)
+  const http = createServer(handle)
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
   return {

@@ -44,7 +44,7 @@ export async function startTestServer(
     ...env,
   })
   const app = await createApp(config, { database, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
-  const server: Server = createServer(app.yoga)
+  const server: Server = createServer(app.handle)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {

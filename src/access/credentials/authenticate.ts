@@ -59,7 +59,7 @@ type LoadedCredential = Omit<CachedCredential, 'loadedAt'>
  * CredentialRefusedError when it is bad.
  */
 export interface Authenticator {
-  authenticate(request: Request, meta: { requestId: string; clientAddress: string | null }): Promise<Principal | null>
+  authenticate(request: { headers: Pick<Headers, 'get'> }, meta: { requestId: string; clientAddress: string | null }): Promise<Principal | null>
 }
 
 /** The credential service: the Authenticator the server calls, plus what key management needs. */

@@ -22,7 +22,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 const SLUG = /^[a-z0-9][a-z0-9-]*$/
 
 /** The request's credential, or null when it sends none (blank headers count as none). */
-export function readPresentedCredential(headers: Headers): PresentedCredential | null {
+export function readPresentedCredential(headers: Pick<Headers, 'get'>): PresentedCredential | null {
   const authorization = headers.get('authorization')?.trim()
   const apiKey = headers.get('x-api-key')?.trim()
   // Two credentials: which one acts would be a guess, and a silent one is how requests end up

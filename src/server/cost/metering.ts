@@ -1,7 +1,7 @@
-import { type ExecutionResult, GraphQLError, getOperationAST, getVariableValues } from 'graphql'
+import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, getOperationAST, getVariableValues } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Principal } from '../../access/principal.js'
-import type { Context, CostMeter } from '../../context.js'
+import type { Context, CostMeter as RequestMeter } from '../../context.js'
 import { badVariable, queryTooComplex, rateLimited } from '../../graphql/errors.js'
 import type { Budget, BucketLevel, CostBuckets, TakeResult } from './buckets.js'
 import { EstimateTooLargeError, MAX_ESTIMATED_SELECTIONS, queryCost } from './estimate.js'
@@ -27,7 +27,27 @@ interface CostReport {
 }
 
 type MeteredContext = Context
-type Stop = (result: ExecutionResult) => void
+
+/** One operation about to run, as the executor is given it. */
+export interface OperationToMeter {
+  schema: GraphQLSchema
+  document: DocumentNode
+  operationName?: string | null
+  variableValues?: Record<string, unknown> | null
+  contextValue: MeteredContext
+}
+
+/** What metering decided for one operation: answer `refusal` instead of running, or run and pass the result to `finish`. */
+export interface MeteredRun {
+  refusal?: ExecutionResult
+  /** Reports the cost on the result and gives back to the bucket what the query did not use. */
+  finish?: (result: ExecutionResult) => ExecutionResult | Promise<ExecutionResult>
+}
+
+export interface CostMeter {
+  /** Null when there is nothing to meter (no such operation, variables the executor will refuse). */
+  begin(operation: OperationToMeter): MeteredRun | Promise<MeteredRun> | null
+}
 
 /**
  * Prices every operation once its variables are known and before any resolver runs (one
@@ -35,37 +55,37 @@ type Stop = (result: ExecutionResult) => void
  * bucket can ever hold (QUERY_TOO_COMPLEX), takes the points from the principal's bucket (and the
  * business's, when it has one) or answers 429 RATE_LIMITED with the real wait, then gives back what
  * the query did not use. Every credentialed response reports its cost in `extensions.cost` and the
- * `X-RateLimit-*` headers.
+ * `X-RateLimit-*` headers. Used by the yoga plugin below and by the lean lane (server/lean-lane.ts).
  */
-export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext> {
+export function createCostMeter(options: MeteringOptions): CostMeter {
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    begin(args) {
       const context = args.contextValue
       const operation = getOperationAST(args.document, args.operationName)
-      if (!operation) return
+      if (!operation) return null
       const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {})
       // Bad variables: execution refuses them before anything runs.
-      if (coerced.errors) return
+      if (coerced.errors) return null
       const input = { schema: args.schema, document: args.document, operation, variables: coerced.coerced }
       let requested: number
       try {
         requested = queryCost(input)
       } catch (error) {
         if (error instanceof EstimateTooLargeError) {
-          return refuse(setResultAndStopExecution, queryTooComplex(`The query has more than ${MAX_ESTIMATED_SELECTIONS} selections to price once its fragments are spread.`))
+          return refuse(queryTooComplex(`The query has more than ${MAX_ESTIMATED_SELECTIONS} selections to price once its fragments are spread.`))
         }
         // graphql refuses a null `if:` of @skip/@include while collecting fields. Refused here, never
         // run unpriced: the fields it guards are not the only ones in the document.
-        if (error instanceof GraphQLError) return refuse(setResultAndStopExecution, badVariable(error.message, 'if'))
+        if (error instanceof GraphQLError) return refuse(badVariable(error.message, 'if'))
         throw error
       }
       if (requested > options.maxCost) {
         const error = queryTooComplex(`This query costs ${requested} points; no query may cost more than ${options.maxCost}. Ask for smaller pages.`)
         // Nothing ran, nothing is charged; a credentialed caller still learns the price.
-        return refuse(setResultAndStopExecution, error, context.principal ? { requestedQueryCost: requested, actualQueryCost: 0 } : undefined)
+        return refuse(error, context.principal ? { requestedQueryCost: requested, actualQueryCost: 0 } : undefined)
       }
       const principal = context.principal
-      if (!principal) return
+      if (!principal) return null
       const buckets = bucketsOf(principal, options)
       const report = (result: ExecutionResult, actual: number | null, level: BucketLevel | null) => {
         const cost: CostReport = { requestedQueryCost: requested, actualQueryCost: actual }
@@ -80,37 +100,57 @@ export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext
       const actualOf = (result: ExecutionResult) =>
         result.errors?.length || result.data == null ? requested : Math.min(requested, queryCost({ ...input, data: result.data }))
 
-      if (buckets.length === 0) {
-        return { onExecuteDone: ({ result, setResult }) => void (isSingle(result) && setResult(report(result, actualOf(result), null))) }
-      }
+      if (buckets.length === 0) return { finish: (result) => report(result, actualOf(result), null) }
       const holds = Math.min(...buckets.map((bucket) => bucket.budget.limit))
       if (requested > holds) {
         const error = queryTooComplex(`This query costs ${requested} points; your bucket holds at most ${holds}. Ask for smaller pages.`)
-        return refuse(setResultAndStopExecution, error, { requestedQueryCost: requested, actualQueryCost: 0 })
+        return refuse(error, { requestedQueryCost: requested, actualQueryCost: 0 })
       }
       const taking = options.buckets.take(buckets, requested)
-      const afterTaking = (taken: TakeResult) => {
+      const afterTaking = (taken: TakeResult): MeteredRun => {
         const binding = tightest(taken.levels)
         if (!taken.taken) {
           options.onRefused?.()
           const error = rateLimited(Math.max(1, Math.ceil(taken.waitMs / 1000)))
-          setResultAndStopExecution(report({ errors: [error] }, 0, binding))
-          return undefined
+          return { refusal: report({ errors: [error] }, 0, binding) }
         }
         context.meter = meterOf(requested, binding)
         return {
-          onExecuteDone({ result, setResult }: { result: unknown; setResult: (result: ExecutionResult) => void }) {
-            if (!isSingle(result)) return
+          finish(result) {
             const actual = actualOf(result)
-            if (actual >= requested) return setResult(report(result, actual, binding))
+            if (actual >= requested) return report(result, actual, binding)
             const refunded = options.buckets.refund(buckets, requested - actual)
-            if (!(refunded instanceof Promise)) return setResult(report(result, actual, tightest(refunded)))
-            return refunded.then((levels) => setResult(report(result, actual, tightest(levels))))
+            if (!(refunded instanceof Promise)) return report(result, actual, tightest(refunded))
+            return refunded.then((levels) => report(result, actual, tightest(levels)))
           },
         }
       }
       // In-process buckets answer at once: no promise, no extra turn of the event loop per request.
       return taking instanceof Promise ? taking.then(afterTaking) : afterTaking(taking)
+    },
+  }
+}
+
+/** The meter as a yoga plugin: refusals stop execution; a run's result gets its cost. */
+export function useCostMetering(options: MeteringOptions): Plugin<MeteredContext> {
+  const meter = createCostMeter(options)
+  const apply = (run: MeteredRun | null, stop: (result: ExecutionResult) => void) => {
+    if (!run) return
+    if (run.refusal) return stop(run.refusal)
+    const finish = run.finish
+    if (!finish) return
+    return {
+      onExecuteDone({ result, setResult }: { result: unknown; setResult: (result: ExecutionResult) => void }) {
+        if (!isSingle(result)) return
+        const finished = finish(result)
+        return finished instanceof Promise ? finished.then(setResult) : setResult(finished)
+      },
+    }
+  }
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const run = meter.begin(args)
+      return run instanceof Promise ? run.then((ready) => apply(ready, setResultAndStopExecution)) : apply(run, setResultAndStopExecution)
     },
   }
 }
@@ -129,8 +169,8 @@ function rateLimitHeaders(level: BucketLevel): Record<string, string> {
   }
 }
 
-function refuse(stop: Stop, error: GraphQLError, cost?: CostReport): void {
-  stop(cost ? { errors: [error], extensions: { cost } } : { errors: [error] })
+function refuse(error: GraphQLError, cost?: CostReport): MeteredRun {
+  return { refusal: cost ? { errors: [error], extensions: { cost } } : { errors: [error] } }
 }
 
 const isSingle = (result: unknown): result is ExecutionResult =>
@@ -158,7 +198,7 @@ function bucketsOf(principal: Principal, options: MeteringOptions): Array<{ key:
 const tightest = (levels: readonly BucketLevel[]): BucketLevel =>
   levels.reduce((least, level) => (level.available < least.available ? level : least))
 
-function meterOf(requested: number, level: BucketLevel): CostMeter {
+function meterOf(requested: number, level: BucketLevel): RequestMeter {
   return {
     cost: requested,
     limit: level.limit,

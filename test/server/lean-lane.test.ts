@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { uniformMatrix } from '../../src/access/permissions.js'
+import { generateApiKey } from '../../src/access/credentials/api-keys.js'
+import { type TestServer, startTestServer } from '../setup/app.js'
+import { type MemberWithKeys, type SignedIn, bearer, createMemberWithKeys, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
+import { loadIntoBusiness } from '../setup/factories.js'
+import { startInstance } from './server-helpers.js'
+
+/**
+ * The lean lane answers what yoga would, byte for byte: every request below goes to a server with
+ * the lane and to one without (GATEHOUSE_LEAN_HTTP=0) over the same database, twice (the first time
+ * teaches the lane the document), and the second answers must have the same status, headers and
+ * body. Only what changes with the clock is set aside: the bucket's level (restored per millisecond)
+ * and the Date header.
+ */
+
+let server: TestServer
+let yogaOnly: Awaited<ReturnType<typeof startInstance>>
+let admin: SignedIn
+let reader: MemberWithKeys
+let jobsOnly: MemberWithKeys
+let fenced: MemberWithKeys
+let jobId: string
+
+beforeAll(async () => {
+  server = await startTestServer({ GATEHOUSE_REQUEST_TIMEOUT_MS: '10000' })
+  yogaOnly = await startInstance(server, { GATEHOUSE_LEAN_HTTP: false })
+  admin = await signInAsAdmin(server)
+  await loadIntoBusiness(server.app.services.database.db, admin, {
+    seed: 11,
+    sizes: { salesReps: 2, contacts: 6, suppliers: 2, jobs: 8, salesOrdersPerJob: 1, purchaseOrdersPerJob: 1, linesPerOrder: 2 },
+  })
+  reader = await createMemberWithKeys(server, admin)
+  const jobsMatrix = uniformMatrix('NONE')
+  jobsMatrix.JOBS.INQUIRE = 'ALL'
+  jobsOnly = await createMemberWithKeys(server, admin, { roleId: await createRoleSql(server, admin.businessId, jobsMatrix) })
+  fenced = await createMemberWithKeys(server, admin)
+  const { body } = await server.graphql(
+    'mutation($input: UpdateApiKeysInput!) { updateApiKeys(input: $input) { publicKey } }',
+    { headers: admin.headers, variables: { input: { memberId: fenced.globalId, allowedNetworks: ['192.0.2.0/24'] } } },
+  )
+  expect(body.errors).toBeUndefined()
+  const jobs = await server.graphql('{ jobs(first: 1) { nodes { id } } }', { headers: admin.headers })
+  jobId = jobs.body.data.jobs.nodes[0].id
+})
+afterAll(async () => {
+  await yogaOnly?.close()
+  await server?.close()
+})
+
+interface Probe {
+  name: string
+  body: unknown
+  headers: Record<string, string>
+  /** Whether the lane answers it (else it hands it to yoga, which must then answer as always). */
+  lane: boolean
+}
+
+const JOB = 'query Job($id: ID!) { job(id: $id) { id number name status client { id name company } } }'
+const PAGE = 'query Page($first: Int, $after: String) { jobs(first: $first, after: $after) { totalCount nodes { id number client { name } } pageInfo { hasNextPage endCursor } } }'
+
+const probes = (): Probe[] => [
+  { name: 'a job with its client', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'a session instead of a key', body: { query: JOB, variables: { id: jobId } }, headers: admin.headers, lane: true },
+  { name: 'a page with its total', body: { query: PAGE, variables: { first: 3 } }, headers: bearer(reader.primary.key), lane: true },
+  { name: 'FORBIDDEN nulls where the role stops', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(jobsOnly.primary.key), lane: true },
+  { name: 'a job that is not there', body: { query: JOB, variables: { id: 'Sm9iOjk5OTk5OTk=' } }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'an unknown key', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(generateApiKey().key), lane: true },
+  { name: 'a malformed key', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey('gk_nonsense'), lane: true },
+  { name: 'a key used outside its networks', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(fenced.primary.key), lane: true },
+  { name: 'a bad cursor', body: { query: PAGE, variables: { first: 3, after: 'nope' } }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'a page over the cost ceiling', body: { query: `{ a: jobs(first: 100) { nodes { salesOrders(first: 100) { nodes { lines { sku } } } } } }` }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'the new media type', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: 'application/graphql-response+json' }, lane: true },
+  { name: 'any media type', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: '*/*' }, lane: true },
+  { name: 'an operation chosen by name', body: { query: `${JOB} query Other { viewer { business { slug } } }`, operationName: 'Other' }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'a request id of the caller', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), 'x-request-id': 'partner-123' }, lane: true },
+  { name: 'a variable of the wrong type', body: { query: PAGE, variables: { first: 'three' } }, headers: xApiKey(reader.primary.key), lane: false },
+  { name: 'a variable PostgreSQL cannot store', body: { query: PAGE, variables: { first: 2, after: 'a\u0000b' } }, headers: xApiKey(reader.primary.key), lane: false },
+  { name: 'bad JSON', body: '{"query": ', headers: xApiKey(reader.primary.key), lane: false },
+  { name: 'a mutation', body: { query: 'mutation { signOut }' }, headers: xApiKey(reader.primary.key), lane: false },
+  { name: 'introspection', body: { query: '{ __typename }' }, headers: xApiKey(reader.primary.key), lane: false },
+  { name: 'a browser request', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), origin: 'https://example.com' }, lane: false },
+  { name: 'no credential', body: { query: JOB, variables: { id: jobId } }, headers: {}, lane: false },
+  { name: 'a media type the lane leaves to yoga', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: 'text/html, application/json' }, lane: false },
+]
+
+/** What is compared: status, headers but the clock's, and the body with the bucket's level set aside. */
+async function answer(url: string, probe: Probe) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', 'x-request-id': `probe-${probe.name.length}`, ...probe.headers },
+    body: typeof probe.body === 'string' ? probe.body : JSON.stringify(probe.body),
+  })
+  const text = await response.text()
+  const headers = Object.fromEntries([...response.headers].filter(([name]) => !['date', 'x-ratelimit-remaining', 'x-ratelimit-used', 'x-ratelimit-reset'].includes(name)))
+  return { status: response.status, headers, body: text.replace(/"currentlyAvailable":\d+/, '"currentlyAvailable":…') }
+}
+
+describe('the lean lane', () => {
+  it('answers every kind of request as yoga does, status, headers and body', async () => {
+    for (const probe of probes()) {
+      await answer(server.url, probe)
+      await answer(yogaOnly.url, probe)
+      const afterFirst = server.app.laneStats()!.served
+      const lane = await answer(server.url, probe)
+      const yoga = await answer(yogaOnly.url, probe)
+      const servedByLane = server.app.laneStats()!.served - afterFirst
+      expect(lane, probe.name).toEqual(yoga)
+      // The first sending teaches the lane a new document; the second is the lane's when it takes the request at all.
+      expect(servedByLane, `${probe.name}: ${probe.lane ? 'answered by the lane' : 'handed to yoga'}`).toBe(probe.lane ? 1 : 0)
+    }
+  })
+
+  it('is off with GATEHOUSE_LEAN_HTTP=0, and a document is remembered once', async () => {
+    const before = server.app.laneStats()!
+    for (let i = 0; i < 3; i++) await answer(server.url, probes()[0]!)
+    const after = server.app.laneStats()!
+    expect(after.served - before.served).toBe(3)
+    expect(after.documents).toBe(before.documents)
+    expect(await answer(yogaOnly.url, probes()[0]!)).toMatchObject({ status: 200 })
+  })
+
+  it('logs, counts and meters a lane request like any other', async () => {
+    const probe = probes()[0]!
+    const first = await answer(server.url, probe)
+    const second = await answer(server.url, probe)
+    expect(second.status).toBe(200)
+    expect(second.headers['x-request-id']).toBe(first.headers['x-request-id'])
+    expect(second.headers['x-ratelimit-limit']).toBe('50000')
+    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    expect(metrics).toMatch(/gatehouse_graphql_request_duration_seconds_count\{operation="Job",code="OK",status="200"\} \d+/)
+  })
+})
