@@ -12,7 +12,7 @@ import { getSchema } from './schema.js'
 import { useBodyLimit } from './server/body-limit.js'
 import { useRequestDeadline } from './server/deadline.js'
 import { createMetrics } from './server/metrics.js'
-import { useContractErrorCodes } from './server/document-errors.js'
+import { contractResultErrors, useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
 import { QUERY_LIMITS, useQueryLimits } from './server/query-limits.js'
 import { memoryBuckets, redisBuckets } from './server/cost/buckets.js'
@@ -24,7 +24,7 @@ import { createAnonymousLimiter } from './server/rate-limit.js'
 import { connectLimitsRedis } from './server/redis.js'
 import { createKeyUsage } from './server/usage.js'
 import { currentRequest, notePrincipal, useRequestLog } from './server/request-log.js'
-import { useJit } from './server/jit.js'
+import { createJitCache, useJit } from './server/jit.js'
 import { useRequireCredential } from './server/require-credential.js'
 import { useStorableText } from './server/text-input.js'
 
@@ -96,24 +96,28 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
     maxCost: QUERY_LIMITS.maxCost,
     onRefused: metrics.rateLimited,
   }
+  const jit = createJitCache()
+  const schema = getSchema()
   const lean = config.GATEHOUSE_LEAN_HTTP && config.GATEHOUSE_JIT
   let handleYoga: (request: IncomingMessage, response: ServerResponse) => void = () => {}
   const lane = createLeanLane({
     yoga: (request, response) => handleYoga(request, response),
     fetchAPI: globalThis,
-    schema: getSchema(),
+    schema,
+    compiled: (document, operationName) => jit.compiled(schema, document, operationName),
     maxBodyBytes: config.GATEHOUSE_MAX_BODY_BYTES,
     timeoutMs: config.GATEHOUSE_REQUEST_TIMEOUT_MS,
     log,
     resolveAddress: clientAddressResolver(config.GATEHOUSE_TRUSTED_PROXIES),
     contextFor,
     maskError,
+    contractErrors: (result) => contractResultErrors(result, log),
     meter: createCostMeter(metering),
     observe: metrics.observe,
     recordUsage: usage.record,
   })
   const yoga = createYoga<ServerContext, Context>({
-    schema: getSchema(),
+    schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     // Enforced by useBodyLimit (below), which counts only bodies that declare no length.
@@ -156,7 +160,7 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
       useStorableText(),
       useRequireCredential({ allowAnonymousIntrospection: config.NODE_ENV !== 'production' }),
       useCostMetering(metering),
-      config.GATEHOUSE_JIT && useJit(),
+      config.GATEHOUSE_JIT && useJit(jit),
       lean && lane.plugin,
       usage.plugin,
       {

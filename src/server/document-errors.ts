@@ -82,25 +82,32 @@ export function useContractErrorCodes(log: { error(details: object, message: str
     },
     onResultProcess({ result }) {
       for (const single of Array.isArray(result) ? result : [result]) {
-        if (isAsyncIterable(single)) continue
-        for (const error of single.errors ?? []) {
-          normalize(error as GraphQLError & { message: string }, log)
-          // yoga reads the status from extensions.http (stripped from the response body); `spec`
-          // is what makes it answer 200 to application/json.
-          const extensions = error.extensions as Record<string, unknown>
-          const http = (extensions.http ?? {}) as Record<string, unknown>
-          const code = String(extensions.code)
-          if (code === 'BAD_REQUEST') {
-            // A more precise refusal (405, 413) keeps its status; only a success status is corrected.
-            const status = typeof http.status === 'number' && http.status > 400 ? http.status : 400
-            extensions.http = { ...http, status, spec: false }
-          } else if (REQUEST_ERROR_CODES.has(code) && (code !== 'BAD_USER_INPUT' || http.status === 400)) {
-            // BAD_USER_INPUT only when it refused the variables (400), not a resolver's argument check.
-            extensions.http = { ...http, status: 400, spec: true }
-          }
-        }
+        if (!isAsyncIterable(single)) contractResultErrors(single, log)
       }
     },
+  }
+}
+
+/**
+ * Gives a result's errors their contract codes and HTTP statuses, in place (yoga reads the status
+ * from extensions.http, which it strips from the body; `spec` is what makes it answer 200 to
+ * application/json). Run on every result before it is written: by the plugin above, and by the
+ * lean lane (server/lean-lane.ts).
+ */
+export function contractResultErrors(result: { errors?: readonly unknown[] }, log: { error(details: object, message: string): void }): void {
+  for (const error of result.errors ?? []) {
+    normalize(error as GraphQLError & { message: string }, log)
+    const extensions = (error as GraphQLError).extensions as Record<string, unknown>
+    const http = (extensions.http ?? {}) as Record<string, unknown>
+    const code = String(extensions.code)
+    if (code === 'BAD_REQUEST') {
+      // A more precise refusal (405, 413) keeps its status; only a success status is corrected.
+      const status = typeof http.status === 'number' && http.status > 400 ? http.status : 400
+      extensions.http = { ...http, status, spec: false }
+    } else if (REQUEST_ERROR_CODES.has(code) && (code !== 'BAD_USER_INPUT' || http.status === 400)) {
+      // BAD_USER_INPUT only when it refused the variables (400), not a resolver's argument check.
+      extensions.http = { ...http, status: 400, spec: true }
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { type DocumentNode, type ExecutionResult, type GraphQLSchema, Kind, getOperationAST, getVariableValues } from 'graphql'
-import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit'
+import { type DocumentNode, type ExecutionResult, type GraphQLSchema, type OperationDefinitionNode, getOperationAST, getVariableValues } from 'graphql'
+import type { CompiledQuery } from 'graphql-jit'
 import { type FetchAPI, type Plugin, processRegularResult } from 'graphql-yoga'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
@@ -34,6 +34,8 @@ export interface LeanLaneDeps {
   /** Where yoga's result processor finds `Response` (the platform's). */
   fetchAPI: { Response: typeof Response }
   schema: GraphQLSchema
+  /** graphql-jit's compiled operation, from the cache yoga's jit plugin uses (server/jit.ts); null when jit does not take it. */
+  compiled(document: DocumentNode, operationName: string | null | undefined): CompiledQuery | null
   maxBodyBytes: number
   timeoutMs: number
   log: Logger
@@ -41,6 +43,8 @@ export interface LeanLaneDeps {
   /** The caller's context, exactly as yoga's context factory builds it (throws the refusal). */
   contextFor(headers: Pick<Headers, 'get'>, meta: { requestId: string; clientAddress: string | null }): Promise<Context>
   maskError: (error: unknown, message: string) => Error
+  /** Contract codes and statuses on a result's errors, in place (server/document-errors.ts). */
+  contractErrors(result: ExecutionResult): void
   meter: CostMeter
   observe(operationName: string | undefined, code: string, status: number, seconds: number): void
   recordUsage(businessId: string, keyId: string, outcome: UsageOutcome): void
@@ -49,8 +53,8 @@ export interface LeanLaneDeps {
 /** A document yoga has validated and run, ready to run again. */
 interface KnownDocument {
   document: DocumentNode
+  operation: OperationDefinitionNode
   compiled: CompiledQuery
-  operationName: string | undefined
 }
 
 interface Params {
@@ -59,8 +63,13 @@ interface Params {
   variables?: Record<string, unknown> | null
 }
 
-/** Distinct documents kept compiled (each a few kilobytes of generated code). */
+/** Distinct documents remembered (their compiled code lives in the jit cache, by document). */
 const KNOWN_DOCUMENTS = 500
+/**
+ * The largest body the lane reads: queries are small, and a larger body goes to yoga unread, to be
+ * streamed and refused there (the lane reads a body whole before it knows whether to keep it).
+ */
+const LANE_MAX_BODY_BYTES = 64 * 1024
 const CONTENT_LENGTH = /^\d+$/
 
 export interface LeanLane {
@@ -76,63 +85,89 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
   const known = new LRUCache<string, KnownDocument>({ max: KNOWN_DOCUMENTS })
   let served = 0
   let handedOver = 0
-  const keyOf = (query: string, operationName: string | null | undefined) => `${operationName ?? ''}\u0000${query}`
+  // The operation name as sent: missing and null are one (the document's only operation), '' is
+  // another (a name that names nothing, which yoga refuses).
+  const keyOf = (query: string, operationName: string | null | undefined) => `${operationName == null ? '\u0001' : `=${operationName}`}\u0000${query}`
 
   const learn = (params: Partial<Params> | undefined, document: DocumentNode) => {
     if (typeof params?.query !== 'string') return
     const key = keyOf(params.query, params.operationName)
     if (known.has(key)) return
     const operation = getOperationAST(document, params.operationName)
-    // Queries only, and no introspection (yoga runs that on graphql-js, where tooling expects it).
+    // Queries only (a mutation's side effects and the signIn rule stay yoga's), compiled as yoga's jit plugin runs them.
     if (operation?.operation !== 'query') return
-    if (operation.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'))) return
-    const compiled = compileQuery(deps.schema, document, params.operationName ?? undefined, { disableLeafSerialization: false })
-    if (isCompiledQuery(compiled)) known.set(key, { document, compiled, operationName: operation.name?.value })
+    const compiled = deps.compiled(document, params.operationName)
+    if (compiled) known.set(key, { document, operation, compiled })
   }
 
-  /** yoga answers: the body already read is handed over with the request (whatwg-node reads `request.body`). */
+  /**
+   * yoga answers. A body already read goes with the request as an async iterable of one chunk:
+   * whatwg-node takes a `request.body` it finds instead of the consumed stream (and a Buffer there
+   * would cost it a walk over every byte index).
+   */
   const handOver = (request: IncomingMessage, response: ServerResponse, body?: Buffer) => {
-    if (body) (request as IncomingMessage & { body?: Buffer }).body = body
+    if (body) {
+      ;(request as IncomingMessage & { body?: unknown }).body = {
+        bytes: body.length,
+        async *[Symbol.asyncIterator]() {
+          yield body
+        },
+      }
+    }
     handedOver++
     deps.yoga(request, response)
   }
 
   const handle = (request: IncomingMessage, response: ServerResponse) => {
-    const mediaType = takes(request, deps.maxBodyBytes)
+    const arrivedAt = process.hrtime.bigint()
+    const mediaType = takes(request, Math.min(deps.maxBodyBytes, LANE_MAX_BODY_BYTES))
     if (!mediaType) return handOver(request, response)
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.once('error', () => response.destroy())
     request.once('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-      const params = paramsOf(body)
-      const entry = params && known.get(keyOf(params.query, params.operationName))
-      // Refusals that depend on the request alone are yoga's to word; nothing has happened yet.
-      if (!params || !entry || unstorableVariables(params.variables)) return handOver(request, response, body)
-      const operation = getOperationAST(entry.document, params.operationName)!
-      if (getVariableValues(deps.schema, operation.variableDefinitions ?? [], params.variables ?? {}).errors) return handOver(request, response, body)
-      served++
-      void serve(request, response, params, entry, mediaType)
+      try {
+        const params = paramsOf(body)
+        const entry = params && known.get(keyOf(params.query, params.operationName))
+        // Refusals that depend on the request alone are yoga's to word; nothing has happened yet.
+        if (!params || !entry || getOperationAST(entry.document, params.operationName) !== entry.operation) return handOver(request, response, body)
+        if (unstorableVariables(params.variables)) return handOver(request, response, body)
+        if (getVariableValues(deps.schema, entry.operation.variableDefinitions ?? [], params.variables ?? {}).errors) return handOver(request, response, body)
+        served++
+        serve(request, response, params, entry, mediaType, arrivedAt).catch((error) => {
+          deps.log.error({ err: error }, 'lean lane: could not answer')
+          response.destroy()
+        })
+      } catch (error) {
+        // Never thrown out of an event listener (that would end the process): yoga gets the request.
+        deps.log.error({ err: error }, 'lean lane: could not read the request; yoga answers it')
+        if (!response.headersSent) handOver(request, response, body)
+      }
     })
   }
 
-  const serve = async (request: IncomingMessage, response: ServerResponse, params: Params, entry: KnownDocument, mediaType: string) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse, params: Params, entry: KnownDocument, mediaType: string, arrivedAt: bigint) => {
     const record = openRequestRecord(header(request, 'x-request-id'), 'POST', '/graphql')
+    record.startedAt = arrivedAt
     record.clientAddress = deps.resolveAddress(request.socket.remoteAddress ?? null, header(request, 'x-forwarded-for'))
     nameOperation(record, params.operationName)
-    nameOperation(record, entry.operationName)
+    nameOperation(record, entry.operation.name?.value)
     // The client going away ends the deadline, as it does for yoga (whatwg-node aborts the request).
     const client = new AbortController()
     response.once('close', () => {
       if (!response.writableFinished) client.abort()
     })
-    try {
-      const result = await inRequest(record, () => underDeadline(deps.timeoutMs, client.signal, () => execute(request, params, entry, record)))
+    await inRequest(record, async () => {
+      let result: ExecutionResult
+      try {
+        result = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, params, entry, record))
+      } catch (error) {
+        // A bug of ours, never the caller's doing: masked, logged, answered.
+        result = { errors: [deps.maskError(error, MASKED_MESSAGE) as never] }
+      }
       await send(response, record, result, mediaType)
-    } catch (error) {
-      // A bug of ours, never the caller's doing: masked, logged, answered.
-      await send(response, record, { errors: [deps.maskError(error, MASKED_MESSAGE) as never] }, mediaType)
-    }
+    })
   }
 
   const execute = async (request: IncomingMessage, params: Params, entry: KnownDocument, record: RequestRecord): Promise<ExecutionResult> => {
@@ -151,6 +186,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
 
   const send = async (response: ServerResponse, record: RequestRecord, result: ExecutionResult, mediaType: string) => {
     const failed = Boolean(result.errors?.length)
+    if (failed) deps.contractErrors(result)
     let status: number
     let headers: Record<string, string>
     let body: string
@@ -167,7 +203,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
       headers = Object.fromEntries(answer.headers)
       body = await answer.text()
     }
-    if (!response.destroyed) {
+    if (!response.destroyed && !response.headersSent) {
       response.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)), 'x-request-id': record.id }).end(body)
     }
     writeRequestLine(deps.log, record, status)
@@ -191,7 +227,9 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
 function takes(request: IncomingMessage, maxBodyBytes: number): string | null {
   if (request.method !== 'POST' || request.url !== '/graphql') return null
   const headers = request.headers
-  if ((headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() !== 'application/json') return null
+  // yoga's own test, to the letter (case and spaces matter to it): the first type listed is application/json.
+  const type = (headers['content-type'] ?? '').split(',')[0]!
+  if (type !== 'application/json' && !type.startsWith('application/json;')) return null
   const length = headers['content-length']
   if (!length || !CONTENT_LENGTH.test(length) || Number(length) === 0 || Number(length) > maxBodyBytes || headers['transfer-encoding']) return null
   // A browser's request: CORS is yoga's. A request without a credential: anonymous limits are yoga's.

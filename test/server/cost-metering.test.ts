@@ -2,7 +2,7 @@ import { parse } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { getSchema } from '../../src/schema.js'
-import { queryCost } from '../../src/server/cost/estimate.js'
+import { queryCost, requestedCost } from '../../src/server/cost/estimate.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { loadIntoBusiness } from '../setup/factories.js'
 import { type MemberWithKeys, type SignedIn, bearer, createMemberWithKeys, signIn, signInAsAdmin, xApiKey } from '../setup/clients.js'
@@ -108,6 +108,31 @@ describe('the price of a query', () => {
     // The same document with small pages runs.
     const small = await gql(hop, { headers: admin.headers, variables: { n: 2 } })
     expect(small.body.errors).toBeUndefined()
+  })
+})
+
+describe('the remembered price', () => {
+  it('is the estimator\'s price for every variable set: strings do not change it, sizes, conditions and list lengths do', () => {
+    const document = parse(`query P($first: Int, $after: String, $ids: [ID!]!, $deep: Boolean!) {
+      jobs(first: $first, after: $after) { nodes { id salesOrders(first: 5) @include(if: $deep) { nodes { id } } } }
+      nodes(ids: $ids) { id }
+    }`)
+    const schema = getSchema()
+    const sets = [
+      { first: 10, after: null, ids: ['a'], deep: false },
+      { first: 10, after: 'cursor-1', ids: ['b'], deep: false },
+      { first: 10, after: 'cursor-2', ids: ['c'], deep: true },
+      { first: 50, after: 'cursor-2', ids: ['c'], deep: true },
+      { first: 50, after: 'cursor-3', ids: ['c', 'd', 'e'], deep: true },
+      { first: null, after: null, ids: [], deep: false },
+    ]
+    const prices = new Set<number>()
+    for (const variables of [...sets, ...sets.reverse()]) {
+      const price = requestedCost({ schema, document, variables })
+      expect(price, JSON.stringify(variables)).toBe(queryCost({ schema, document, variables }))
+      prices.add(price)
+    }
+    expect(prices.size).toBe(5)
   })
 })
 

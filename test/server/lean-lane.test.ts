@@ -54,12 +54,18 @@ interface Probe {
   headers: Record<string, string>
   /** Whether the lane answers it (else it hands it to yoga, which must then answer as always). */
   lane: boolean
+  /** Sent first instead of `body`, to teach the lane the document (default: `body` itself). */
+  teach?: unknown
 }
 
 const JOB = 'query Job($id: ID!) { job(id: $id) { id number name status client { id name company } } }'
 const PAGE = 'query Page($first: Int, $after: String) { jobs(first: $first, after: $after) { totalCount nodes { id number client { name } } pageInfo { hasNextPage endCursor } } }'
 
+const MAYBE = 'query Maybe($s: Boolean = true) { jobs(first: 1) @include(if: $s) { totalCount } }'
+const TWO = 'query Heavy { jobs(first: 5) { totalCount nodes { id number } } } query Cheap { viewer { business { slug } } }'
+
 const probes = (): Probe[] => [
+  { name: 'one operation of a document', body: { query: TWO, operationName: 'Heavy' }, headers: xApiKey(reader.primary.key), lane: true },
   { name: 'a job with its client', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(reader.primary.key), lane: true },
   { name: 'a session instead of a key', body: { query: JOB, variables: { id: jobId } }, headers: admin.headers, lane: true },
   { name: 'a page with its total', body: { query: PAGE, variables: { first: 3 } }, headers: bearer(reader.primary.key), lane: true },
@@ -74,6 +80,13 @@ const probes = (): Probe[] => [
   { name: 'any media type', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: '*/*' }, lane: true },
   { name: 'an operation chosen by name', body: { query: `${JOB} query Other { viewer { business { slug } } }`, operationName: 'Other' }, headers: xApiKey(reader.primary.key), lane: true },
   { name: 'a request id of the caller', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), 'x-request-id': 'partner-123' }, lane: true },
+  { name: 'page sizes from variables over the cost ceiling', body: { query: 'query Deep($n: Int) { jobs(first: $n) { nodes { salesOrders(first: $n) { nodes { lines { sku } } } } } }', variables: { n: 100 } }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'a null condition of @include in a known document', teach: { query: MAYBE }, body: { query: MAYBE, variables: { s: null } }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'page sizes over the cost ceiling in a known document', teach: { query: PAGE, variables: { first: 2 } }, body: { query: 'query Page($first: Int, $after: String) { jobs(first: $first, after: $after) { totalCount nodes { id number client { name } } pageInfo { hasNextPage endCursor } } }', variables: { first: 2000 } }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'the other operation of a document', body: { query: TWO, operationName: 'Cheap' }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'an operation name that names nothing', body: { query: JOB, variables: { id: jobId }, operationName: '' }, headers: xApiKey(reader.primary.key), lane: false },
+  { name: 'a body the lane does not read', body: { query: JOB, variables: { id: jobId, pad: 'x'.repeat(70_000) } }, headers: xApiKey(reader.primary.key), lane: false },
+  { name: 'a content type spelled otherwise', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), 'content-type': 'Application/JSON' }, lane: false },
   { name: 'a variable of the wrong type', body: { query: PAGE, variables: { first: 'three' } }, headers: xApiKey(reader.primary.key), lane: false },
   { name: 'a variable PostgreSQL cannot store', body: { query: PAGE, variables: { first: 2, after: 'a\u0000b' } }, headers: xApiKey(reader.primary.key), lane: false },
   { name: 'bad JSON', body: '{"query": ', headers: xApiKey(reader.primary.key), lane: false },
@@ -93,14 +106,15 @@ async function answer(url: string, probe: Probe) {
   })
   const text = await response.text()
   const headers = Object.fromEntries([...response.headers].filter(([name]) => !['date', 'x-ratelimit-remaining', 'x-ratelimit-used', 'x-ratelimit-reset'].includes(name)))
-  return { status: response.status, headers, body: text.replace(/"currentlyAvailable":\d+/, '"currentlyAvailable":…') }
+  return { status: response.status, headers, body: text.replace(/"currentlyAvailable":\d+/, '"currentlyAvailable":"…"') }
 }
 
 describe('the lean lane', () => {
   it('answers every kind of request as yoga does, status, headers and body', async () => {
     for (const probe of probes()) {
-      await answer(server.url, probe)
-      await answer(yogaOnly.url, probe)
+      const teach = { ...probe, body: probe.teach ?? probe.body }
+      await answer(server.url, teach)
+      await answer(yogaOnly.url, teach)
       const afterFirst = server.app.laneStats()!.served
       const lane = await answer(server.url, probe)
       const yoga = await answer(yogaOnly.url, probe)
@@ -108,6 +122,16 @@ describe('the lean lane', () => {
       expect(lane, probe.name).toEqual(yoga)
       // The first sending teaches the lane a new document; the second is the lane's when it takes the request at all.
       expect(servedByLane, `${probe.name}: ${probe.lane ? 'answered by the lane' : 'handed to yoga'}`).toBe(probe.lane ? 1 : 0)
+    }
+  })
+
+  it('runs the operation a request names, whichever of a document\'s operations ran first', async () => {
+    for (const url of [server.url, yogaOnly.url]) {
+      const heavy = JSON.parse((await answer(url, { name: 'heavy', body: { query: TWO, operationName: 'Heavy' }, headers: xApiKey(reader.primary.key), lane: true })).body)
+      const cheap = JSON.parse((await answer(url, { name: 'cheap', body: { query: TWO, operationName: 'Cheap' }, headers: xApiKey(reader.primary.key), lane: true })).body)
+      expect(Object.keys(heavy.data)).toEqual(['jobs'])
+      expect(Object.keys(cheap.data)).toEqual(['viewer'])
+      expect(cheap.extensions.cost.requestedQueryCost).toBeLessThan(heavy.extensions.cost.requestedQueryCost)
     }
   })
 

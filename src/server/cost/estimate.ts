@@ -86,6 +86,30 @@ export function queryCost(input: CostInput): number {
   return Math.max(COST.minimum, total)
 }
 
+/** Requested prices by document, then by the shape of the variables that can change a price. */
+const requestedPrices = new WeakMap<DocumentNode, Map<string, number>>()
+/** Variable shapes remembered per document: a document sent with ever-new page sizes stops being cached. */
+const PRICES_PER_DOCUMENT = 64
+
+/**
+ * The requested price (no `data`), remembered per document and variable shape. A price reads
+ * variables only through numbers (page sizes), booleans (@skip / @include) and list lengths
+ * (`nodes(ids:)`), never through the text of a string, so strings are blanked in the key: a sync
+ * sending the same query with a new cursor or id every time is priced once.
+ */
+export function requestedCost(input: Omit<CostInput, 'data'>): number {
+  const key = `${input.operation?.name?.value ?? input.operationName ?? ''}\u0000${JSON.stringify(input.variables, blankStrings)}`
+  let prices = requestedPrices.get(input.document)
+  const known = prices?.get(key)
+  if (known !== undefined) return known
+  const price = queryCost(input)
+  if (!prices) requestedPrices.set(input.document, (prices = new Map()))
+  if (prices.size < PRICES_PER_DOCUMENT) prices.set(key, price)
+  return price
+}
+
+const blankStrings = (_key: string, value: unknown) => (typeof value === 'string' || typeof value === 'bigint' ? '' : value)
+
 const valueAt = (data: unknown, key: string): unknown =>
   data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined
 

@@ -4,7 +4,7 @@ import type { Principal } from '../../access/principal.js'
 import type { Context, CostMeter as RequestMeter } from '../../context.js'
 import { badVariable, queryTooComplex, rateLimited } from '../../graphql/errors.js'
 import type { Budget, BucketLevel, CostBuckets, TakeResult } from './buckets.js'
-import { EstimateTooLargeError, MAX_ESTIMATED_SELECTIONS, queryCost } from './estimate.js'
+import { EstimateTooLargeError, MAX_ESTIMATED_SELECTIONS, queryCost, requestedCost } from './estimate.js'
 
 export interface MeteringOptions {
   buckets: CostBuckets
@@ -69,7 +69,7 @@ export function createCostMeter(options: MeteringOptions): CostMeter {
       const input = { schema: args.schema, document: args.document, operation, variables: coerced.coerced }
       let requested: number
       try {
-        requested = queryCost(input)
+        requested = requestedCost(input)
       } catch (error) {
         if (error instanceof EstimateTooLargeError) {
           return refuse(queryTooComplex(`The query has more than ${MAX_ESTIMATED_SELECTIONS} selections to price once its fragments are spread.`))
