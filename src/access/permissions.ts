@@ -55,6 +55,14 @@ export function can(matrix: PermissionMatrix, module: Module, operation: Operati
   return levelOf(matrix, module, operation) !== 'NONE'
 }
 
+/**
+ * Whether every record level `narrower` reaches, `wider` reaches too: ALL ⊇ MY ⊇ MINE ⊇ NONE
+ * (MY is the records of the caller's team, the caller's own among them; without a team it is MINE).
+ */
+export function covers(wider: Level, narrower: Level): boolean {
+  return LEVELS.indexOf(wider) <= LEVELS.indexOf(narrower)
+}
+
 /** A matrix granting one level everywhere. */
 export function uniformMatrix(level: Level): PermissionMatrix {
   return Object.fromEntries(

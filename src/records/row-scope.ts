@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely'
 import type { Resource } from './resource.js'
-import { type Level, levelOf, type Operation } from '../access/permissions.js'
+import { type Level, covers, levelOf, type Operation } from '../access/permissions.js'
 import type { Principal } from '../access/principal.js'
 
 /**
@@ -16,14 +16,35 @@ export function rowScope(
   principal: Principal,
   operation: Operation,
   alias: string,
+  options: { ownerImpliedByParent?: boolean } = {},
 ): (eb: ExpressionBuilder<any, any>) => Expression<SqlBool> {
   const level = levelOf(principal.permissions, resource.module, operation)
   return (eb) => {
     const conditions: Expression<SqlBool>[] = [eb(`${alias}.business_id`, '=', principal.businessId)]
     if (resource.softDelete) conditions.push(eb(`${alias}.deleted_at`, 'is', null))
-    conditions.push(ownerCondition(eb, resource, principal, level, alias))
+    if (!options.ownerImpliedByParent || level === 'NONE') conditions.push(ownerCondition(eb, resource, principal, level, alias))
     return eb.and(conditions)
   }
+}
+
+/**
+ * Whether rows of `child` read under a parent row that already passed `parent`'s row scope for
+ * the same operation need no owner check of their own: the child is owned through that very
+ * parent (an order through its job, by the foreign key it is read by), and every owner the
+ * parent's level admits, the child's level admits too. The business and soft-delete conditions
+ * stay on the child whatever this says. `parent` is null when the parent rows were not scoped
+ * (a relation loaded for parents already in hand): then the child checks its owner itself.
+ */
+export function ownerImpliedByParent(
+  child: Resource,
+  parent: Resource | null,
+  foreignKey: string,
+  principal: Principal,
+  operation: Operation,
+): boolean {
+  const ownership = child.ownership
+  if (!parent || ownership.kind !== 'parent' || ownership.foreignKey !== foreignKey || ownership.parent() !== parent) return false
+  return covers(levelOf(principal.permissions, child.module, operation), levelOf(principal.permissions, parent.module, operation))
 }
 
 /** The owner rule alone, for a level; exported for writes that check a row they already hold. */

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import type { DatabaseHandle } from '../../src/db/database.js'
-import { seededWithAdminReader } from '../setup/factories.js'
+import { insertUser, seededWithAdminReader } from '../setup/factories.js'
+import { type PermissionMatrix, uniformMatrix } from '../../src/access/permissions.js'
 import { executeAs } from '../setup/in-process.js'
 import { encodeGlobalId } from '../../src/graphql/global-id.js'
 
@@ -163,5 +164,32 @@ describe('the read path', () => {
       const cents = order.lines.reduce((sum: bigint, line: any) => sum + BigInt(line.amount.replace('.', '')), 0n)
       expect(BigInt(order.subtotal.replace('.', ''))).toBe(cents)
     }
+  })
+
+  it('does not look at a job\'s owner again for each of its orders when the job\'s level already covers the orders\' own', async () => {
+    const db = database.db
+    const team = await db.selectFrom('teams').select('id').where('business_id', '=', admin.businessId).orderBy('id').executeTakeFirstOrThrow()
+    const callerWith = async (levels: Partial<Record<keyof PermissionMatrix, 'ALL' | 'MY' | 'MINE'>>, label: string) => {
+      const matrix = uniformMatrix('NONE')
+      for (const [module, level] of Object.entries(levels)) matrix[module as keyof PermissionMatrix].INQUIRE = level
+      const role = await db.insertInto('security_roles').values({ business_id: admin.businessId, name: `Owner check ${label}`, permissions: JSON.stringify(matrix) })
+        .returning('id').executeTakeFirstOrThrow()
+      const principalId = await insertUser(db, { businessId: admin.businessId, name: label, email: `${label}@read-path.test`, roleId: role.id, teamId: team.id })
+      return { businessId: admin.businessId, principalId }
+    }
+    const query = '{ jobs(first: 20) { nodes { number salesOrders(first: 5) { totalCount nodes { number } } } } }'
+    // Owner checks of orders through their job: an exists subquery on jobs inside the orders' subqueries.
+    const ownerChecks = (tree: string) => tree.split('"operator":"exists"').length - 1
+    const same = await executeAs(database, await callerWith({ JOBS: 'MY', SALES_ORDERS: 'MY' }, 'my-my'), query)
+    const narrower = await executeAs(database, await callerWith({ JOBS: 'MINE', SALES_ORDERS: 'MY' }, 'mine-my'), query)
+    const wider = await executeAs(database, await callerWith({ JOBS: 'ALL', SALES_ORDERS: 'MY' }, 'all-my'), query)
+    for (const result of [same, narrower, wider]) expect(result.errors).toBeUndefined()
+    expect(ownerChecks(same.largestTree)).toBe(0)
+    expect(ownerChecks(narrower.largestTree)).toBe(0)
+    // Jobs of anyone, orders of the team only: each order's job owner must still be checked (page and count).
+    expect(ownerChecks(wider.largestTree)).toBe(2)
+    // Which orders come back under each role is the property test's to check (test/read/read-property.test.ts).
+    const orders = (result: typeof same) => (result.data!.jobs as any).nodes.flatMap((job: any) => job.salesOrders.nodes.map((o: any) => o.number))
+    expect(orders(same).length).toBeGreaterThan(0)
   })
 })

@@ -15,7 +15,11 @@ import { getSchema } from '../../src/schema.js'
  */
 export class StatementCounter implements KyselyPlugin {
   count = 0
+  /** The largest operation tree seen (a statement's root holds all its subqueries), as JSON. */
+  largestTree = ''
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const tree = JSON.stringify(args.node)
+    if (tree.length > this.largestTree.length) this.largestTree = tree
     return args.node
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -33,7 +37,7 @@ export async function executeAs(
   who: { businessId: string; principalId: string },
   query: string,
   variables?: Record<string, unknown>,
-): Promise<ExecutionResult & { statements: number }> {
+): Promise<ExecutionResult & { statements: number; largestTree: string }> {
   const credential: Credential = { kind: 'session', sessionId: '0' }
   const principal = await loadPrincipal(database.db, who.businessId, who.principalId, credential)
   if (!principal) throw new Error('no such principal')
@@ -44,7 +48,7 @@ export async function executeAs(
   // Validated as the server validates: an invalid document must not reach the compiler here either.
   const document = parse(query)
   const invalid = validate(getSchema(), document)
-  if (invalid.length > 0) return { errors: invalid, statements: 0 }
+  if (invalid.length > 0) return { errors: invalid, statements: 0, largestTree: '' }
   const result = await execute({ schema: getSchema(), document, contextValue: context, variableValues: variables })
-  return { ...result, statements: counter.count }
+  return { ...result, statements: counter.count, largestTree: counter.largestTree }
 }

@@ -130,7 +130,8 @@ export async function readRelationFor(
   const rows = (await scope.db
     .selectFrom(`${resource.table} as ${alias}`)
     .select(`${alias}.id`)
-    .select((eb) => relationExpressions(statement, eb, alias, relation, responseName, tree))
+    // The parents are in hand, not filtered here: their children check their owners themselves.
+    .select((eb) => relationExpressions(statement, eb, alias, relation, responseName, tree, null))
     .where(`${alias}.business_id`, '=', scope.principal.businessId)
     .where(`${alias}.id`, 'in', parentIds)
     .execute()) as AnyRow[]

@@ -5,7 +5,7 @@ import { type AliasedExpression, type ExpressionBuilder, type Kysely, type RawBu
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres'
 import type { Principal } from '../../access/principal.js'
 import type { ColumnKind, Relation, Resource } from '../resource.js'
-import { rowScope } from '../row-scope.js'
+import { ownerImpliedByParent, rowScope } from '../row-scope.js'
 import { OWNER_KEY, ownerExpression } from './owner.js'
 import { type CursorKey, type PageOrder, type PageRequest, pageRequest } from './pagination.js'
 import { COLUMNS_ONLY, type Selection, connectionSelection, fieldsOf } from './selection.js'
@@ -99,7 +99,8 @@ export function selectList(
       }
       const relation = resource.relations[tree.name]
       if (!relation || responseName.startsWith(COLUMNS_ONLY)) continue
-      list.push(...relationExpressions(scope, eb, alias, relation, responseName, tree))
+      // The rows under `alias` passed `resource`'s row scope (every caller of selectList filters them).
+      list.push(...relationExpressions(scope, eb, alias, relation, responseName, tree, resource))
     }
     return list
   }
@@ -131,7 +132,11 @@ function columnExpression(alias: string, column: string, kind: ColumnKind, asJso
   return ref
 }
 
-/** The nested subqueries for one selected relation (a count too when the connection asks for it). */
+/**
+ * The nested subqueries for one selected relation (a count too when the connection asks for it).
+ * `scopedParent` is the resource whose row scope the parent rows passed, or null when they were
+ * not filtered (then every child checks its owner itself).
+ */
 export function relationExpressions(
   scope: StatementScope,
   eb: ExpressionBuilder<any, any>,
@@ -139,6 +144,7 @@ export function relationExpressions(
   relation: Relation,
   responseName: string,
   tree: ResolveTree,
+  scopedParent: Resource | null,
 ): AliasedExpression<unknown, string>[] {
   const childAlias = scope.nextAlias()
   if (relation.kind === 'lines') {
@@ -185,10 +191,13 @@ export function relationExpressions(
     return []
   }
   const { nodes, wantsCount } = connectionSelection(tree, target.typeName)
+  // An order under a job the caller may read at a level its orders' level covers is readable by
+  // owner already: no second look at the job's owner per order.
+  const ownerImplied = ownerImpliedByParent(target, scopedParent, relation.foreignKey, scope.principal, 'INQUIRE')
   const belongsToParent = (inner: ExpressionBuilder<any, any>, childRef: string) =>
     inner.and([
       inner(`${childRef}.${relation.foreignKey}`, '=', inner.ref(`${parentAlias}.id`)),
-      rowScope(target, scope.principal, 'INQUIRE', childRef)(inner),
+      rowScope(target, scope.principal, 'INQUIRE', childRef, { ownerImpliedByParent: ownerImplied })(inner),
     ])
   const expressions: AliasedExpression<unknown, string>[] = [
     jsonArrayFrom(
