@@ -18,7 +18,7 @@ export class StatementCounter implements KyselyPlugin {
   /** The largest operation tree seen (a statement's root holds all its subqueries), as JSON. */
   largestTree = ''
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const tree = JSON.stringify(args.node)
+    const tree = JSON.stringify(args.node, (_key, value) => (typeof value === 'bigint' ? String(value) : value))
     if (tree.length > this.largestTree.length) this.largestTree = tree
     return args.node
   }

@@ -1,12 +1,12 @@
 import { type Kysely, sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBusiness } from '../src/access/businesses.js'
-import type { DatabaseHandle } from '../src/db/database.js'
-import type { Database } from '../src/db/types.js'
-import { arrayLiteral } from '../src/seed/bulk-insert.js'
-import { formatScaled, lineAmountCents, lineTaxCents } from '../src/records/money.js'
-import { loadDemoData, type SeedOptions, type SeedResult, seedDatabase } from '../src/seed/seed.js'
-import { createTestDatabase } from './setup/database.js'
+import { createBusiness } from '../../src/access/businesses.js'
+import type { DatabaseHandle } from '../../src/db/database.js'
+import type { Database } from '../../src/db/types.js'
+import { arrayLiteral } from '../../src/seed/bulk-insert.js'
+import { formatScaled, lineAmountCents, lineTaxCents } from '../../src/records/money.js'
+import { loadDemoData, type SeedOptions, type SeedResult, seedDatabase } from '../../src/seed/seed.js'
+import { createTestDatabase } from '../setup/database.js'
 
 const OPTIONS: SeedOptions = {
   businesses: 2,

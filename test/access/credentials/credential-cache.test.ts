@@ -1,14 +1,14 @@
 import { sql } from 'kysely'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { invalidateCredentials } from '../../src/access/credentials/authenticate.js'
-import { generateApiKey } from '../../src/access/credentials/api-keys.js'
-import { uniformMatrix } from '../../src/access/permissions.js'
-import { type App, createApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { type TestServer, startTestServer } from '../setup/app.js'
-import { type SignedIn, basic, bearer, createMemberWithKeys, signInAsAdmin, xApiKey } from '../setup/clients.js'
-import { StatementCounter } from '../setup/in-process.js'
+import { invalidateCredentials } from '../../../src/access/credentials/authenticate.js'
+import { generateApiKey } from '../../../src/access/credentials/api-keys.js'
+import { uniformMatrix } from '../../../src/access/permissions.js'
+import { type App, createApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
+import { type TestServer, startTestServer } from '../../setup/app.js'
+import { type SignedIn, basic, bearer, createMemberWithKeys, signInAsAdmin, xApiKey } from '../../setup/clients.js'
+import { StatementCounter } from '../../setup/in-process.js'
 
 /**
  * The fast path: a key failing its checksum never reaches the database, a cached key costs no

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { invalidateCredentials } from '../../src/access/credentials/authenticate.js'
-import { UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
-import { type TestServer, startTestServer } from '../setup/app.js'
+import { invalidateCredentials } from '../../../src/access/credentials/authenticate.js'
+import { UNAUTHENTICATED_MESSAGE } from '../../../src/graphql/errors.js'
+import { type TestServer, startTestServer } from '../../setup/app.js'
 import {
   type MemberWithKeys,
   type SignedIn,
@@ -12,7 +12,7 @@ import {
   signInAsAdmin,
   whoAmI,
   xApiKey,
-} from '../setup/clients.js'
+} from '../../setup/clients.js'
 
 const WARNING = 'This cannot be undone. Regenerating this API Key will remove any API access using the old key.'
 

@@ -3,8 +3,8 @@ import {
   type GraphQLInputType, type GraphQLObjectType, type GraphQLSchema, getNamedType, isEnumType, isInputObjectType, isLeafType,
   isListType, isNonNullType, isObjectType,
 } from 'graphql'
-import { LEVELS, MODULES, OPERATIONS, type PermissionMatrix } from '../../src/access/permissions.js'
-import { TYPE_NAMES, type TypeName, isTypeName, referenceKnows } from '../setup/reference-records.js'
+import { LEVELS, MODULES, OPERATIONS, type PermissionMatrix } from '../../../src/access/permissions.js'
+import { TYPE_NAMES, type TypeName, isTypeName, referenceKnows } from '../../setup/reference-records.js'
 import type { ArgValue, CursorRow, Directive, Group, Item, NodeSelection, Placement, Selection } from './read-documents.js'
 
 /**

@@ -1,10 +1,10 @@
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { KeyPepperRequiredError } from '../../src/access/credentials/api-keys.js'
-import { createApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import type { DatabaseHandle } from '../../src/db/database.js'
-import { createTestDatabase } from '../setup/database.js'
+import { KeyPepperRequiredError } from '../../../src/access/credentials/api-keys.js'
+import { createApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
+import type { DatabaseHandle } from '../../../src/db/database.js'
+import { createTestDatabase } from '../../setup/database.js'
 
 let database: DatabaseHandle
 

@@ -1,13 +1,13 @@
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBusiness } from '../../src/access/businesses.js'
-import { hashPassword, passwordHashesComputed } from '../../src/access/credentials/passwords.js'
-import { SIGN_IN_THROTTLE, emailDigest, registerSignInAttempt } from '../../src/access/credentials/sign-in-throttle.js'
-import { encodeGlobalId } from '../../src/graphql/global-id.js'
-import { type TestServer, startTestServer } from '../setup/app.js'
-import { ADMIN_EMAIL, ADMIN_PASSWORD, type SignedIn, bearer, createMemberWithKeys, signIn, signInAsAdmin } from '../setup/clients.js'
-import { insertUser } from '../setup/factories.js'
-import { StatementCounter } from '../setup/in-process.js'
+import { createBusiness } from '../../../src/access/businesses.js'
+import { hashPassword, passwordHashesComputed } from '../../../src/access/credentials/passwords.js'
+import { SIGN_IN_THROTTLE, emailDigest, registerSignInAttempt } from '../../../src/access/credentials/sign-in-throttle.js'
+import { encodeGlobalId } from '../../../src/graphql/global-id.js'
+import { type TestServer, startTestServer } from '../../setup/app.js'
+import { ADMIN_EMAIL, ADMIN_PASSWORD, type SignedIn, bearer, createMemberWithKeys, signIn, signInAsAdmin } from '../../setup/clients.js'
+import { insertUser } from '../../setup/factories.js'
+import { StatementCounter } from '../../setup/in-process.js'
 
 /**
  * Sign-in can't be brute-forced, nor turned against its owner: failures are counted per (account,

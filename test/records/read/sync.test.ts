@@ -1,9 +1,9 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBusiness } from '../../src/access/businesses.js'
-import type { DatabaseHandle } from '../../src/db/database.js'
-import { createTestDatabase } from '../setup/database.js'
-import { executeAs } from '../setup/in-process.js'
+import { createBusiness } from '../../../src/access/businesses.js'
+import type { DatabaseHandle } from '../../../src/db/database.js'
+import { createTestDatabase } from '../../setup/database.js'
+import { executeAs } from '../../setup/in-process.js'
 
 let database: DatabaseHandle & { url?: string }
 let reader: { businessId: string; principalId: string }

@@ -1,12 +1,12 @@
 import fc from 'fast-check'
 import { getNamedType, isObjectType, parse, validate } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getSchema } from '../../src/schema.js'
-import { encodeGlobalId } from '../../src/graphql/global-id.js'
-import { executeAs } from '../setup/in-process.js'
-import { type ReadWorld, buildReadWorld, grant, mayRead, principalOf } from '../setup/read-world.js'
-import { referenceAnswer } from '../setup/reference-reader.js'
-import { ROOT_LISTS, ROOT_LOOKUPS, TYPE_NAMES, type TypeName, isTypeName, referenceKnows } from '../setup/reference-records.js'
+import { getSchema } from '../../../src/schema.js'
+import { encodeGlobalId } from '../../../src/graphql/global-id.js'
+import { executeAs } from '../../setup/in-process.js'
+import { type ReadWorld, buildReadWorld, grant, mayRead, principalOf } from '../../setup/read-world.js'
+import { referenceAnswer } from '../../setup/reference-reader.js'
+import { ROOT_LISTS, ROOT_LOOKUPS, TYPE_NAMES, type TypeName, isTypeName, referenceKnows } from '../../setup/reference-records.js'
 import { type Pools, ReadDocuments, matrixArb } from './read-arbitraries.js'
 import { answerDifference, describeRole, globalIdsIn, short } from './read-compare.js'
 import { printDocument } from './read-documents.js'
@@ -21,7 +21,7 @@ import { printDocument } from './read-documents.js'
  * global id in the answer may name a row of the other business or one outside the caller's scope.
  *
  * Replay a failure with the seed and path it prints:
- *   READ_PROPERTY_SEED=<seed> READ_PROPERTY_PATH=<path> npx vitest run test/read/read-property.test.ts
+ *   READ_PROPERTY_SEED=<seed> READ_PROPERTY_PATH=<path> npx vitest run test/records/read/read-property.test.ts
  * READ_PROPERTY_RUNS sets the number of cases (default sized for ~50 s on PGlite on two cores).
  */
 
@@ -110,7 +110,7 @@ describe('the read path, property-tested against a reference reader', () => {
       const message = (error as Error).message
       const replayPath = /path: "([^"]*)"/.exec(message)?.[1]
       throw new Error(
-        `replay: READ_PROPERTY_SEED=${seed}${replayPath ? ` READ_PROPERTY_PATH=${replayPath}` : ''} npx vitest run test/read/read-property.test.ts\n${message}`,
+        `replay: READ_PROPERTY_SEED=${seed}${replayPath ? ` READ_PROPERTY_PATH=${replayPath}` : ''} npx vitest run test/records/read/read-property.test.ts\n${message}`,
       )
     }
 

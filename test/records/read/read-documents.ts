@@ -1,4 +1,4 @@
-import { type ListOrder, cursorOf } from '../setup/reference-sql.js'
+import { type ListOrder, cursorOf } from '../../setup/reference-sql.js'
 
 /**
  * Generated read documents: a small tree that fast-check builds and shrinks (read-arbitraries.ts),

@@ -1,9 +1,9 @@
 import type { ExecutionResult } from 'graphql'
-import { decodeGlobalId, encodeGlobalId } from '../../src/graphql/global-id.js'
-import { MODULES, type PermissionMatrix } from '../../src/access/permissions.js'
-import type { ReferenceAnswer } from '../setup/reference-reader.js'
-import { isTypeName } from '../setup/reference-records.js'
-import type { Caller } from '../setup/read-world.js'
+import { decodeGlobalId, encodeGlobalId } from '../../../src/graphql/global-id.js'
+import { MODULES, type PermissionMatrix } from '../../../src/access/permissions.js'
+import type { ReferenceAnswer } from '../../setup/reference-reader.js'
+import { isTypeName } from '../../setup/reference-records.js'
+import type { Caller } from '../../setup/read-world.js'
 
 /** Comparing a product answer with the reference's, and saying where they part in a few lines. */
 

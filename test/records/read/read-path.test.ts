@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
-import type { DatabaseHandle } from '../../src/db/database.js'
-import { insertUser, seededWithAdminReader } from '../setup/factories.js'
-import { type PermissionMatrix, uniformMatrix } from '../../src/access/permissions.js'
-import { executeAs } from '../setup/in-process.js'
-import { encodeGlobalId } from '../../src/graphql/global-id.js'
+import type { DatabaseHandle } from '../../../src/db/database.js'
+import { insertUser, seededWithAdminReader } from '../../setup/factories.js'
+import { type PermissionMatrix, uniformMatrix } from '../../../src/access/permissions.js'
+import { executeAs } from '../../setup/in-process.js'
+import { encodeGlobalId } from '../../../src/graphql/global-id.js'
 
 let database: DatabaseHandle
 let admin: { businessId: string; principalId: string }
@@ -188,7 +188,7 @@ describe('the read path', () => {
     expect(ownerChecks(narrower.largestTree)).toBe(0)
     // Jobs of anyone, orders of the team only: each order's job owner must still be checked (page and count).
     expect(ownerChecks(wider.largestTree)).toBe(2)
-    // Which orders come back under each role is the property test's to check (test/read/read-property.test.ts).
+    // Which orders come back under each role is the property test's to check (test/records/read/read-property.test.ts).
     const orders = (result: typeof same) => (result.data!.jobs as any).nodes.flatMap((job: any) => job.salesOrders.nodes.map((o: any) => o.number))
     expect(orders(same).length).toBeGreaterThan(0)
   })

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DatabaseHandle } from '../../src/db/database.js'
-import { executeAs } from '../setup/in-process.js'
-import { seededWithAdminReader } from '../setup/factories.js'
+import type { DatabaseHandle } from '../../../src/db/database.js'
+import { executeAs } from '../../setup/in-process.js'
+import { seededWithAdminReader } from '../../setup/factories.js'
 
 /**
  * A client chooses its GraphQL aliases; the read compiler must answer the same whatever they are.

@@ -1,8 +1,8 @@
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestServer, startTestServer } from '../setup/app.js'
-import { type SignedIn, createMemberWithKeys, signInAsAdmin, xApiKey } from '../setup/clients.js'
-import { startInstance } from '../server/server-helpers.js'
+import { type TestServer, startTestServer } from '../../setup/app.js'
+import { type SignedIn, createMemberWithKeys, signInAsAdmin, xApiKey } from '../../setup/clients.js'
+import { startInstance } from '../../server/server-helpers.js'
 
 /**
  * Per-key usage end to end: requests, errors and rate-limited requests per key per day, counted in

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_KEY_NETWORKS, addressBucket, networkMatcher, parseKeyNetworks } from '../../src/access/networks.js'
-import { type TestServer, startTestServer } from '../setup/app.js'
-import { type SignedIn, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
-import { encodeGlobalId } from '../../src/graphql/global-id.js'
-import { postFrom, startInstance } from '../server/server-helpers.js'
+import { MAX_KEY_NETWORKS, addressBucket, networkMatcher, parseKeyNetworks } from '../../../src/access/networks.js'
+import { type TestServer, startTestServer } from '../../setup/app.js'
+import { type SignedIn, createRoleSql, signInAsAdmin, xApiKey } from '../../setup/clients.js'
+import { encodeGlobalId } from '../../../src/graphql/global-id.js'
+import { postFrom, startInstance } from '../../server/server-helpers.js'
 
 /**
  * Per-key network restrictions (Stripe's "restrict to IP addresses") end to end over HTTP: traffic

@@ -6,11 +6,11 @@ import {
   hashApiKeySecret,
   parseApiKey,
   parseKeyPair,
-} from '../../src/access/credentials/api-keys.js'
-import { readPresentedCredential } from '../../src/access/credentials/credential-headers.js'
-import { CredentialRefusedError } from '../../src/access/credentials/refused.js'
-import { generateSessionToken, isWellFormedSessionToken } from '../../src/access/credentials/sessions.js'
-import { base62Bits, checksumOf, randomBase62 } from '../../src/access/credentials/tokens.js'
+} from '../../../src/access/credentials/api-keys.js'
+import { readPresentedCredential } from '../../../src/access/credentials/credential-headers.js'
+import { CredentialRefusedError } from '../../../src/access/credentials/refused.js'
+import { generateSessionToken, isWellFormedSessionToken } from '../../../src/access/credentials/sessions.js'
+import { base62Bits, checksumOf, randomBase62 } from '../../../src/access/credentials/tokens.js'
 
 const pepper = Buffer.from('unit-test-pepper-0123456789')
 

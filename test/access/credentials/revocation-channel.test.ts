@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type App, createApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { backstopTimeouts, openDatabase } from '../../src/db/database.js'
-import { migrateToLatest } from '../../src/db/migrate.js'
-import { startTestServer } from '../setup/app.js'
-import { bearer, createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
-import { freePort, startPrivatePostgres } from '../setup/private-postgres.js'
+import { type App, createApp } from '../../../src/app.js'
+import { loadConfig } from '../../../src/config.js'
+import { backstopTimeouts, openDatabase } from '../../../src/db/database.js'
+import { migrateToLatest } from '../../../src/db/migrate.js'
+import { startTestServer } from '../../setup/app.js'
+import { bearer, createMemberWithKeys, signInAsAdmin } from '../../setup/clients.js'
+import { freePort, startPrivatePostgres } from '../../setup/private-postgres.js'
 
 /**
  * Revocation you can trust: when the invalidation channel of an instance is silently stuck (open,

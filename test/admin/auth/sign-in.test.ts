@@ -1,13 +1,13 @@
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { insertSession, insertUser } from '../setup/factories.js'
+import { insertSession, insertUser } from '../../setup/factories.js'
 import { randomBytes, scryptSync } from 'node:crypto'
-import { hashPassword, verifyPassword } from '../../src/access/credentials/passwords.js'
-import { grantsFromMatrix, uniformMatrix } from '../../src/access/permissions.js'
-import { generateSessionToken } from '../../src/access/credentials/sessions.js'
-import { SIGN_IN_REFUSED_MESSAGE, UNAUTHENTICATED_MESSAGE } from '../../src/graphql/errors.js'
-import { TWO_CREDENTIALS_MESSAGE } from '../../src/access/credentials/credential-headers.js'
-import { type TestServer, startTestServer } from '../setup/app.js'
+import { hashPassword, verifyPassword } from '../../../src/access/credentials/passwords.js'
+import { grantsFromMatrix, uniformMatrix } from '../../../src/access/permissions.js'
+import { generateSessionToken } from '../../../src/access/credentials/sessions.js'
+import { SIGN_IN_REFUSED_MESSAGE, UNAUTHENTICATED_MESSAGE } from '../../../src/graphql/errors.js'
+import { TWO_CREDENTIALS_MESSAGE } from '../../../src/access/credentials/credential-headers.js'
+import { type TestServer, startTestServer } from '../../setup/app.js'
 import {
   ADMIN_EMAIL,
   ADMIN_PASSWORD,
@@ -19,7 +19,7 @@ import {
   signInAsAdmin,
   whoAmI,
   xApiKey,
-} from '../setup/clients.js'
+} from '../../setup/clients.js'
 
 const SIGN_IN = 'mutation($input: SignInInput!) { signIn(input: $input) { token expiresAt user { id email name } } }'
 
