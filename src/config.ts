@@ -82,6 +82,11 @@ const EnvSchema = z.object({
    */
   GATEHOUSE_METRICS_TOKEN: z.string().min(16).optional(),
   /**
+   * OTLP/HTTP endpoint for OpenTelemetry traces (e.g. http://collector:4318/v1/traces); unset, no
+   * traces are made (src/server/tracing.ts).
+   */
+  GATEHOUSE_OTEL_TRACES_URL: z.string().url().optional(),
+  /**
    * Largest request body read, in bytes: a bigger one is 413 before it is read whole (by its
    * Content-Length, or while it streams). A GraphQL request is a document and its variables; the
    * largest real one, an order with 500 lines, is under 200 KB.

@@ -8,6 +8,7 @@ import { DataDirLockedError } from './db/data-dir-lock.js'
 import { DatabaseUnreachableError } from './db/database.js'
 import { serviceUnavailable } from './graphql/errors.js'
 import { createLogger } from './logger.js'
+import { type Tracing, startTracing } from './server/tracing.js'
 
 const netClose = NetServer.prototype.close
 /** How long idle keep-alive sockets stay open after SIGTERM, for requests already sent on them. */
@@ -20,6 +21,7 @@ class PortInUseError extends Error {}
 async function main() {
   const config = loadConfig()
   const log = createLogger(config.GATEHOUSE_LOG_LEVEL, config.NODE_ENV)
+  const tracing: Tracing | undefined = config.GATEHOUSE_OTEL_TRACES_URL ? await startTracing({ url: config.GATEHOUSE_OTEL_TRACES_URL }) : undefined
   // The port is taken first: a busy port is a one-line error before migrations run, and while the
   // database is awaited and migrated, /health answers and everything else is a retryable 503.
   let app: App | undefined
@@ -68,6 +70,7 @@ async function main() {
     await started?.catch(() => {})
     await closed
     await app?.close()
+    await tracing?.shutdown().catch(() => {})
     log.info('stopped')
     log.flush?.()
     process.exit(0)

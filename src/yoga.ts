@@ -11,6 +11,7 @@ import { outsideKeyNetworks, unauthenticated } from './graphql/errors.js'
 import { getSchema } from './schema.js'
 import { useBodyLimit } from './server/body-limit.js'
 import { useRequestDeadline } from './server/deadline.js'
+import { traced, useTracing } from './server/tracing.js'
 import { createMetrics } from './server/metrics.js'
 import { contractResultErrors, useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
@@ -115,6 +116,7 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
     meter: createCostMeter(metering),
     observe: metrics.observe,
     recordUsage: usage.record,
+    traced,
   })
   const yoga = createYoga<ServerContext, Context>({
     schema,
@@ -141,6 +143,7 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
       })
     },
     plugins: [
+      useTracing(),
       useRequestLog(log, { trustedProxies: config.GATEHOUSE_TRUSTED_PROXIES }),
       metrics.plugin,
       useRequestDeadline(config.GATEHOUSE_REQUEST_TIMEOUT_MS),

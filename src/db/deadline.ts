@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely'
 
 /**
@@ -114,6 +115,12 @@ class DeadlineConnection implements DatabaseConnection {
   constructor(readonly inner: DatabaseConnection) {}
 
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // Inside a traced request, each statement is a span of its own (server/tracing.ts); else nothing is made.
+    if (trace.getActiveSpan()?.isRecording()) return tracedStatement(query, () => this.untracedQuery<R>(query))
+    return this.untracedQuery<R>(query)
+  }
+
+  private untracedQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const signal = currentDeadline()
     if (!signal || isRollback(query)) return this.inner.executeQuery<R>(query)
     // Past the deadline nothing new is sent: a statement sent now would run (and hold its locks)
@@ -125,6 +132,21 @@ class DeadlineConnection implements DatabaseConnection {
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     return this.inner.streamQuery<R>(query, chunkSize)
   }
+}
+
+/** A client span for one SQL statement: its operation only (the text holds no values, but it is long). */
+function tracedStatement<T>(query: CompiledQuery, run: () => Promise<T>): Promise<T> {
+  const operation = /^\s*(\w+)/.exec(query.sql)?.[1]?.toUpperCase() ?? 'SQL'
+  return trace.getTracer('gatehouse').startActiveSpan(`db ${operation}`, { kind: SpanKind.CLIENT, attributes: { 'db.operation.name': operation } }, async (span) => {
+    try {
+      return await run()
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR })
+      throw error
+    } finally {
+      span.end()
+    }
+  })
 }
 
 const unwrap = (connection: DatabaseConnection) =>

@@ -48,6 +48,8 @@ export interface LeanLaneDeps {
   meter: CostMeter
   observe(operationName: string | undefined, code: string, status: number, seconds: number): void
   recordUsage(businessId: string, keyId: string, outcome: UsageOutcome): void
+  /** Runs a request in its trace span (server/tracing.ts). */
+  traced<T>(headers: Pick<Headers, 'get'>, method: string, path: string, work: () => Promise<T>): Promise<T>
 }
 
 /** A document yoga has validated and run, ready to run again. */
@@ -158,7 +160,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     response.once('close', () => {
       if (!response.writableFinished) client.abort()
     })
-    await inRequest(record, async () => {
+    await deps.traced(headersOf(request), 'POST', '/graphql', () => inRequest(record, async () => {
       let result: ExecutionResult
       try {
         result = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, params, entry, record))
@@ -167,7 +169,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
         result = { errors: [deps.maskError(error, MASKED_MESSAGE) as never] }
       }
       await send(response, record, result, mediaType)
-    })
+    }))
   }
 
   const execute = async (request: IncomingMessage, params: Params, entry: KnownDocument, record: RequestRecord): Promise<ExecutionResult> => {

@@ -6,6 +6,7 @@ import { getOperationAST } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Logger } from 'pino'
 import type { Principal } from '../access/principal.js'
+import { describeRequestSpan } from './tracing.js'
 
 /** What the log line of one HTTP request says; filled in as the request goes through the server. */
 export interface RequestRecord {
@@ -110,8 +111,9 @@ export function nameOperation(record: RequestRecord, name: string | null | undef
   if (name) record.operationName = bounded(name)
 }
 
-/** The one log line of a finished request. */
+/** The one log line of a finished request (and the attributes of its trace span, when tracing). */
 export function writeRequestLine(log: Logger, record: RequestRecord, status: number): void {
+  describeRequestSpan({ status, operationName: record.operationName, requestId: record.id })
   const line = {
     requestId: record.id,
     method: record.method,
