@@ -59,6 +59,13 @@ interface KnownDocument {
   compiled: CompiledQuery
 }
 
+/** What the lane runs for one request: its params, the known document, its coerced variables. */
+interface LaneCall {
+  params: Params
+  entry: KnownDocument
+  coercedVariables: Record<string, unknown>
+}
+
 interface Params {
   query: string
   operationName?: string | null
@@ -131,13 +138,14 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
       try {
         const params = paramsOf(body)
+        // Known under the exact operation name sent: its operation is the one the entry holds.
         const entry = params && known.get(keyOf(params.query, params.operationName))
         // Refusals that depend on the request alone are yoga's to word; nothing has happened yet.
-        if (!params || !entry || getOperationAST(entry.document, params.operationName) !== entry.operation) return handOver(request, response, body)
-        if (unstorableVariables(params.variables)) return handOver(request, response, body)
-        if (getVariableValues(deps.schema, entry.operation.variableDefinitions ?? [], params.variables ?? {}).errors) return handOver(request, response, body)
+        if (!params || !entry || unstorableVariables(params.variables)) return handOver(request, response, body)
+        const variables = getVariableValues(deps.schema, entry.operation.variableDefinitions ?? [], params.variables ?? {})
+        if (variables.errors) return handOver(request, response, body)
         served++
-        serve(request, response, params, entry, mediaType, arrivedAt).catch((error) => {
+        serve(request, response, { params, entry, coercedVariables: variables.coerced }, mediaType, arrivedAt).catch((error) => {
           deps.log.error({ err: error }, 'lean lane: could not answer')
           response.destroy()
         })
@@ -149,7 +157,8 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     })
   }
 
-  const serve = async (request: IncomingMessage, response: ServerResponse, params: Params, entry: KnownDocument, mediaType: string, arrivedAt: bigint) => {
+  const serve = async (request: IncomingMessage, response: ServerResponse, call: LaneCall, mediaType: string, arrivedAt: bigint) => {
+    const { params, entry } = call
     const record = openRequestRecord(header(request, 'x-request-id'), 'POST', '/graphql')
     record.startedAt = arrivedAt
     record.clientAddress = deps.resolveAddress(request.socket.remoteAddress ?? null, header(request, 'x-forwarded-for'))
@@ -163,7 +172,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     await deps.traced(headersOf(request), 'POST', '/graphql', () => inRequest(record, async () => {
       let result: ExecutionResult
       try {
-        result = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, params, entry, record))
+        result = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, call, record))
       } catch (error) {
         // A bug of ours, never the caller's doing: masked, logged, answered.
         result = { errors: [deps.maskError(error, MASKED_MESSAGE) as never] }
@@ -172,14 +181,16 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     }))
   }
 
-  const execute = async (request: IncomingMessage, params: Params, entry: KnownDocument, record: RequestRecord): Promise<ExecutionResult> => {
+  const execute = async (request: IncomingMessage, { params, entry, coercedVariables }: LaneCall, record: RequestRecord): Promise<ExecutionResult> => {
     let context: Context
     try {
       context = await deps.contextFor(headersOf(request), { requestId: record.id, clientAddress: record.clientAddress })
     } catch (error) {
       return { errors: [deps.maskError(error, MASKED_MESSAGE) as never] }
     }
-    const run = await deps.meter.begin({ schema: deps.schema, document: entry.document, operationName: params.operationName, variableValues: params.variables, contextValue: context })
+    // The operation was found and its variables coerced once, before the lane took the request.
+    const prepared = { operation: entry.operation, coercedVariables }
+    const run = await deps.meter.begin({ schema: deps.schema, document: entry.document, operationName: params.operationName, variableValues: params.variables, contextValue: context, prepared })
     if (run?.refusal) return run.refusal
     let result = (await entry.compiled.query(undefined, context, params.variables ?? {})) as ExecutionResult
     if (result.errors?.length) result = { ...result, errors: result.errors.map((error) => deps.maskError(error, MASKED_MESSAGE) as never) }

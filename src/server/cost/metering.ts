@@ -1,4 +1,4 @@
-import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, getOperationAST, getVariableValues } from 'graphql'
+import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, type OperationDefinitionNode, getOperationAST, getVariableValues } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Principal } from '../../access/principal.js'
 import type { Context, CostMeter as RequestMeter } from '../../context.js'
@@ -35,6 +35,8 @@ export interface OperationToMeter {
   operationName?: string | null
   variableValues?: Record<string, unknown> | null
   contextValue: MeteredContext
+  /** The operation and its coerced variables, when the caller already has them (the lean lane does). */
+  prepared?: { operation: OperationDefinitionNode; coercedVariables: Record<string, unknown> }
 }
 
 /** What metering decided for one operation: answer `refusal` instead of running, or run and pass the result to `finish`. */
@@ -61,9 +63,11 @@ export function createCostMeter(options: MeteringOptions): CostMeter {
   return {
     begin(args) {
       const context = args.contextValue
-      const operation = getOperationAST(args.document, args.operationName)
+      const operation = args.prepared?.operation ?? getOperationAST(args.document, args.operationName)
       if (!operation) return null
-      const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {})
+      const coerced = args.prepared
+        ? { coerced: args.prepared.coercedVariables, errors: undefined }
+        : getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {})
       // Bad variables: execution refuses them before anything runs.
       if (coerced.errors) return null
       const input = { schema: args.schema, document: args.document, operation, variables: coerced.coerced }
