@@ -1,18 +1,21 @@
 import type { ResolveTree } from 'graphql-parse-resolve-info'
-import { sql } from 'kysely'
+import { type SqlBool, sql } from 'kysely'
 import type { Resource } from '../resource.js'
 import { rowScope } from '../row-scope.js'
 import { type PageOrder, type PageRequest, pageRequest } from './pagination.js'
+import { boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
 import { type Selection, connectionSelection } from './selection.js'
 import {
   type AnyRow,
   type AnySelect,
+  type AppliedFilter,
   type ListFilter,
   type ReadScope,
   SYNC_KEY,
   SYNC_ORDER_KEY,
   TOTAL_KEY,
   applyFilter,
+  appliedFilter,
   paginate,
   relationExpressions,
   selectList,
@@ -43,26 +46,64 @@ export async function readPage(
 ): Promise<PageResult> {
   const order: PageOrder = args.filter?.updatedSince ? 'sync' : 'id'
   const page = pageRequest(args, order)
+  const filter = appliedFilter(args.filter)
   const { nodes, wantsCount } = connectionSelection(tree, resource.typeName)
-  const statement = startStatement(scope)
-  const alias = statement.nextAlias()
-  const filtered = (query: AnySelect) =>
-    applyFilter(query.where(rowScope(resource, scope.principal, 'INQUIRE', alias)), resource, alias, args.filter)
-
-  let query = paginate(
-    filtered(scope.db.selectFrom(`${resource.table} as ${alias}`).select(selectList(statement, resource, alias, nodes, false))),
-    alias,
-    page,
-    order,
-  )
-  if (order === 'sync') {
-    // The cursor needs updated_at to the microsecond (text); the outer count query orders by the value.
-    query = query.select([
-      sql<string>`${sql.ref(`${alias}.updated_at`)}::text`.as(SYNC_KEY),
-      sql.ref(`${alias}.updated_at`).as(SYNC_ORDER_KEY),
-    ])
+  const values = {
+    ...principalValues(scope.principal),
+    limit: page.size + 1,
+    afterId: page.after?.id ?? null,
+    afterTime: page.after?.updatedAt ?? null,
+    beforeId: page.before?.id ?? null,
+    beforeTime: page.before?.updatedAt ?? null,
+    updatedSince: filter.updatedSince,
+    search: filter.searchPattern,
+    ...Object.fromEntries(filter.columns.map(([column, columnValues]) => [`in:${column}`, columnValues])),
   }
-  if (wantsCount) {
+  // Everything the statement below branches on; the values above are parameters.
+  const key = [
+    'page',
+    resource.typeName,
+    order,
+    page.backwards,
+    page.after !== null,
+    page.before !== null,
+    filter.updatedSince !== null,
+    filter.searchPattern !== null,
+    filter.columns.map(([column]) => column).join(','),
+    principalShape(scope.principal),
+    JSON.stringify(tree.fieldsByTypeName),
+  ].join('|')
+  const compiled = compileRead(key, values, (bound) => {
+    const statement = startStatement({ db: scope.db, principal: boundPrincipal(scope.principal, bound) })
+    const alias = statement.nextAlias()
+    const boundPage: PageRequest = {
+      ...page,
+      after: page.after && { ...page.after, id: bound.afterId!, updatedAt: bound.afterTime ?? undefined },
+      before: page.before && { ...page.before, id: bound.beforeId!, updatedAt: bound.beforeTime ?? undefined },
+    }
+    const boundFilter: AppliedFilter = {
+      updatedSince: filter.updatedSince && bound.updatedSince,
+      searchPattern: filter.searchPattern && bound.search,
+      columns: filter.columns.map(([column]) => [column, (bound as Record<string, unknown>)[`in:${column}`] as readonly string[]]),
+    }
+    const filtered = (query: AnySelect) =>
+      applyFilter(query.where(rowScope(resource, statement.principal, 'INQUIRE', alias)), resource, alias, boundFilter)
+
+    let query = paginate(
+      filtered(scope.db.selectFrom(`${resource.table} as ${alias}`).select(selectList(statement, resource, alias, nodes, false))),
+      alias,
+      boundPage,
+      order,
+      bound.limit,
+    )
+    if (order === 'sync') {
+      // The cursor needs updated_at to the microsecond (text); the outer count query orders by the value.
+      query = query.select([
+        sql<string>`${sql.ref(`${alias}.updated_at`)}::text`.as(SYNC_KEY),
+        sql.ref(`${alias}.updated_at`).as(SYNC_ORDER_KEY),
+      ])
+    }
+    if (!wantsCount) return query
     // The count rides along in the same statement; the outer join keeps it when the page is empty.
     const counted = filtered(scope.db.selectFrom(`${resource.table} as ${alias}`).select(sql<number>`count(*)::int`.as('total')))
     let outer = scope.db
@@ -72,9 +113,9 @@ export async function readPage(
       .select(sql.ref('counted.total').as(TOTAL_KEY))
     const direction = page.backwards ? 'desc' : 'asc'
     if (order === 'sync') outer = outer.orderBy(`page.${SYNC_ORDER_KEY}`, direction)
-    query = outer.orderBy('page.id', direction)
-  }
-  const result = (await query.execute()) as AnyRow[]
+    return outer.orderBy('page.id', direction)
+  })
+  const result = (await scope.db.executeQuery(compiled)).rows as AnyRow[]
   const totalCount = wantsCount ? Number(result[0]?.[TOTAL_KEY] ?? 0) : null
   const rows = wantsCount ? result.filter((row) => row.id != null) : result
   return { ...pageOf(rows, page), totalCount, order }
@@ -100,14 +141,18 @@ export async function readByIds(
   selection: Selection,
 ): Promise<Map<string, AnyRow>> {
   if (ids.length === 0) return new Map()
-  const statement = startStatement(scope)
-  const alias = statement.nextAlias()
-  const rows = (await scope.db
-    .selectFrom(`${resource.table} as ${alias}`)
-    .select(selectList(statement, resource, alias, selection, false))
-    .where(`${alias}.id`, 'in', ids)
-    .where(rowScope(resource, scope.principal, 'INQUIRE', alias))
-    .execute()) as AnyRow[]
+  const values = { ...principalValues(scope.principal), ids }
+  const key = ['ids', resource.typeName, principalShape(scope.principal), JSON.stringify(selection)].join('|')
+  const compiled = compileRead(key, values, (bound) => {
+    const statement = startStatement({ db: scope.db, principal: boundPrincipal(scope.principal, bound) })
+    const alias = statement.nextAlias()
+    return scope.db
+      .selectFrom(`${resource.table} as ${alias}`)
+      .select(selectList(statement, resource, alias, selection, false))
+      .where(idIn(alias, bound.ids))
+      .where(rowScope(resource, statement.principal, 'INQUIRE', alias))
+  })
+  const rows = (await scope.db.executeQuery(compiled)).rows as AnyRow[]
   return new Map(rows.map((row) => [String(row.id), row]))
 }
 
@@ -123,18 +168,27 @@ export async function readRelationFor(
   responseName: string,
   tree: ResolveTree,
 ): Promise<Map<string, AnyRow>> {
-  const statement = startStatement(scope)
-  const alias = statement.nextAlias()
   const relation = resource.relations[tree.name]
   if (!relation) throw new Error(`${resource.typeName} has no relation ${tree.name}`)
-  const rows = (await scope.db
-    .selectFrom(`${resource.table} as ${alias}`)
-    .select(`${alias}.id`)
-    // The parents are in hand, not filtered here: their children check their owners themselves.
-    .select((eb) => relationExpressions(statement, eb, alias, relation, responseName, tree, null))
-    .where(`${alias}.business_id`, '=', scope.principal.businessId)
-    .where(`${alias}.id`, 'in', parentIds)
-    .execute()) as AnyRow[]
+  const values = { ...principalValues(scope.principal), ids: parentIds }
+  // The relation's own arguments (a nested page) are in the tree, so they are shape.
+  const key = ['relation', resource.typeName, responseName, principalShape(scope.principal), JSON.stringify(tree)].join('|')
+  const compiled = compileRead(key, values, (bound) => {
+    const statement = startStatement({ db: scope.db, principal: boundPrincipal(scope.principal, bound) })
+    const alias = statement.nextAlias()
+    return (
+      scope.db
+        .selectFrom(`${resource.table} as ${alias}`)
+        .select(`${alias}.id`)
+        // The parents are in hand, not filtered here: their children check their owners themselves.
+        .select((eb) => relationExpressions(statement, eb, alias, relation, responseName, tree, null))
+        .where(`${alias}.business_id`, '=', statement.principal.businessId)
+        .where(idIn(alias, bound.ids))
+    )
+  })
+  const rows = (await scope.db.executeQuery(compiled)).rows as AnyRow[]
   return new Map(rows.map((row) => [String(row.id), row]))
 }
 
+/** `id` is one of `ids`: one array parameter, so any number of ids is one statement text. */
+const idIn = (alias: string, ids: readonly string[]) => sql<SqlBool>`${sql.ref(`${alias}.id`)} = any(${ids}::bigint[])`

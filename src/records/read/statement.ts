@@ -222,8 +222,11 @@ export function relationExpressions(
   return expressions
 }
 
-/** Adds keyset conditions, order and limit (one row more than the page, to see if another follows). */
-export function paginate(query: AnySelect, alias: string, page: PageRequest, order: PageOrder): AnySelect {
+/**
+ * Adds keyset conditions, order and limit (one row more than the page, to see if another follows).
+ * `limit` is that number, given apart when it is a bound request value (the root page's).
+ */
+export function paginate(query: AnySelect, alias: string, page: PageRequest, order: PageOrder, limit: number = page.size + 1): AnySelect {
   const keyOf = (cursor: CursorKey) =>
     order === 'sync' ? sql`(${sql.ref(`${alias}.updated_at`)}, ${sql.ref(`${alias}.id`)})` : sql.ref(`${alias}.id`)
   const valueOf = (cursor: CursorKey) =>
@@ -232,7 +235,7 @@ export function paginate(query: AnySelect, alias: string, page: PageRequest, ord
   if (page.before) query = query.where(sql<SqlBool>`${keyOf(page.before)} < ${valueOf(page.before)}`)
   const direction = page.backwards ? 'desc' : 'asc'
   if (order === 'sync') query = query.orderBy(`${alias}.updated_at`, direction)
-  return query.orderBy(`${alias}.id`, direction).limit(page.size + 1)
+  return query.orderBy(`${alias}.id`, direction).limit(limit)
 }
 
 /**
@@ -245,23 +248,39 @@ export const SYNC_HORIZON = sql`(
   where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null
 )`
 
-export function applyFilter(query: AnySelect, resource: Resource, alias: string, filter: ListFilter | null | undefined): AnySelect {
-  if (!filter) return query
+/** A list filter as the statement applies it: the search made a pattern, empty value lists dropped. */
+export interface AppliedFilter {
+  updatedSince: Date | null
+  /** An ILIKE pattern with the search text's own wildcards escaped. */
+  searchPattern: string | null
+  /** Columns and the values one of which they must hold, in the filter's order. */
+  columns: Array<[column: string, values: readonly string[]]>
+}
+
+export function appliedFilter(filter: ListFilter | null | undefined): AppliedFilter {
+  const search = filter?.search?.trim()
+  return {
+    updatedSince: filter?.updatedSince ?? null,
+    searchPattern: search ? `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%` : null,
+    columns: Object.entries(filter?.columns ?? {}).filter((entry): entry is [string, readonly string[]] => (entry[1]?.length ?? 0) > 0),
+  }
+}
+
+export function applyFilter(query: AnySelect, resource: Resource, alias: string, filter: AppliedFilter): AnySelect {
   if (filter.updatedSince) {
     query = query
       .where(`${alias}.updated_at`, '>=', filter.updatedSince)
       .where(sql<SqlBool>`${sql.ref(`${alias}.updated_at`)} < ${SYNC_HORIZON}`)
   }
-  const search = filter.search?.trim()
-  if (search) {
-    const pattern = `%${search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+  const pattern = filter.searchPattern
+  if (pattern) {
     query = query.where((eb) =>
       eb.or(resource.searchColumns.map((column) => eb(sql`${sql.ref(`${alias}.${column}`)}::text`, 'ilike', pattern))),
     )
   }
-  for (const [column, values] of Object.entries(filter.columns ?? {})) {
-    if (values && values.length > 0) query = query.where(`${alias}.${column}`, 'in', values)
+  // One array parameter, whatever the number of values: one statement text for every such filter.
+  for (const [column, values] of filter.columns) {
+    query = query.where(sql<SqlBool>`${sql.ref(`${alias}.${column}`)} = any(${values}::text[])`)
   }
   return query
 }
-
