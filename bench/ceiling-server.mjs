@@ -71,7 +71,7 @@ const STATEMENTS = {
   Tail: {
     text: `with tail as (select id, number from jobs where business_id = $1 and deleted_at is null order by id desc limit 51)
       select json_build_object('data', json_build_object('jobs', json_build_object(
-        'nodes', ${array(`select ${globalId('Job', 'id')} as "id", number as "number" from tail order by id`)},
+        'nodes', ${array(`select ${globalId('Job', 'id')} as "id", number as "number" from tail order by tail.id`)},
         'pageInfo', json_build_object('startCursor', (select min(id)::text from tail)))))::text as body`,
     values: () => [businessId],
   },
