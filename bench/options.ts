@@ -17,6 +17,8 @@ export interface BenchOptions {
   connections: number
   /** Sequential Q2 requests per server while counting database transactions. */
   countRequests: number
+  /** Live jobs the second business is grown to for the totalCount measurement (0: not measured). */
+  countJobs: number
   servers: ServerName[]
   queries: QueryName[]
   postgresUrl: string
@@ -53,6 +55,8 @@ Load:
   --warmup S              warm-up seconds per query per server     (default 3)
   --connections N         autocannon connections                   (default 10)
   --count-requests N      sequential Q2 requests when counting SQL transactions (default 100)
+  --count-jobs N          live jobs the second business is grown to for the totalCount figure
+                          (default 50000, 0 skips it; needs --businesses 2 or more)
   --servers a,b           subset of ${SERVER_NAMES.join(',')}
   --queries a,b           subset of ${QUERY_NAMES.join(',')}
   --cpu-prof              write CPU profiles of the Gatehouse children (bench/.work/profiles)
@@ -88,6 +92,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
         warmup: { type: 'string' },
         connections: { type: 'string' },
         'count-requests': { type: 'string' },
+        'count-jobs': { type: 'string' },
         servers: { type: 'string' },
         queries: { type: 'string' },
         'cpu-prof': { type: 'boolean' },
@@ -138,6 +143,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     warmup: integer('warmup', preset.warmup, 0, 600),
     connections: integer('connections', 10, 1, 1_000),
     countRequests: integer('count-requests', preset.countRequests, 1, 10_000),
+    countJobs: integer('count-jobs', values.quick ? 0 : 50_000, 0, 10_000_000),
     servers: [...new Set(servers)] as ServerName[],
     queries: QUERY_NAMES.filter((name) => queries.includes(name)),
     postgresUrl,

@@ -20,6 +20,7 @@ import { type BenchOptions, DEFAULT_SERVERS, type ServerName, USAGE, UsageError,
 import { busiestProfile, summariseProfile } from './profile.js'
 import { QUERY_NAMES, type QueryName, READ_QUERIES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
+import { type TotalCountResult, measureTotalCount } from './total-count.js'
 import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -122,6 +123,7 @@ async function main(options: BenchOptions): Promise<void> {
   const windowSeconds = Math.max(1, Math.round(options.duration / options.rounds))
   const windows = new Map<string, Window[]>()
   const databaseCpu = await DatabaseCpu.connect(options.postgresUrl, dataset.database)
+  let totalCount: TotalCountResult | undefined
   try {
     for (const query of options.queries) {
       const measured = serversFor(query)
@@ -138,6 +140,14 @@ async function main(options: BenchOptions): Promise<void> {
         }
       }
       for (const server of measured) queries[query]!.results[server.name] = aggregate(windows.get(`${server.name} ${query}`)!)
+    }
+    const counted = running.find((server) => server.name === 'gatehouse-metered')
+    if (options.countJobs > 0 && options.businesses > 1 && counted) {
+      log(`totalCount: growing the second business to ${options.countJobs.toLocaleString('en-US')} live jobs, then measuring…`)
+      totalCount = await measureTotalCount({
+        databaseUrl: dataset.url, jobs: options.countJobs, server: counted, database: databaseCpu,
+        windowSeconds, rounds: options.rounds, warmup: options.warmup, connections: options.connections, log,
+      })
     }
   } finally {
     await databaseCpu.close()
@@ -183,6 +193,7 @@ async function main(options: BenchOptions): Promise<void> {
     transactionsPerQ2,
     queries: Object.fromEntries(Object.entries(queries).map(([name, entry]) => [name, { ...entry, title: name }])),
     profile,
+    totalCount,
     referenceMissing,
     wallSeconds: (Date.now() - startedAt) / 1000,
   }

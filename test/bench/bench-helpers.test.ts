@@ -19,6 +19,10 @@ describe('bench options', () => {
     expect(quick.businesses * quick.jobs).toBeLessThan(defaults.businesses * defaults.jobs)
     expect(quick.duration).toBeLessThan(defaults.duration)
     expect(parseOptions(['--full'])!.businesses).toBe(10)
+    // The totalCount figure grows a second business to 50,000 jobs; --quick has one business and skips it.
+    expect(defaults.countJobs).toBe(50_000)
+    expect(quick.countJobs).toBe(0)
+    expect(parseOptions(['--count-jobs', '0'])!.countJobs).toBe(0)
   })
 
   it('refuses what it cannot use', () => {
