@@ -21,6 +21,7 @@ import { busiestProfile, summariseProfile } from './profile.js'
 import { QUERY_NAMES, type QueryName, READ_QUERIES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
 import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
+import { previousSoak, soakOnly } from './soak.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const paths = { root, work: join(root, 'bench', '.work') }
@@ -34,6 +35,8 @@ const running: RunningServer[] = []
 async function main(options: BenchOptions): Promise<void> {
   const startedAt = Date.now()
   mkdirSync(paths.work, { recursive: true })
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+  if (options.soakSeconds !== null) return soakOnly(options, paths, { commit: gitCommit(), command }, log)
   const versions: Record<string, string> = { ...gatehouseVersions() }
   const partial = options.cpuProf || options.quick || !DEFAULT_SERVERS.every((name) => options.servers.includes(name)) || options.queries.length < QUERY_NAMES.length
   // Without PostGraphile the run still measures Gatehouse (JIT against no JIT) and says why.
@@ -160,7 +163,7 @@ async function main(options: BenchOptions): Promise<void> {
     commit: gitCommit(),
     machine: await machine(options),
     versions,
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    command,
     dataset: {
       database: dataset.database,
       rows: dataset.totalRows,
@@ -185,6 +188,7 @@ async function main(options: BenchOptions): Promise<void> {
     profile,
     referenceMissing,
     wallSeconds: (Date.now() - startedAt) / 1000,
+    soak: previousSoak(join(root, 'bench')),
   }
   // Only a whole, unprofiled run replaces the committed results; a partial or profiled one goes to bench/.work.
   const outDir = partial ? paths.work : join(root, 'bench')
