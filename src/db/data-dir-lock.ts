@@ -27,6 +27,9 @@ import { join } from 'node:path'
  *   Gatehouse (its record, hard-linked) is judged by its pid the same way, and removed by unlink,
  *   which never removes a folder, so it cannot remove a guard of this version.
  * Within one process lockDataDir is synchronous, so a guard naming this pid is an earlier life's.
+ * Limits: an older Gatehouse starting at the same instant does not take this guard; a dead
+ * guard owner whose pid another process has since taken looks alive, and the wait ends after
+ * about 2 s with an error naming the guard to remove.
  */
 
 export class DataDirLockedError extends Error {
