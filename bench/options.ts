@@ -29,6 +29,8 @@ export interface BenchOptions {
   cpuProf: boolean
   quick: boolean
   full: boolean
+  /** `--soak`: the soak's measured seconds (bench/soak.ts) instead of the comparison; null otherwise. */
+  soakSeconds: number | null
 }
 
 export const SERVER_NAMES = ['ceiling', 'postgraphile', 'gatehouse-metered', 'gatehouse-my', 'gatehouse-jit', 'gatehouse'] as const
@@ -62,9 +64,14 @@ Load:
   --cpu-prof              write CPU profiles of the Gatehouse children (bench/.work/profiles)
                           (a profiled or --quick run, or one with --servers/--queries, writes to
                           bench/.work/ and leaves bench/results.* alone)
+Soak (instead of the comparison; its figures are added to bench/results.*):
+  --soak                  one compiled Gatehouse, 50 connections (or --connections) for 60 s, reads
+                          and the write in turn: errors, req/s, RSS over time, memory flat or not
+  --soak-seconds S        measured seconds of the soak (default 60; shorter for a trial); it
+                          starts after a warm-up rotation (5 s, or --warmup if longer, per query)
 Database:
   --postgres-url URL      server to use (default postgres://postgres@127.0.0.1:5432)
-  --database NAME         database to drop and recreate (default gatehouse_bench)
+  --database NAME         database to drop and recreate (default gatehouse_bench; gatehouse_soak for --soak)
   -h, --help`
 
 export class UsageError extends Error {}
@@ -98,6 +105,8 @@ export function parseOptions(argv: string[]): BenchOptions | null {
         'cpu-prof': { type: 'boolean' },
         'postgres-url': { type: 'string' },
         database: { type: 'string' },
+        soak: { type: 'boolean' },
+        'soak-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }))
@@ -127,7 +136,8 @@ export function parseOptions(argv: string[]): BenchOptions | null {
   for (const name of queries) {
     if (!(QUERY_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown query "${name}"`)
   }
-  const database = values.database ?? 'gatehouse_bench'
+  const soak = values.soak === true || values['soak-seconds'] !== undefined
+  const database = values.database ?? (soak ? 'gatehouse_soak' : 'gatehouse_bench')
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new UsageError('--database must be a plain lowercase identifier')
   const postgresUrl = (values['postgres-url'] ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '')
   if (!/^postgres(ql)?:\/\/[^/]+$/.test(postgresUrl)) throw new UsageError('--postgres-url must be postgres://user@host:port')
@@ -141,7 +151,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     duration: integer('duration', preset.duration, 1, 3_600),
     rounds: integer('rounds', preset.rounds, 1, 20),
     warmup: integer('warmup', preset.warmup, 0, 600),
-    connections: integer('connections', 10, 1, 1_000),
+    connections: integer('connections', soak ? 50 : 10, 1, 1_000),
     countRequests: integer('count-requests', preset.countRequests, 1, 10_000),
     countJobs: integer('count-jobs', values.quick ? 0 : 50_000, 0, 10_000_000),
     servers: [...new Set(servers)] as ServerName[],
@@ -152,5 +162,6 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     cpuProf: values['cpu-prof'] ?? false,
     quick: values.quick ?? false,
     full: values.full ?? false,
+    soakSeconds: soak ? integer('soak-seconds', 60, 5, 86_400) : null,
   }
 }

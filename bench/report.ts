@@ -2,6 +2,7 @@ import type { Aggregate } from './load.js'
 import type { TotalCountResult } from './total-count.js'
 import type { ServerName } from './options.js'
 import { QUERY_TITLES, type QueryName } from './queries.js'
+import { type SoakResults, renderSoak } from './soak-report.js'
 
 /** Everything a run found; written as bench/results.json and rendered as bench/results.md. */
 export interface BenchResults {
@@ -27,6 +28,8 @@ export interface BenchResults {
   /** Why PostGraphile is not in the run, when it is not. */
   referenceMissing?: string
   wallSeconds: number
+  /** The last `npm run bench -- --soak` (bench/soak.ts), kept across comparison runs. */
+  soak?: SoakResults
 }
 
 export const SERVER_LABELS: Record<ServerName, string> = {
@@ -182,6 +185,7 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push('## CPU profile of the Gatehouse children (self time, top frames)', '')
     for (const [server, top] of Object.entries(results.profile)) lines.push(`**${server}**`, '', '```', ...top, '```', '')
   }
+  if (results.soak) lines.push(...renderSoak(results.soak))
   return lines.join('\n')
 }
 

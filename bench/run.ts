@@ -4,13 +4,10 @@
  * processes, checks they give the same answers, loads each with autocannon in interleaved windows
  * and writes bench/results.md and bench/results.json. `npm run bench -- --help` lists the options.
  */
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
-import pg from 'pg'
 import { generateApiKey } from '../src/access/credentials/api-keys.js'
 import { issueBenchKeys, post, postOk } from './client.js'
 import { DatabaseCpu } from './database-cpu.js'
@@ -22,6 +19,8 @@ import { QUERY_NAMES, type QueryName, READ_QUERIES, anchorsFrom, answerSummary, 
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
 import { type TotalCountResult, measureTotalCount } from './total-count.js'
 import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
+import { gatehouseVersions, gitCommit, machine } from './run-info.js'
+import { previousSoak, soakOnly } from './soak.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const paths = { root, work: join(root, 'bench', '.work') }
@@ -35,7 +34,9 @@ const running: RunningServer[] = []
 async function main(options: BenchOptions): Promise<void> {
   const startedAt = Date.now()
   mkdirSync(paths.work, { recursive: true })
-  const versions: Record<string, string> = { ...gatehouseVersions() }
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+  if (options.soakSeconds !== null) return soakOnly(options, paths, { commit: gitCommit(root), command }, log)
+  const versions: Record<string, string> = { ...gatehouseVersions(root) }
   const partial = options.cpuProf || options.quick || !DEFAULT_SERVERS.every((name) => options.servers.includes(name)) || options.queries.length < QUERY_NAMES.length
   // Without PostGraphile the run still measures Gatehouse (JIT against no JIT) and says why.
   let referenceMissing: string | undefined
@@ -167,10 +168,10 @@ async function main(options: BenchOptions): Promise<void> {
 
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
-    commit: gitCommit(),
-    machine: await machine(options),
+    commit: gitCommit(root),
+    machine: await machine(options.postgresUrl),
     versions,
-    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    command,
     dataset: {
       database: dataset.database,
       rows: dataset.totalRows,
@@ -196,6 +197,7 @@ async function main(options: BenchOptions): Promise<void> {
     totalCount,
     referenceMissing,
     wallSeconds: (Date.now() - startedAt) / 1000,
+    soak: previousSoak(join(root, 'bench')),
   }
   // Only a whole, unprofiled run replaces the committed results; a partial or profiled one goes to bench/.work.
   const outDir = partial ? paths.work : join(root, 'bench')
@@ -247,40 +249,6 @@ function serversFor(query: QueryName): RunningServer[] {
 async function stopAndForget(server: RunningServer): Promise<void> {
   await stopServer(server)
   running.splice(running.indexOf(server), 1)
-}
-
-function gatehouseVersions(): Record<string, string> {
-  const version = (name: string) => {
-    const file = join(root, 'node_modules', name, 'package.json')
-    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : 'unknown'
-  }
-  return Object.fromEntries(['graphql-yoga', 'graphql', 'graphql-jit', '@pothos/core', 'kysely', 'pg', 'autocannon'].map((name) => [name, version(name)]))
-}
-
-function gitCommit(): string {
-  try {
-    const hash = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim()
-    return dirty ? `${hash} + uncommitted changes` : hash
-  } catch {
-    return 'unknown'
-  }
-}
-
-async function machine(options: BenchOptions): Promise<BenchResults['machine']> {
-  const client = new pg.Client({ connectionString: `${options.postgresUrl}/postgres` })
-  await client.connect()
-  const postgres = (await client.query<{ v: string }>("select split_part(version(), ' on ', 1) as v")).rows[0]!.v
-  await client.end()
-  const cpus = os.cpus()
-  return {
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    os: `${os.type()} ${os.release()}`,
-    node: process.versions.node,
-    postgres,
-  }
 }
 
 async function stopAll(): Promise<void> {

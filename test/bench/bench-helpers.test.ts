@@ -25,6 +25,14 @@ describe('bench options', () => {
     expect(parseOptions(['--count-jobs', '0'])!.countJobs).toBe(0)
   })
 
+  it('--soak: 50 connections for 60 s on a database of its own unless told otherwise; off by default', () => {
+    expect(parseOptions([])!.soakSeconds).toBeNull()
+    const soak = parseOptions(['--soak'])!
+    expect([soak.soakSeconds, soak.connections, soak.database]).toEqual([60, 50, 'gatehouse_soak'])
+    expect(parseOptions(['--soak-seconds', '20', '--connections', '8'])).toMatchObject({ soakSeconds: 20, connections: 8 })
+    expect(() => parseOptions(['--soak-seconds', '0'])).toThrow(UsageError)
+  })
+
   it('refuses what it cannot use', () => {
     expect(() => parseOptions(['--jobs', 'many'])).toThrow(UsageError)
     expect(() => parseOptions(['--servers', 'gatehouse,hasura'])).toThrow(/unknown server "hasura"/)

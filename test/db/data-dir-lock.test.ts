@@ -1,5 +1,5 @@
 import { type ChildProcess, fork, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,7 +10,9 @@ import { startServerProcess } from '../setup/server-process.js'
 
 /**
  * The embedded data folder's lock: exactly one of two processes contending at the same instant
- * wins, 100 times in a row, with the folder free or holding a stale lock; and as real server starts.
+ * wins, 100 times in a row, with the folder free or holding a stale lock; exactly one of three,
+ * over a stale lock and the takeover guard of a contender killed mid-takeover; and as real server
+ * starts.
  */
 
 const CONTENDER = fileURLToPath(new URL('./lock-contender.ts', import.meta.url))
@@ -54,13 +56,16 @@ class Contender {
 describe('the data folder lock', () => {
   let a: Contender
   let b: Contender
+  let c: Contender
   beforeAll(async () => {
     a = new Contender()
     b = new Contender()
-    await Promise.all([a.ready, b.ready])
+    c = new Contender()
+    await Promise.all([a.ready, b.ready, c.ready])
     return () => {
       a.stop()
       b.stop()
+      c.stop()
     }
   }, 60_000)
 
@@ -85,6 +90,35 @@ describe('the data folder lock', () => {
     }
     expect(overStale).toBe(50)
   }, 120_000)
+
+  it('three processes at the same instant over a stale lock and a dead guard: exactly one wins, 100 rounds, none waiting on the dead guard', async () => {
+    const stalePid = deadPid()
+    const killedPid = deadPid()
+    for (let round = 0; round < 100; round++) {
+      const dir = tempDir('gatehouse-lock3-')
+      writeFileSync(join(dir, 'gatehouse.lock'), JSON.stringify({ pid: stalePid, nonce: 'stale' }))
+      // What a contender killed while holding the takeover guard leaves, written just now: an
+      // older Gatehouse's guard (its record, hard-linked) or this version's (a folder holding
+      // its owner's entry), alternately.
+      const guard = join(dir, 'gatehouse.lock.takeover')
+      const killed = { pid: killedPid, nonce: `killed-${round}` }
+      if (round % 2 === 0) writeFileSync(guard, JSON.stringify(killed))
+      else {
+        mkdirSync(guard)
+        writeFileSync(join(guard, `owner.${killed.pid}.${killed.nonce}`), JSON.stringify(killed))
+      }
+      const at = Date.now() + 30
+      const answers = await Promise.all([a, b, c].map((contender) => contender.send({ go: dir, at })))
+      const story = `round ${round}: ${JSON.stringify(answers)}`
+      expect(answers.filter((answer) => answer.won), story).toHaveLength(1)
+      expect(answers.filter((answer) => answer.error === 'DataDirLockedError'), story).toHaveLength(2)
+      expect(Math.max(...answers.map((answer) => answer.ms)), story).toBeLessThan(2_000)
+      expect(JSON.parse(readFileSync(join(dir, 'gatehouse.lock'), 'utf8')).nonce).not.toBe('stale')
+      await Promise.all([a, b, c].map((contender) => contender.send({ release: true })))
+      // Nothing is left behind: no lock, no guard, no contender's draft.
+      expect(readdirSync(dir), story).toEqual([])
+    }
+  }, 60_000)
 
   it('a lock naming this very pid, left by an earlier process with the same pid (a container restart), is taken over', () => {
     const dir = tempDir('gatehouse-lock-')

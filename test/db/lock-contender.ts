@@ -1,6 +1,6 @@
 // A contender for a data folder's lock, driven by test/db/data-dir-lock.test.ts over IPC: on
-// { go, at } it spins until the shared instant `at`, tries the lock, and reports; on { release }
-// it lets go.
+// { go, at } it spins until the shared instant `at`, tries the lock, and reports whether it won,
+// the error's name and message if not, and how long the attempt took; on { release } it lets go.
 import { lockDataDir } from '../../src/db/data-dir-lock.js'
 
 let release: (() => void) | undefined
@@ -15,11 +15,13 @@ process.on('message', (message: { go?: string; at?: number; release?: boolean; e
   while (Date.now() < message.at!) {
     // Spin: both contenders leave this loop in the same millisecond.
   }
+  const started = performance.now()
+  const ms = () => Math.round(performance.now() - started)
   try {
     release = lockDataDir(message.go!)
-    process.send!({ won: true })
+    process.send!({ won: true, ms: ms() })
   } catch (error) {
-    process.send!({ won: false, error: (error as Error).name })
+    process.send!({ won: false, error: (error as Error).name, message: (error as Error).message, ms: ms() })
   }
 })
 process.send!({ ready: true })
