@@ -15,8 +15,9 @@ import type { Principal } from '../../access/principal.js'
  * that names it. kysely hands parameter values through untouched, so the compiled parameter list
  * holds the Bounds where the values go, and that list becomes the template's slots. A value that
  * reached the statement without a name was fixed by the shape (a nested page size, say) and stays
- * as it is. A statement that carries this request's business or caller as such a fixed value is
- * never kept: that would be a value the shape does not determine, served to the next caller.
+ * as it is. A statement with a fixed text equal to one of the request's named texts is never
+ * kept: it is most likely that value reaching the statement unnamed, which the next caller of the
+ * shape would be served.
  *
  * With GATEHOUSE_READ_CACHE_CHECK=1 (the test suite sets it) every statement served from the
  * cache is also compiled afresh and must be identical, text and parameters, or the request fails:
@@ -39,8 +40,14 @@ interface Template {
 
 /** Shapes kept: enough for every document a partner integration sends. */
 const SHAPES = 1_000
-/** SQL text kept, in characters (a 50-job nested page is ~6,000). */
-const TEXT_BUDGET = 8_000_000
+/** Characters kept, keys and SQL text together (a 50-job nested page is ~6,000 of SQL and ~8,000 of key). */
+const TEXT_BUDGET = 16_000_000
+/**
+ * A shape whose key or text is longer than this is compiled every time, never kept: a document
+ * can select much that compiles to little (relations the role cannot read), and the budget above
+ * must hold hundreds of ordinary shapes, not a few made to fill it.
+ */
+const LONGEST_KEPT = 40_000
 
 const CHECK = process.env.GATEHOUSE_READ_CACHE_CHECK === '1'
 
@@ -48,7 +55,11 @@ const CHECK = process.env.GATEHOUSE_READ_CACHE_CHECK === '1'
  * One cache for the process: the text depends on the shape alone, never on the database handle
  * (both drivers compile PostgreSQL, and no plugin of ours rewrites queries).
  */
-const templates = new LRUCache<string, Template>({ max: SHAPES, maxSize: TEXT_BUDGET, sizeCalculation: (template) => template.sql.length + 1 })
+const templates = new LRUCache<string, Template>({
+  max: SHAPES,
+  maxSize: TEXT_BUDGET,
+  sizeCalculation: (template, key) => key.length + template.sql.length,
+})
 
 /** How often a read's statement came from the cache, for tests and the bench. */
 export const readCacheStats = { hits: 0, misses: 0 }
@@ -73,7 +84,7 @@ export function compileRead<V extends ReadValues>(
   }
   readCacheStats.misses++
   const { template, compiled } = compileTemplate(values, build)
-  if (template && template.sql.length <= TEXT_BUDGET / 100) templates.set(key, template)
+  if (template && key.length <= LONGEST_KEPT && template.sql.length <= LONGEST_KEPT) templates.set(key, template)
   return compiled
 }
 
@@ -87,9 +98,10 @@ function compileTemplate<V extends ReadValues>(
     parameter instanceof Bound ? { name: parameter.name } : { fixed: parameter },
   )
   const compiled = CompiledQuery.raw(built.sql, fill(slots, values))
-  const leaks = slots.some(
-    (slot) => 'fixed' in slot && slot.fixed !== null && (slot.fixed === values.business || slot.fixed === values.principal),
-  )
+  // A fixed text equal to one of this request's own (ids, cursors, a search) most likely is that
+  // value, unnamed. (Numbers coincide too often to tell: a nested page of 5 under a root page of 5.)
+  const named = new Set<unknown>(Object.values(values).flat().filter((value) => typeof value === 'string'))
+  const leaks = slots.some((slot) => 'fixed' in slot && named.has(slot.fixed))
   return { template: leaks ? null : { sql: built.sql, slots }, compiled }
 }
 

@@ -118,5 +118,21 @@ describe('the compiled-statement cache', () => {
     compileRead('test:bound', { business: businessId }, bound)
     const compiled = compileRead('test:bound', { business: world.businessIds[1]! }, bound)
     expect(compiled.parameters).toEqual([world.businessIds[1]])
+    // Nor one carrying one of the request's ids as a fixed value.
+    const ids = ['17', '18']
+    const fixedId = () => world.database.db.selectFrom('jobs').select('id').where('id', '=', ids[0]!)
+    const missesThen = readCacheStats.misses
+    compileRead('test:fixed-id', { ids }, fixedId)
+    compileRead('test:fixed-id', { ids }, fixedId)
+    expect(readCacheStats.misses - missesThen).toBe(2)
+  })
+
+  it('keeps no shape whose key is huge (a selection that compiles to little cannot fill the cache)', () => {
+    const key = `test:huge|${'x'.repeat(50_000)}`
+    const build = () => world.database.db.selectNoFrom(sql`1`.as('one'))
+    const missesBefore = readCacheStats.misses
+    compileRead(key, {}, build)
+    compileRead(key, {}, build)
+    expect(readCacheStats.misses - missesBefore).toBe(2)
   })
 })
