@@ -15,6 +15,7 @@ import { traced, useTracing } from './server/tracing.js'
 import { createMetrics } from './server/metrics.js'
 import { contractResultErrors, useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
+import { builtConsoleDir, useAdminConsole } from './server/admin-console.js'
 import { QUERY_LIMITS, useQueryLimits } from './server/query-limits.js'
 import { memoryBuckets, redisBuckets } from './server/cost/buckets.js'
 import { createCostMeter, useCostMetering } from './server/cost/metering.js'
@@ -156,6 +157,8 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
           return renderGraphiQL({ title: 'Gatehouse', defaultQuery: DEFAULT_QUERY, endpoint: GRAPHQL_ENDPOINT })
         },
       }),
+      // The admin console's page and assets at /admin (same origin as /graphql).
+      useAdminConsole({ dir: builtConsoleDir() }),
       useBodyLimit(config.GATEHOUSE_MAX_BODY_BYTES),
       useReadinessCheck({ endpoint: '/ready', check: () => services.database.ping() }),
       useQueryLimits({ production: config.NODE_ENV === 'production' }),
