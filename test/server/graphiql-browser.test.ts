@@ -1,6 +1,8 @@
 import type { Browser, Page, Response } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { withGatehouseAdditions } from '../../src/server/graphiql-setup.js'
+import { parse, validate } from 'graphql'
+import { getSchema } from '../../src/schema.js'
+import { GRAPHIQL_TABS, type GraphiQLTab, withGatehouseAdditions } from '../../src/server/graphiql-setup.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../setup/clients.js'
 import { describeInBrowser, launchChromium, withScreenshot } from '../setup/browser.js'
@@ -17,17 +19,19 @@ let page: Page
 
 const TABS = ['SignIn', 'Directory', 'CreateRole', 'JobsPage', 'Changes']
 
+beforeAll(async () => {
+  server = await startTestServer()
+})
+afterAll(() => server?.close())
+
 describeInBrowser('GraphiQL in a browser', () => {
   beforeAll(async () => {
-    ;[server, browser] = await Promise.all([startTestServer(), launchChromium()])
+    browser = await launchChromium()
     page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage()
     // A step that hangs fails (with its screenshot) before the test's own timeout.
     page.setDefaultTimeout(15_000)
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+  afterAll(() => browser?.close())
 
   const open = async () => {
     await page.goto(`${server.url}/graphql`)
@@ -117,6 +121,35 @@ describeInBrowser('GraphiQL in a browser', () => {
       await openTab('Directory')
       expect((await run()).status()).toBe(401)
     })
+  })
+})
+
+describe('the example tabs, sent over HTTP as a newcomer would', () => {
+  it('every tab is valid against the schema', () => {
+    for (const tab of GRAPHIQL_TABS) expect(validate(getSchema(), parse(tab.query)).map((error) => error.message)).toEqual([])
+  })
+
+  it('signing in, issuing a key (tab 3) and reading a jobs page and a sync with it (tabs 4 and 5) answer without an error', async () => {
+    const [signInTab, , issueTab, jobsTab, syncTab] = GRAPHIQL_TABS as [GraphiQLTab, GraphiQLTab, GraphiQLTab, GraphiQLTab, GraphiQLTab]
+    const signedIn = await server.graphql(signInTab.query, { variables: { input: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } } })
+    const admin = { authorization: `Bearer ${signedIn.body.data.signIn.token}` }
+    const issue = JSON.parse(issueTab.variables!)
+    const run = async (operationName: string, variables: Record<string, unknown>, headers: Record<string, string>, tab = issueTab) => {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: tab.query, operationName, variables }),
+      })
+      const body = await response.json()
+      expect(body.errors).toBeUndefined()
+      return body.data
+    }
+    const role = (await run('CreateRole', issue, admin)).createSecurityRole
+    const member = (await run('CreateMember', { member: { ...issue.member, roleId: role.id } }, admin)).createApiMember
+    const keys = (await run('GenerateKeys', { keys: { ...issue.keys, memberId: member.id } }, admin)).generateApiKeys
+    const partner = { 'x-api-key': keys.primary.key }
+    expect((await run('JobsPage', JSON.parse(jobsTab.variables!), partner, jobsTab)).jobs.totalCount).toBe(0)
+    expect((await run('Changes', JSON.parse(syncTab.variables!), partner, syncTab)).jobs.nodes).toEqual([])
   })
 })
 
