@@ -15,6 +15,8 @@ let server: TestServer
 let browser: Browser
 let context: BrowserContext
 let page: Page
+/** The member's key still working at the end of the key test (the regenerated Primary). */
+let workingKey = ''
 
 describeInBrowser('the admin console in a browser', () => {
   beforeAll(async () => {
@@ -154,6 +156,7 @@ describeInBrowser('the admin console in a browser', () => {
       expect(await clipboard()).toBe(renewed)
       // The new key works over real HTTP, the old Primary stopped at once, the Secondary still works.
       expect((await jobsWith(renewed!)).body.data).toEqual({ jobs: { totalCount: 0 } })
+      workingKey = renewed!
       expect((await jobsWith(primary!)).status).toBe(401)
       expect((await jobsWith(secondary!)).status).toBe(200)
 
@@ -176,6 +179,70 @@ describeInBrowser('the admin console in a browser', () => {
       await page.getByRole('button', { name: 'Sign out' }).click()
       await page.getByText('Signed out.').waitFor()
       expect((await server.graphql('{ viewer { caller { name } } }', { headers: bearer(token!) })).status).toBe(401)
+    })
+  })
+
+  it('edits and deactivates a member (its key stops), edits a role’s matrix, manages users and shows a refused write with its code', async () => {
+    await withScreenshot(page, 'console-members-users', async () => {
+      await signIn(ADMIN_EMAIL, ADMIN_PASSWORD)
+      await page.getByRole('heading', { name: 'API', exact: true }).waitFor()
+      const admin = await signInAsAdmin(server)
+      const asAdmin = (query: string) => server.graphql(query, { headers: bearer(admin.token) })
+
+      // A team name in use: the refusal shows its contract code and message.
+      await page.getByRole('link', { name: 'Teams' }).click()
+      await page.getByLabel('Team name').fill('Integrations')
+      await page.getByRole('button', { name: 'Create team' }).click()
+      await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/^CONFLICT /)
+
+      // The role's matrix edited in the grid reaches the server.
+      await page.getByRole('link', { name: 'Security roles' }).click()
+      await page.locator('tr[data-role="Partner jobs"]').getByRole('button', { name: 'Edit' }).click()
+      expect(await page.getByLabel('Jobs Inquire').inputValue()).toBe('ALL')
+      await page.getByLabel('Sales orders Inquire').selectOption('MY')
+      await page.getByRole('button', { name: 'Save role' }).click()
+      await page.getByText('Role “Partner jobs” saved.').waitFor()
+      const roles = await asAdmin('{ securityRoles { nodes { name permissions { module operation level } } } }')
+      const saved = roles.body.data.securityRoles.nodes.find((role: { name: string }) => role.name === 'Partner jobs')
+      expect(saved.permissions).toEqual(
+        expect.arrayContaining([{ module: 'JOBS', operation: 'INQUIRE', level: 'ALL' }, { module: 'SALES_ORDERS', operation: 'INQUIRE', level: 'MY' }]),
+      )
+
+      // Edit the member: a new name, no team. Then deactivate it: its remaining key stops.
+      await page.getByRole('link', { name: 'API Members' }).click()
+      await page.locator('tr[data-member="Webshop sync"]').getByRole('button', { name: 'Edit' }).click()
+      const edit = page.getByRole('form', { name: 'Edit Webshop sync' })
+      await edit.getByLabel('Name').fill('Webshop orders')
+      await edit.getByLabel('Team').selectOption({ label: 'No team' })
+      await edit.getByRole('button', { name: 'Save' }).click()
+      const row = page.locator('tr[data-member="Webshop orders"]')
+      await expect.poll(() => row.textContent()).toMatch(/Webshop orders.*Partner jobs—Active/)
+      expect((await jobsWith(workingKey)).status).toBe(200)
+      await row.getByRole('button', { name: 'Deactivate' }).click()
+      await expect.poll(() => row.textContent()).toMatch(/Inactive/)
+      await page.getByText('deactivated: its keys stop at once').waitFor()
+      expect((await jobsWith(workingKey)).status).toBe(401)
+
+      // Users: create one in a team, edit its role, deactivate it.
+      await page.getByRole('link', { name: 'Users' }).click()
+      const form = page.getByRole('form', { name: 'New user' })
+      await form.getByLabel('Email').fill('ops@test.local')
+      await form.getByLabel('Name').fill('Olga Ops')
+      await form.getByLabel('First password').fill('another long passphrase')
+      await form.getByLabel('Security role').selectOption({ label: 'Readers' })
+      await form.getByLabel('Team').selectOption({ label: 'Integrations' })
+      await page.getByRole('button', { name: 'Create user' }).click()
+      const user = page.locator('tr[data-user="ops@test.local"]')
+      await expect.poll(() => user.textContent()).toMatch(/Olga Ops.*Readers.*Integrations.*Active/)
+      await user.getByRole('button', { name: 'Edit' }).click()
+      await page.getByRole('form', { name: 'Edit ops@test.local' }).getByLabel('Security role').selectOption({ label: 'Partner jobs' })
+      await page.getByRole('form', { name: 'Edit ops@test.local' }).getByRole('button', { name: 'Save' }).click()
+      await expect.poll(() => user.textContent()).toMatch(/Partner jobs/)
+      await user.getByRole('button', { name: 'Deactivate' }).click()
+      await expect.poll(() => user.textContent()).toMatch(/Inactive/)
+      // The password typed for the new user was sent once and kept nowhere.
+      const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }))
+      expect(stored).not.toContain('another long passphrase')
     })
   })
 })
