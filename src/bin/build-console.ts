@@ -9,11 +9,16 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, version as esbuildVersion } from 'esbuild'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/** The package's root, whether this runs from src/bin (tsx) or dist/src/bin. */
+const ROOT = (() => {
+  let dir = fileURLToPath(new URL('.', import.meta.url))
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+})()
 export const CONSOLE_OUT = join(ROOT, 'dist', 'console')
 const SOURCE = join(ROOT, 'console')
 const STAMP = '.inputs'
