@@ -168,6 +168,19 @@ describeInBrowser('the admin console in a browser', () => {
       await expect.poll(async () => (await jobsWith(secondary!)).status).toBe(401)
       await expect.poll(() => page.locator('table.keys tr', { hasText: 'Secondary' }).count()).toBe(0)
 
+      // Key settings: an address allow-list refuses the key from here (loopback), an empty one lifts it.
+      await page.getByText('Key settings').click()
+      const settings = page.getByRole('form', { name: 'Key settings' })
+      await settings.getByLabel(/Allowed addresses/).fill('203.0.113.0/24')
+      await settings.getByRole('button', { name: 'Save settings' }).click()
+      await page.getByText('Key settings saved').waitFor()
+      await expect.poll(() => page.locator('table.keys').textContent()).toContain('203.0.113.0/24')
+      const refused = await jobsWith(renewed!)
+      expect([refused.status, refused.body.errors?.[0]?.extensions?.code]).toEqual([403, 'FORBIDDEN'])
+      await settings.getByLabel(/Allowed addresses/).fill('')
+      await settings.getByRole('button', { name: 'Save settings' }).click()
+      await expect.poll(async () => (await jobsWith(renewed!)).status).toBe(200)
+
       // The audit log shows what was done, filtered by action.
       await page.getByRole('link', { name: 'Audit log' }).click()
       await page.getByLabel('Action').fill('api_keys.regenerate')

@@ -22,6 +22,7 @@ type Documents = {
     "\n  mutation ConsoleGenerateKeys($input: GenerateApiKeysInput!) {\n    generateApiKeys(input: $input) {\n      primary { slot publicKey key privateKey }\n      secondary { slot publicKey key privateKey }\n    }\n  }\n": typeof types.ConsoleGenerateKeysDocument,
     "\n  mutation ConsoleRegenerateKeys($input: RegenerateApiKeysInput!) {\n    regenerateApiKeys(input: $input) {\n      message\n      oldKeysStopAt\n      primary { slot publicKey key privateKey }\n      secondary { slot publicKey key privateKey }\n    }\n  }\n": typeof types.ConsoleRegenerateKeysDocument,
     "\n  mutation ConsoleRevokeKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) { id publicKey revokedAt }\n  }\n": typeof types.ConsoleRevokeKeyDocument,
+    "\n  mutation ConsoleUpdateKeys($input: UpdateApiKeysInput!) {\n    updateApiKeys(input: $input) { id description allowedNetworks }\n  }\n": typeof types.ConsoleUpdateKeysDocument,
     "\n  query ConsoleMembers {\n    apiMembers(first: 100) {\n      totalCount\n      nodes { id name description active createdAt role { id name } team { id name } }\n    }\n    securityRoles(first: 100) { nodes { id name builtin } }\n    teams(first: 100) { nodes { id name } }\n  }\n": typeof types.ConsoleMembersDocument,
     "\n  mutation ConsoleCreateMember($input: CreateApiMemberInput!) {\n    createApiMember(input: $input) { id name }\n  }\n": typeof types.ConsoleCreateMemberDocument,
     "\n  mutation ConsoleUpdateMember($input: UpdateApiMemberInput!) {\n    updateApiMember(input: $input) { id name active }\n  }\n": typeof types.ConsoleUpdateMemberDocument,
@@ -44,6 +45,7 @@ const documents: Documents = {
     "\n  mutation ConsoleGenerateKeys($input: GenerateApiKeysInput!) {\n    generateApiKeys(input: $input) {\n      primary { slot publicKey key privateKey }\n      secondary { slot publicKey key privateKey }\n    }\n  }\n": types.ConsoleGenerateKeysDocument,
     "\n  mutation ConsoleRegenerateKeys($input: RegenerateApiKeysInput!) {\n    regenerateApiKeys(input: $input) {\n      message\n      oldKeysStopAt\n      primary { slot publicKey key privateKey }\n      secondary { slot publicKey key privateKey }\n    }\n  }\n": types.ConsoleRegenerateKeysDocument,
     "\n  mutation ConsoleRevokeKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) { id publicKey revokedAt }\n  }\n": types.ConsoleRevokeKeyDocument,
+    "\n  mutation ConsoleUpdateKeys($input: UpdateApiKeysInput!) {\n    updateApiKeys(input: $input) { id description allowedNetworks }\n  }\n": types.ConsoleUpdateKeysDocument,
     "\n  query ConsoleMembers {\n    apiMembers(first: 100) {\n      totalCount\n      nodes { id name description active createdAt role { id name } team { id name } }\n    }\n    securityRoles(first: 100) { nodes { id name builtin } }\n    teams(first: 100) { nodes { id name } }\n  }\n": types.ConsoleMembersDocument,
     "\n  mutation ConsoleCreateMember($input: CreateApiMemberInput!) {\n    createApiMember(input: $input) { id name }\n  }\n": types.ConsoleCreateMemberDocument,
     "\n  mutation ConsoleUpdateMember($input: UpdateApiMemberInput!) {\n    updateApiMember(input: $input) { id name active }\n  }\n": types.ConsoleUpdateMemberDocument,
@@ -104,6 +106,10 @@ export function graphql(source: "\n  mutation ConsoleRegenerateKeys($input: Rege
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleRevokeKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) { id publicKey revokedAt }\n  }\n"): (typeof documents)["\n  mutation ConsoleRevokeKey($input: RevokeApiKeyInput!) {\n    revokeApiKey(input: $input) { id publicKey revokedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleUpdateKeys($input: UpdateApiKeysInput!) {\n    updateApiKeys(input: $input) { id description allowedNetworks }\n  }\n"): (typeof documents)["\n  mutation ConsoleUpdateKeys($input: UpdateApiKeysInput!) {\n    updateApiKeys(input: $input) { id description allowedNetworks }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

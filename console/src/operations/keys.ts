@@ -40,3 +40,9 @@ export const RevokeKey = graphql(`
     revokeApiKey(input: $input) { id publicKey revokedAt }
   }
 `)
+
+export const UpdateKeys = graphql(`
+  mutation ConsoleUpdateKeys($input: UpdateApiKeysInput!) {
+    updateApiKeys(input: $input) { id description allowedNetworks }
+  }
+`)

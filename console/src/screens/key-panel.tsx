@@ -8,6 +8,7 @@ import type { ApiKeySlot, ApiKeySlotChoice, ConsoleGenerateKeysMutation } from '
 import { GenerateKeys, RevokeKey } from '../operations/keys.js'
 import { CopyButton, ErrorBox, Field, Notice, formValues, formatTime, useAction } from '../ui.js'
 import type { HeldKey } from './api-keys.js'
+import { KeySettings } from './key-settings.js'
 import { RegenerateDialog } from './regenerate-dialog.js'
 
 export interface Holder {
@@ -90,6 +91,7 @@ export function HolderKeys(props: {
           <button type="button" class="primary" onClick={() => setDialog('BOTH')}>
             Regenerate API Keys
           </button>
+          <KeySettings holder={holder} keys={keys} onChanged={props.onChanged} />
         </>
       )}
       {dialog && (
