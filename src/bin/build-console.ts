@@ -58,8 +58,7 @@ ${style ? `<link rel="stylesheet" href="./${style}">\n` : ''}<script type="modul
 /** Builds the console unless an identical build is already in place; returns what it did. */
 export async function buildConsole(options: { force?: boolean; quiet?: boolean } = {}): Promise<'built' | 'unchanged'> {
   const inputs = inputsHash()
-  const stamp = join(CONSOLE_OUT, STAMP)
-  if (!options.force && existsSync(stamp) && readFileSync(stamp, 'utf8') === inputs) return 'unchanged'
+  if (!options.force && builtFrom() === inputs) return 'unchanged'
   const started = Date.now()
   const staging = `${CONSOLE_OUT}.${process.pid}-${randomBytes(4).toString('hex')}`
   mkdirSync(staging, { recursive: true })
@@ -95,6 +94,15 @@ export async function buildConsole(options: { force?: boolean; quiet?: boolean }
     return 'built'
   } finally {
     rmSync(staging, { recursive: true, force: true })
+  }
+}
+
+/** The inputs hash of the build in place; null when there is none (or it is being swapped). */
+function builtFrom(): string | null {
+  try {
+    return readFileSync(join(CONSOLE_OUT, STAMP), 'utf8')
+  } catch {
+    return null
   }
 }
 

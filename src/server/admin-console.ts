@@ -17,11 +17,13 @@ export function useAdminConsole(options: { dir: string; prefix?: string }): Plug
   const prefix = options.prefix ?? '/admin'
   let loaded: { stamp: number; files: Map<string, Asset> } | null = null
   const files = () => {
-    const index = join(options.dir, 'index.html')
-    if (!existsSync(index)) return null
-    const stamp = statSync(index).mtimeMs
-    if (loaded?.stamp !== stamp) loaded = { stamp, files: loadAssets(options.dir) }
-    return loaded.files
+    try {
+      const stamp = statSync(join(options.dir, 'index.html')).mtimeMs
+      if (loaded?.stamp !== stamp) loaded = { stamp, files: loadAssets(options.dir) }
+    } catch {
+      // Not built, or a new build being swapped in this very moment: serve what was read before.
+    }
+    return loaded?.files ?? null
   }
 
   return {
