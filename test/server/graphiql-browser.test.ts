@@ -122,6 +122,42 @@ describeInBrowser('GraphiQL in a browser', () => {
       expect((await run()).status()).toBe(401)
     })
   })
+
+  describe('under NODE_ENV=production', () => {
+    let production: TestServer
+    beforeAll(async () => {
+      production = await startTestServer({ NODE_ENV: 'production' })
+    })
+    afterAll(() => production?.close())
+
+    it('says "Error fetching schema" in Docs until the note’s steps are followed: sign in, a tab with the placeholder, re-fetch', async () => {
+      const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage()
+      page.setDefaultTimeout(15_000)
+      await withScreenshot(page, 'graphiql-production-docs', async () => {
+        await page.goto(`${production.url}/graphql`)
+        await page.locator('.graphiql-tab').first().waitFor()
+        expect(await page.getByRole('note').first().textContent()).toMatch(/This server runs with NODE_ENV=production/)
+        await page.locator('[aria-label="Show Documentation Explorer"]').click()
+        await page.locator('.graphiql-doc-explorer-error', { hasText: 'Error fetching schema' }).waitFor()
+
+        await page.getByRole('button', { name: 'Variables' }).click()
+        await page.locator('.graphiql-editor-tool .monaco-editor').first().click()
+        await page.keyboard.press('ControlOrMeta+A')
+        await page.keyboard.insertText(JSON.stringify({ input: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } }))
+        await page.keyboard.press('Shift+ControlOrMeta+End')
+        await page.keyboard.press('Delete')
+        const signedIn = page.waitForResponse((response) => response.request().postData()?.includes('SignIn') ?? false)
+        await page.locator('.graphiql-execute-button').click()
+        expect((await (await signedIn).json()).data.signIn.token).toBeTruthy()
+
+        await page.locator('.graphiql-tab-button[title="Directory"]').dispatchEvent('click')
+        const introspected = page.waitForResponse((response) => response.request().postData()?.includes('__schema') ?? false)
+        await page.locator('[aria-label^="Re-fetch GraphQL schema"]').click()
+        expect((await introspected).status()).toBe(200)
+        await page.getByText('Root Types').waitFor()
+      })
+    })
+  })
 })
 
 describe('the example tabs, sent over HTTP as a newcomer would', () => {
