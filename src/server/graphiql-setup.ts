@@ -24,9 +24,10 @@ export interface GraphiQLTab {
 /** The example tabs, in the order an admin uses them: sign in, look around, issue a key, read as a partner. */
 export const GRAPHIQL_TABS: GraphiQLTab[] = [
   {
-    query: `# 1. Sign in: put the admin's password in the
-#    variables below and press ▶. The token replaces
-#    <token> in the other tabs' headers (it is held in
+    query: `# 1. Sign in: put the admin's password
+#    in the variables below, press ▶.
+#    The token replaces <token> in the
+#    other tabs' headers (it is held in
 #    this page's memory only).
 mutation SignIn($input: SignInInput!) {
   signIn(input: $input) {
@@ -40,8 +41,9 @@ mutation SignIn($input: SignInInput!) {
     headers: '{}',
   },
   {
-    query: `# 2. The ids createApiMember needs: roles and
-#    teams, and the members and users there are.
+    query: `# 2. The ids createApiMember needs:
+#    roles and teams; and the members
+#    and users there are.
 query Directory {
   securityRoles { nodes { id name builtin memberCount } }
   teams { nodes { id name } }
@@ -52,9 +54,10 @@ query Directory {
     headers: ADMIN_HEADERS,
   },
   {
-    query: `# 3. A read-only partner role, a member holding
-#    it, and its key pair. Run the three in order (▶
-#    asks which); paste each new id into the
+    query: `# 3. A read-only partner role, a
+#    member holding it, and its keys.
+#    Run the three in order (▶ asks
+#    which); paste each new id into the
 #    variables of the next.
 mutation CreateRole($role: CreateSecurityRoleInput!) {
   createSecurityRole(input: $role) { id name }
@@ -83,10 +86,11 @@ mutation GenerateKeys($keys: GenerateApiKeysInput!) {
     headers: ADMIN_HEADERS,
   },
   {
-    query: `# 4. What a partner sees with that key: a page
-#    of jobs with their client and orders. Put the
-#    Primary key in the headers; for the next page,
-#    put pageInfo.endCursor in "after".
+    query: `# 4. A partner's page of jobs with
+#    their client and orders. Put the
+#    Primary key in the headers; for
+#    the next page, put endCursor in
+#    "after".
 query JobsPage($after: String) {
   jobs(first: 10, after: $after) {
     totalCount
@@ -104,10 +108,11 @@ query JobsPage($after: String) {
     headers: KEY_HEADERS,
   },
   {
-    query: `# 5. Incremental sync: what changed since the
-#    last run, and what was deleted. Page with "after"
-#    until hasNextPage is false; next time, start from
-#    the time this run began.
+    query: `# 5. Incremental sync: what changed
+#    since the last run, and what was
+#    deleted. Page with "after" until
+#    hasNextPage is false; next time,
+#    start from when this run began.
 query Changes($since: DateTime!, $after: String) {
   jobs(first: 100, after: $after, filter: { updatedSince: $since }) {
     nodes { id number name status version updatedAt }
@@ -154,7 +159,7 @@ ${docs} The admin console is at <a href="/admin/">/admin</a>.
 const STYLE = `<style>
 #gatehouse-note { font: 13px/1.4 system-ui, sans-serif; padding: 6px 12px; background: #fef3c7; color: #1f2937; border-bottom: 1px solid #f59e0b; }
 #gatehouse-note code { font-size: 12px; } #gatehouse-note button { margin-left: 8px; }
-body.with-note #root { height: calc(100vh - var(--note-height, 60px)); }
+body.with-note .graphiql-container { height: calc(100vh - var(--note-height, 60px)); }
 </style>`
 
 /** Runs before GraphiQL: memory-only storage, and the token placeholder. */
