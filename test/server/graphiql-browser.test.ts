@@ -5,6 +5,7 @@ import { getSchema } from '../../src/schema.js'
 import { GRAPHIQL_TABS, type GraphiQLTab, withGatehouseAdditions } from '../../src/server/graphiql-setup.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../setup/clients.js'
+import { startInstance } from './server-helpers.js'
 import { describeInBrowser, launchChromium, withScreenshot } from '../setup/browser.js'
 
 /**
@@ -124,9 +125,10 @@ describeInBrowser('GraphiQL in a browser', () => {
   })
 
   describe('under NODE_ENV=production', () => {
-    let production: TestServer
+    // Another instance over the same database, as another process of the deployment would be.
+    let production: Awaited<ReturnType<typeof startInstance>>
     beforeAll(async () => {
-      production = await startTestServer({ NODE_ENV: 'production' })
+      production = await startInstance(server, { NODE_ENV: 'production' })
     })
     afterAll(() => production?.close())
 
