@@ -15,6 +15,8 @@ import { traced, useTracing } from './server/tracing.js'
 import { createMetrics } from './server/metrics.js'
 import { contractResultErrors, useContractErrorCodes } from './server/document-errors.js'
 import { useGraphiQLPage } from './server/graphiql-page.js'
+import { graphiqlOptions, withGatehouseAdditions } from './server/graphiql-setup.js'
+import { builtConsoleDir, useAdminConsole } from './server/admin-console.js'
 import { QUERY_LIMITS, useQueryLimits } from './server/query-limits.js'
 import { memoryBuckets, redisBuckets } from './server/cost/buckets.js'
 import { createCostMeter, useCostMetering } from './server/cost/metering.js'
@@ -153,9 +155,11 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
         // Imported on the first visit: the renderer's inlined assets cost ~50 MiB of memory.
         render: async () => {
           const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql')
-          return renderGraphiQL({ title: 'Gatehouse', defaultQuery: DEFAULT_QUERY, endpoint: GRAPHQL_ENDPOINT })
+          return withGatehouseAdditions(renderGraphiQL(graphiqlOptions(GRAPHQL_ENDPOINT)), { production: config.NODE_ENV === 'production' })
         },
       }),
+      // The admin console's page and assets at /admin (same origin as /graphql).
+      useAdminConsole({ dir: builtConsoleDir() }),
       useBodyLimit(config.GATEHOUSE_MAX_BODY_BYTES),
       useReadinessCheck({ endpoint: '/ready', check: () => services.database.ping() }),
       useQueryLimits({ production: config.NODE_ENV === 'production' }),
@@ -177,19 +181,3 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
   handleYoga = yoga
   return { yoga, handle: lean ? lane.handle : yoga, laneStats: () => (lean ? lane.stats() : null) }
 }
-
-const DEFAULT_QUERY = `# Welcome to Gatehouse. Sign in first (mutation below), then send the token as
-#   Authorization: Bearer <token>
-# in the Headers tab. Partners use an API key the same way.
-#
-# mutation { signIn(input: { email: "admin@demo.local", password: "…" }) { token } }
-
-query Jobs {
-  viewer { business { name slug } }
-  jobs(first: 10) {
-    totalCount
-    nodes { number name status client { name company } salesOrders(first: 5) { nodes { number total currency } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}
-`

@@ -81,7 +81,8 @@ export async function bootstrap(deps: { config: Config; database: DatabaseHandle
     // Printed once, to the terminal only: never through the structured log, which may be shipped elsewhere.
     process.stdout.write(
       `\n  Gatehouse first start: sign in as ${created.email} with the password ${password}\n` +
-        '  It is shown only this once. Change it with the changePassword mutation, or `npm run admin -- reset-password`.\n\n',
+        '  It is shown only this once. Change it with the changePassword mutation, or `npm run admin -- reset-password`.\n' +
+        `  Admin console: http://${config.HOST}:${config.PORT}/admin   GraphiQL: http://${config.HOST}:${config.PORT}/graphql\n\n`,
     )
   }
 }

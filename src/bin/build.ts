@@ -46,3 +46,7 @@ const stale = COMPILED.flatMap(orphans)
 for (const file of stale) rmSync(file)
 // The build info still lists them; the next build rewrites it.
 if (stale.length > 0) console.log(`Removed ${stale.length} compiled file(s) whose source is gone.`)
+
+// The admin console (console/ → dist/console), served at /admin; skipped when nothing changed.
+const { buildConsole } = await import('./build-console.js')
+if ((await buildConsole()) === 'unchanged') console.log('Admin console unchanged.')
