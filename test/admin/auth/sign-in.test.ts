@@ -102,8 +102,10 @@ describe('signIn', () => {
     expect(answers.wrongPassword).toEqual(answers.wrongEmail)
     expect(answers.deactivated).toEqual(answers.wrongEmail)
     // An unknown email is checked against a dummy hash: without it, it would answer ~100× faster.
+    // A wrong password also writes the account's throttle row and an audit event, which a loaded
+    // machine slows (seen: 30 ms against 91 ms), so the bound is far below 1 and far above 1/100.
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[1]!
-    expect(median(times.wrongEmail!)).toBeGreaterThan(median(times.wrongPassword!) * 0.4)
+    expect(median(times.wrongEmail!)).toBeGreaterThan(median(times.wrongPassword!) * 0.15)
     const failures = await server.app.services.database.db
       .selectFrom('audit_events').select(['target_id', 'details']).where('action', '=', 'auth.sign_in_failed').execute()
     expect(failures.filter((row) => row.target_id === admin.userId).length).toBe(3)
