@@ -115,6 +115,8 @@ const EnvSchema = z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'each origin is scheme://host[:port], without a path or wildcard'))),
   /** Seconds between writes of per-key usage counts (requests, errors, rate limited) from memory to the database. */
   GATEHOUSE_USAGE_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
+  /** Webhooks (src/webhooks/): 1 lets endpoints target loopback, private, link-local and metadata addresses (local receivers, tests). */
+  GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
 })
