@@ -781,6 +781,8 @@ export type Mutation = {
   generateApiKeys: GenerateApiKeysPayload;
   /** Lifts the sign-in locks (and forgets the failures) of a user of the business, from every address; answers how many locks were lifted. Admins only. */
   liftSignInLocks: Scalars['Int']['output'];
+  /** Sends a delivery again, with the same `webhook-id`, as a new delivery (after any still pending for its record). Admins only. */
+  redeliverWebhook: WebhookDelivery;
   /** Replaces a member's or user's Primary, Secondary or both keys. Needs confirm: true ("This cannot be undone. Regenerating this API Key will remove any API access using the old key."). The old key stops at once, or after graceSeconds. Admins only. */
   regenerateApiKeys: RegenerateApiKeysPayload;
   /** Stops a key at once (also ending a regeneration grace period early). Revoking a revoked key changes nothing. Admins only. */
@@ -920,6 +922,11 @@ export type MutationGenerateApiKeysArgs = {
 
 export type MutationLiftSignInLocksArgs = {
   input: LiftSignInLocksInput;
+};
+
+
+export type MutationRedeliverWebhookArgs = {
+  input: RedeliverWebhookInput;
 };
 
 
@@ -1432,6 +1439,10 @@ export type RecordOwnerTeam = {
   /** The global id of the Team. */
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type RedeliverWebhookInput = {
+  deliveryId: Scalars['ID']['input'];
 };
 
 export type RegenerateApiKeysInput = {
@@ -1975,12 +1986,73 @@ export type ViewerTeam = {
   name: Scalars['String']['output'];
 };
 
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  attempt: Scalars['Int']['output'];
+  attemptedAt: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  latencyMs: Scalars['Int']['output'];
+  /** The HTTP status answered; null when none came (timeout, refused connection). */
+  responseStatus?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One event on its way to one endpoint: sent at least once, in order per record, retried with backoff. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attemptCount: Scalars['Int']['output'];
+  /** Every attempt made, oldest first. */
+  attempts: Array<WebhookAttempt>;
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastLatencyMs?: Maybe<Scalars['Int']['output']>;
+  lastResponseStatus?: Maybe<Scalars['Int']['output']>;
+  /** The `webhook-id` header: the same on every retry and redelivery. */
+  messageId: Scalars['String']['output'];
+  /** The next try, while PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+  /** Global id of the record the event is about. */
+  recordId: Scalars['ID']['output'];
+  status: WebhookDeliveryStatus;
+  version: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  nodes: Array<WebhookDelivery>;
+  pageInfo: PageInfo;
+  /** How many records the list holds in all pages (the caller sees only what its role allows). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryStatus =
+  /** Every retry failed; no further attempt is made (redeliver to try again). */
+  | 'DEAD'
+  /** The endpoint answered 2xx. */
+  | 'DELIVERED'
+  /** Waiting for its first attempt or a retry. */
+  | 'PENDING'
+  /** Not sent: the endpoint's member may not read the record (or is deactivated). */
+  | 'SKIPPED';
+
 /** Where Gatehouse POSTs the events a business subscribed to, signed the Standard Webhooks way. Its API member's security role decides which records it hears of: an endpoint never hears of a record its member could not read. */
 export type WebhookEndpoint = Node & {
   __typename?: 'WebhookEndpoint';
   /** False: nothing is sent (deliveries wait); set by an admin, or by Gatehouse after sustained failure. */
   active: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** Deliveries to this endpoint, oldest first. */
+  deliveries: WebhookDeliveryConnection;
   /** At most 500 characters. */
   description: Scalars['String']['output'];
   /** When Gatehouse disabled the endpoint after sustained failure. */
@@ -1998,6 +2070,16 @@ export type WebhookEndpoint = Node & {
   previousSecretExpiresAt?: Maybe<Scalars['DateTime']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   url: Scalars['String']['output'];
+};
+
+
+/** Where Gatehouse POSTs the events a business subscribed to, signed the Standard Webhooks way. Its API member's security role decides which records it hears of: an endpoint never hears of a record its member could not read. */
+export type WebhookEndpointDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
 };
 
 export type WebhookEndpointConnection = {

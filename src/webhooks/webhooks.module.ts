@@ -1,5 +1,6 @@
 import { canAdminister } from '../access/principal.js'
 import type { GatehouseModule } from '../records/module.js'
+import './deliveries.graphql.js'
 import './endpoints.graphql.js'
 import { ENDPOINT_COLUMNS } from './endpoints.repository.js'
 
