@@ -1,0 +1,174 @@
+import { Webhook } from 'standardwebhooks'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { uniformMatrix } from '../../src/access/permissions.js'
+import { contactsResource } from '../../src/crm/contacts/contacts.resource.js'
+import { appendEvent } from '../../src/records/write/outbox.js'
+import { type TestServer, startTestServer } from '../setup/app.js'
+import { fails, ok } from '../setup/admin-client.js'
+import { type SignedIn, createMemberWithKeys, createRoleSql, readOnlyMatrix, signInAsAdmin } from '../setup/clients.js'
+import { eventually, startReceiver } from './receiver.js'
+
+/**
+ * Webhooks end to end: record writes through GraphQL reach a real receiver on 127.0.0.1, signed
+ * (verified with the `standardwebhooks` package), in order per record, retried with the same
+ * webhook-id, never for a rolled-back write, never about a record the endpoint's member cannot read.
+ */
+
+const ENV = { GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1', GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '0.05,0.05,0.05,0.05', GATEHOUSE_WEBHOOK_TIMEOUT_MS: '2000' }
+const CREATE_ENDPOINT = `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret endpoint { id url events active member { id } } } }`
+const CONTACT = {
+  create: `mutation($i: CreateContactInput!) { createContact(input: $i) { contact { id version } } }`,
+  update: `mutation($i: UpdateContactInput!) { updateContact(input: $i) { contact { id version } } }`,
+  delete: `mutation($i: DeleteContactInput!) { deleteContact(input: $i) { deletedId version } }`,
+}
+const CREATE_SUPPLIER = `mutation($i: CreateSupplierInput!) { createSupplier(input: $i) { supplier { id } } }`
+
+let server: TestServer
+let receiver: Awaited<ReturnType<typeof startReceiver>>
+let admin: SignedIn
+let readerId: string
+const as = (query: string, variables: Record<string, unknown>) => server.graphql(query, { variables, headers: admin.headers })
+
+async function endpoint(path: string, events: string[], memberId = readerId) {
+  const data = ok(await as(CREATE_ENDPOINT, { i: { url: receiver.url(path), events, memberId, description: path } }))
+  return data.createWebhookEndpoint as { secret: string; endpoint: { id: string } }
+}
+
+beforeAll(async () => {
+  receiver = await startReceiver()
+  server = await startTestServer(ENV)
+  admin = await signInAsAdmin(server)
+  readerId = (await createMemberWithKeys(server, admin, { roleId: await createRoleSql(server, admin.businessId, readOnlyMatrix()) })).globalId
+})
+afterAll(async () => {
+  await server?.close()
+  await receiver?.close()
+})
+
+describe('webhooks', () => {
+  it('sends create, update and delete of a record signed, verifiable, in order', async () => {
+    const { secret } = await endpoint('/ordered', ['contact.created', 'contact.updated', 'contact.deleted'])
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/)
+    const created = ok(await as(CONTACT.create, { i: { type: 'CLIENT', firstName: 'Ada', lastName: 'Lovelace' } })).createContact.contact
+    let version = created.version
+    for (const company of ['One', 'Two', 'Three']) {
+      version = ok(await as(CONTACT.update, { i: { id: created.id, expectedVersion: version, company } })).updateContact.contact.version
+    }
+    ok(await as(CONTACT.delete, { i: { id: created.id, expectedVersion: version } }))
+    const got = await eventually(() => {
+      expect(receiver.at('/ordered')).toHaveLength(5)
+      return receiver.at('/ordered')
+    })
+    expect(got.map((r) => `${r.json.type}@${r.json.data.version}`)).toEqual([
+      'contact.created@1', 'contact.updated@2', 'contact.updated@3', 'contact.updated@4', 'contact.deleted@5',
+    ])
+    const verifier = new Webhook(secret)
+    for (const request of got) {
+      expect(request.json.data.id).toBe(created.id)
+      expect(verifier.verify(request.body, request.headers)).toEqual(request.json)
+    }
+    expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(5)
+    expect(() => new Webhook(`whsec_${Buffer.from('not the secret, 24 bytes').toString('base64')}`).verify(got[0]!.body, got[0]!.headers)).toThrow()
+  })
+
+  it('sends nothing for a write that rolled back', async () => {
+    await endpoint('/rollback', ['contact.updated', 'contact.created'])
+    const contact = ok(await as(CONTACT.create, { i: { type: 'CLIENT', firstName: 'Roll', lastName: 'Back' } })).createContact.contact
+    // A GraphQL write refused inside its transaction (stale version), and a transaction that queued an event, then failed.
+    fails(await as(CONTACT.update, { i: { id: contact.id, expectedVersion: 99, company: 'Never' } }), 'CONFLICT')
+    const id = Buffer.from(contact.id, 'base64url').toString().split(':')[1]!
+    const db = server.app.services.database.db
+    await expect(db.transaction().execute(async (trx) => {
+      expect(await appendEvent(trx, { businessId: admin.businessId } as never, contactsResource, id, 'updated')).toBeGreaterThan(0)
+      throw new Error('the write failed after its event was queued')
+    })).rejects.toThrow('after its event')
+    server.app.services.webhooks!.wake()
+    // A later write of the same record arrives after anything queued before it: only it and the create come.
+    ok(await as(CONTACT.update, { i: { id: contact.id, expectedVersion: 1, company: 'Later' } }))
+    const got = await eventually(() => {
+      expect(receiver.at('/rollback')).toHaveLength(2)
+      return receiver.at('/rollback')
+    })
+    expect(got.map((r) => `${r.json.type}@${r.json.data.version}`)).toEqual(['contact.created@1', 'contact.updated@2'])
+    const rows = await db.selectFrom('webhook_events').select('id').where('record_id', '=', id).execute()
+    expect(rows).toHaveLength(2)
+  })
+
+  it('retries a failing receiver with the same webhook-id until it answers, then stops', async () => {
+    await endpoint('/flaky', ['supplier.created'])
+    receiver.failNext('/flaky', 3)
+    ok(await as(CREATE_SUPPLIER, { i: { name: 'Flaky Supplies' } }))
+    const got = await eventually(() => {
+      expect(receiver.at('/flaky')).toHaveLength(4)
+      return receiver.at('/flaky')
+    })
+    expect(new Set(got.map((r) => r.headers['webhook-id'])).size).toBe(1)
+    const { data } = (await as(`{ webhookEndpoints { nodes { description failingSince deliveries { nodes { status attemptCount nextAttemptAt
+        lastResponseStatus attempts { attempt responseStatus latencyMs } } } } } }`, {})).body
+    const flaky = data.webhookEndpoints.nodes.find((node: any) => node.description === '/flaky')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(receiver.at('/flaky')).toHaveLength(4)
+    expect(flaky.failingSince).toBeNull()
+    expect(flaky.deliveries.nodes).toHaveLength(1)
+    expect(flaky.deliveries.nodes[0]).toMatchObject({ status: 'DELIVERED', attemptCount: 4, nextAttemptAt: null, lastResponseStatus: 204 })
+    expect(flaky.deliveries.nodes[0].attempts.map((a: any) => a.responseStatus)).toEqual([500, 500, 500, 204])
+  })
+
+  it("never sends a contact to an endpoint whose member has CONTACTS at NONE", async () => {
+    const matrix = uniformMatrix('NONE')
+    matrix.PURCHASE_ORDERS.INQUIRE = 'ALL'
+    const blind = await createMemberWithKeys(server, admin, { roleId: await createRoleSql(server, admin.businessId, matrix) })
+    await endpoint('/blind', ['contact.created', 'supplier.created'], blind.globalId)
+    ok(await as(CONTACT.create, { i: { type: 'PROSPECT', firstName: 'Hidden', lastName: 'Contact' } }))
+    ok(await as(CREATE_SUPPLIER, { i: { name: 'Visible Supplies' } }))
+    await eventually(() => expect(receiver.at('/blind')).toHaveLength(1))
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(receiver.at('/blind').map((r) => r.json.type)).toEqual(['supplier.created'])
+    const skipped = await server.app.services.database.db.selectFrom('webhook_deliveries').select(['status', 'last_error'])
+      .where('status', '=', 'SKIPPED').execute()
+    expect(skipped).toEqual([{ status: 'SKIPPED', last_error: "the endpoint's member may not inquire CONTACTS" }])
+  })
+
+  it('rotates the secret: both sign during the overlap', async () => {
+    const { secret, endpoint: made } = await endpoint('/rotated', ['supplier.created'])
+    const rotated = ok(await as(`mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { secret endpoint { previousSecretExpiresAt } } }`,
+      { i: { id: made.id, overlapSeconds: 60 } })).rotateWebhookSecret
+    expect(rotated.secret).not.toBe(secret)
+    ok(await as(CREATE_SUPPLIER, { i: { name: 'Rotated Supplies' } }))
+    const [request] = await eventually(() => {
+      expect(receiver.at('/rotated')).toHaveLength(1)
+      return receiver.at('/rotated')
+    })
+    expect(request!.headers['webhook-signature']!.split(' ')).toHaveLength(2)
+    for (const key of [secret, rotated.secret]) expect(new Webhook(key).verify(request!.body, request!.headers)).toEqual(request!.json)
+  })
+
+  it('refuses bad input with contract codes, and is for admins only', async () => {
+    const refused = fails(await as(CREATE_ENDPOINT, { i: { url: receiver.url('/x'), events: ['contact.exploded'], memberId: readerId } }), 'BAD_USER_INPUT')
+    expect(refused.extensions?.field).toBe('input.events')
+    fails(await as(CREATE_ENDPOINT, { i: { url: 'ftp://127.0.0.1/', events: ['job.created'], memberId: readerId } }), 'BAD_USER_INPUT')
+    fails(await as(CREATE_ENDPOINT, { i: { url: receiver.url('/x'), events: ['job.created'], memberId: 'nope' } }), 'NOT_FOUND')
+    const member = await createMemberWithKeys(server, admin)
+    const byKey = await server.graphql(CREATE_ENDPOINT, { variables: { i: { url: receiver.url('/x'), events: ['job.created'], memberId: readerId } }, headers: { authorization: `Bearer ${member.primary.key}` } })
+    expect(byKey.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
+  })
+})
+
+describe('webhook targets without GATEHOUSE_WEBHOOK_ALLOW_PRIVATE', () => {
+  it('refuses a loopback URL as BAD_USER_INPUT on url', async () => {
+    const strict = await startTestServer({})
+    try {
+      const strictAdmin = await signInAsAdmin(strict)
+      const member = await createMemberWithKeys(strict, strictAdmin)
+      const result = await strict.graphql(CREATE_ENDPOINT, {
+        variables: { i: { url: 'http://127.0.0.2:9/', events: ['job.created'], memberId: member.globalId } },
+        headers: strictAdmin.headers,
+      })
+      const error = fails(result, 'BAD_USER_INPUT')
+      expect(error.extensions?.field).toBe('input.url')
+      expect(await strict.app.services.database.db.selectFrom('webhook_endpoints').select('id').execute()).toEqual([])
+    } finally {
+      await strict.close()
+    }
+  })
+})
