@@ -6,7 +6,7 @@ import type { Resource } from '../resource.js'
 /**
  * The transactional outbox of webhooks: every record write appends its event here, in the write's
  * own transaction, with one delivery row per active endpoint of the business subscribed to the
- * event's type. A rolled-back write leaves neither; a committed one cannot lose them. Delivering
+ * event's type (an event nobody subscribed to is not kept). A rolled-back write leaves neither; a committed one cannot lose them. Delivering
  * is the job of the loop in src/webhooks/, after commit.
  *
  * The event is thin (type, record, version, time): what the record holds is read by the endpoint's
@@ -35,18 +35,22 @@ export async function appendEvent(
   action: RecordAction,
 ): Promise<number> {
   const type = `${eventPrefix(resource.typeName)}.${action}`
+  // No subscribed endpoint, no event: a business without webhooks pays one index probe per write.
   const { rows } = await sql<{ queued: number }>`
-    with event as (
+    with endpoint as (
+      select id from webhook_endpoints
+      where business_id = ${principal.businessId} and active and ${type} = any(events)
+    ), event as (
       insert into webhook_events (business_id, type, record_type, record_id, version)
       select business_id, ${type}, ${resource.typeName}, id, version
-      from ${sql.table(resource.table)} where business_id = ${principal.businessId} and id = ${recordId}
+      from ${sql.table(resource.table)}
+      where business_id = ${principal.businessId} and id = ${recordId} and exists (select 1 from endpoint)
       returning business_id, id, record_type, record_id
     ), queued as (
       insert into webhook_deliveries (business_id, endpoint_id, event_id, message_id, record_key)
       select event.business_id, endpoint.id, event.id, 'msg_' || replace(gen_random_uuid()::text, '-', ''),
              event.record_type || ':' || event.record_id
-      from event join webhook_endpoints endpoint on endpoint.business_id = event.business_id
-      where endpoint.active and ${type} = any(endpoint.events)
+      from event cross join endpoint
       returning 1
     )
     select count(*)::int as queued from queued`.execute(trx)
