@@ -17,7 +17,7 @@ import { type DeliveryDeps, deliverOne } from './deliver.js'
 
 const BATCH = 20
 /** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
-const LEASE_MARGIN_SECONDS = 30
+const LEASE_MARGIN_SECONDS = 5
 const MIN_TIMER_MS = 50
 
 export interface WebhookWorker {
