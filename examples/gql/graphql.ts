@@ -785,6 +785,8 @@ export type Mutation = {
   redeliverWebhook: WebhookDelivery;
   /** Replaces a member's or user's Primary, Secondary or both keys. Needs confirm: true ("This cannot be undone. Regenerating this API Key will remove any API access using the old key."). The old key stops at once, or after graceSeconds. Admins only. */
   regenerateApiKeys: RegenerateApiKeysPayload;
+  /** Sends again every event the endpoint was sent (or was due to be sent) since `since`, oldest first, each with its first `webhook-id`; answers how many were queued (at most 10000: a wider window is BAD_USER_INPUT). Admins only. */
+  replayWebhooks: Scalars['Int']['output'];
   /** Stops a key at once (also ending a regeneration grace period early). Revoking a revoked key changes nothing. Admins only. */
   revokeApiKey: ApiKey;
   /** Gives the endpoint a new signing secret, answered this once. The old one keeps signing beside it (a second `v1,` signature) for `overlapSeconds`, so receivers can switch without losing a delivery. Admins only. */
@@ -932,6 +934,11 @@ export type MutationRedeliverWebhookArgs = {
 
 export type MutationRegenerateApiKeysArgs = {
   input: RegenerateApiKeysInput;
+};
+
+
+export type MutationReplayWebhooksArgs = {
+  input: ReplayWebhooksInput;
 };
 
 
@@ -1470,6 +1477,11 @@ export type RegenerateApiKeysPayload = {
   primary?: Maybe<IssuedApiKey>;
   /** The new Secondary key, when it was regenerated. */
   secondary?: Maybe<IssuedApiKey>;
+};
+
+export type ReplayWebhooksInput = {
+  endpointId: Scalars['ID']['input'];
+  since: Scalars['DateTime']['input'];
 };
 
 export type RevokeApiKeyInput = {

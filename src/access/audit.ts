@@ -33,6 +33,7 @@ export type AuditAction =
   | 'webhook.delete'
   | 'webhook.rotate_secret'
   | 'webhook.redeliver'
+  | 'webhook.replay'
   | 'webhook.disabled'
 
 export interface AuditEvent {

@@ -3,7 +3,7 @@ import { auditRequestChange } from '../access/audit.js'
 import type { Principal } from '../access/principal.js'
 import type { Database } from '../db/types.js'
 import { builder } from '../graphql/builder.js'
-import { notFound } from '../graphql/errors.js'
+import { badInput, notFound } from '../graphql/errors.js'
 import { encodeGlobalId, idOfType } from '../graphql/global-id.js'
 import { connectionOf, pageArgs } from '../records/fields/connections.js'
 import { requirePrincipal } from '../records/write/transaction.js'
@@ -12,6 +12,9 @@ import { pageById, wantsTotalCount } from '../admin/common/admin-pages.js'
 import { WebhookEndpointRef } from './endpoints.graphql.js'
 
 /** What admins see of deliveries (status, attempts with response code and latency, next retry) and redelivery. */
+
+/** The most events one replay queues. */
+const REPLAY_MAX = 10_000
 
 const deliveries = (db: Kysely<Database>, principal: Principal) =>
   db
@@ -105,6 +108,43 @@ builder.mutationFields((t) => ({
       })
       context.services.webhooks?.wake()
       return created
+    },
+  }),
+
+  replayWebhooks: t.field({
+    type: 'Int',
+    description:
+      `Sends again every event the endpoint was sent (or was due to be sent) since \`since\`, oldest first, each with its first \`webhook-id\`; ` +
+      `answers how many were queued (at most ${REPLAY_MAX}: a wider window is BAD_USER_INPUT). Admins only.`,
+    args: {
+      input: t.arg({
+        type: builder.inputType('ReplayWebhooksInput', { fields: (f) => ({ endpointId: f.id({ required: true }), since: f.field({ type: 'DateTime', required: true }) }) }),
+        required: true,
+      }),
+    },
+    authScopes: { admin: true },
+    resolve: async (_root, { input }, context) => {
+      const endpointId = idOfType(input.endpointId, 'WebhookEndpoint', 'input.endpointId')
+      const queued = await inTransaction(context, async (trx, principal) => {
+        const endpoint = await trx.selectFrom('webhook_endpoints').select('id').where('business_id', '=', principal.businessId).where('id', '=', endpointId).forUpdate().executeTakeFirst()
+        if (!endpoint) throw notFound('WebhookEndpoint', 'input.endpointId')
+        const { rows } = await sql<{ queued: number }>`
+          with replayed as (
+            insert into webhook_deliveries (business_id, endpoint_id, event_id, message_id, record_key)
+            select distinct on (d.event_id) d.business_id, d.endpoint_id, d.event_id, d.message_id, d.record_key
+            from webhook_deliveries d join webhook_events ev on ev.business_id = d.business_id and ev.id = d.event_id
+            where d.business_id = ${principal.businessId} and d.endpoint_id = ${endpointId} and ev.occurred_at >= ${input.since}
+            order by d.event_id, d.id
+            returning 1)
+          select count(*)::int as queued from replayed`.execute(trx)
+        const count = Number(rows[0]?.queued ?? 0)
+        // Rolled back with the transaction: nothing is queued.
+        if (count > REPLAY_MAX) throw badInput(`since: ${count} events since then; replay at most ${REPLAY_MAX} at once (choose a later time).`, 'input.since')
+        await auditRequestChange(trx, context, 'webhook.replay', { type: 'WebhookEndpoint', id: endpointId }, { since: input.since, queued: count })
+        return count
+      })
+      if (queued > 0) context.services.webhooks?.wake()
+      return queued
     },
   }),
 }))

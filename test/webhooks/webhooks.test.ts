@@ -143,6 +143,29 @@ describe('webhooks', () => {
     for (const key of [secret, rotated.secret]) expect(new Webhook(key).verify(request!.body, request!.headers)).toEqual(request!.json)
   })
 
+  it('redelivers one delivery and replays everything since a time, with the first webhook-ids', async () => {
+    const { endpoint: made } = await endpoint('/replay', ['supplier.created'])
+    const since = new Date().toISOString()
+    for (const name of ['Replay One', 'Replay Two']) ok(await as(CREATE_SUPPLIER, { i: { name } }))
+    const firsts = await eventually(() => {
+      expect(receiver.at('/replay')).toHaveLength(2)
+      return receiver.at('/replay').map((r) => r.headers['webhook-id'])
+    })
+    const listed = ok(await as(`query($id: ID!) { node(id: $id) { ... on WebhookEndpoint { deliveries { nodes { id messageId status } } } } }`, { id: made.id }))
+    const [first] = listed.node.deliveries.nodes
+    expect(first).toMatchObject({ messageId: firsts[0], status: 'DELIVERED' })
+    const again = ok(await as(`mutation($i: RedeliverWebhookInput!) { redeliverWebhook(input: $i) { messageId status } }`, { i: { deliveryId: first.id } }))
+    expect(again.redeliverWebhook).toEqual({ messageId: firsts[0], status: 'PENDING' })
+    await eventually(() => expect(receiver.at('/replay')).toHaveLength(3))
+    const replayed = ok(await as(`mutation($i: ReplayWebhooksInput!) { replayWebhooks(input: $i) }`, { i: { endpointId: made.id, since } }))
+    expect(replayed.replayWebhooks).toBe(2)
+    await eventually(() => expect(receiver.at('/replay')).toHaveLength(5))
+    // Different records: no order between them, only within each.
+    expect(receiver.at('/replay').map((r) => r.headers['webhook-id']).sort()).toEqual([...firsts, firsts[0], ...firsts].sort())
+    const future = ok(await as(`mutation($i: ReplayWebhooksInput!) { replayWebhooks(input: $i) }`, { i: { endpointId: made.id, since: new Date(Date.now() + 60_000).toISOString() } }))
+    expect(future.replayWebhooks).toBe(0)
+  })
+
   it('refuses bad input with contract codes, and is for admins only', async () => {
     const refused = fails(await as(CREATE_ENDPOINT, { i: { url: receiver.url('/x'), events: ['contact.exploded'], memberId: readerId } }), 'BAD_USER_INPUT')
     expect(refused.extensions?.field).toBe('input.events')
