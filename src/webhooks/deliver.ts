@@ -31,6 +31,8 @@ export interface DeliveryDeps {
   log: Logger
   resources: ReadonlyMap<string, Resource>
   settings: DeliverySettings
+  /** Counts an outcome for the metrics. */
+  count(outcome: 'delivered' | 'retry' | 'dead' | 'skipped'): void
 }
 
 export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): Promise<void> {
@@ -39,6 +41,7 @@ export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): 
   const refusal = await readRefusal(deps, delivery)
   if (refusal) {
     await recordOutcome(deps.db, delivery, { status: 'SKIPPED', attempt: claimed.attempts, responseStatus: null, latencyMs: null, error: refusal })
+    deps.count('skipped')
     return
   }
   const occurredAt = new Date(delivery.occurred_at).toISOString()
@@ -56,6 +59,7 @@ export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): 
     await recordOutcome(trx, delivery, outcome)
     await trackEndpointHealth(trx, deps.settings, delivery, result.ok)
   })
+  deps.count(outcome.status === 'DELIVERED' ? 'delivered' : outcome.status === 'DEAD' ? 'dead' : 'retry')
   if (!result.ok) deps.log.info({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, attempt: claimed.attempts, error: result.error, next: outcome.status }, 'webhook delivery failed')
 }
 

@@ -22,6 +22,8 @@ const MIN_TIMER_MS = 50
 
 export interface WebhookWorker {
   wake(): void
+  /** Outcomes this process recorded since start, for /metrics. */
+  stats(): Record<string, number>
   /** Stops claiming, waits for attempts in flight (each bounded by its deadline), and stops listening. */
   close(): Promise<void>
 }
@@ -33,7 +35,9 @@ export async function startWebhookWorker(deps: {
   resources: readonly Resource[]
 }): Promise<WebhookWorker> {
   const { config, database, log } = deps
+  const outcomes: Record<string, number> = { delivered: 0, retry: 0, dead: 0, skipped: 0 }
   const delivery: DeliveryDeps = {
+    count: (outcome) => void (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1),
     db: database.db,
     log,
     resources: new Map(deps.resources.map((resource) => [resource.typeName, resource])),
@@ -90,6 +94,7 @@ export async function startWebhookWorker(deps: {
   await running
   return {
     wake,
+    stats: () => ({ ...outcomes }),
     close: async () => {
       closed = true
       clearTimeout(timer)

@@ -112,6 +112,8 @@ describe('webhooks', () => {
     expect(flaky.deliveries.nodes).toHaveLength(1)
     expect(flaky.deliveries.nodes[0]).toMatchObject({ status: 'DELIVERED', attemptCount: 4, nextAttemptAt: null, lastResponseStatus: 204 })
     expect(flaky.deliveries.nodes[0].attempts.map((a: any) => a.responseStatus)).toEqual([500, 500, 500, 204])
+    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    expect(Number(/gatehouse_webhook_deliveries\{outcome="retry"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3)
   })
 
   it("never sends a contact to an endpoint whose member has CONTACTS at NONE", async () => {
