@@ -54,7 +54,15 @@ export async function createApp(
     const resources = modules.flatMap((module) => module.resources)
     const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources }) : undefined
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator, webhooks }
-    const { yoga, handle, laneStats } = createGatehouseServer(services)
+    let server: ReturnType<typeof createGatehouseServer>
+    try {
+      server = createGatehouseServer(services)
+    } catch (error) {
+      await webhooks?.close()
+      await authenticator.close()
+      throw error
+    }
+    const { yoga, handle, laneStats } = server
     return {
       services,
       yoga,

@@ -76,7 +76,7 @@ export interface Outcome {
 
 /** Records an attempt's outcome on the delivery (and in its attempt history, when a request was made). */
 export async function recordOutcome(trx: Kysely<Database>, delivery: LoadedDelivery, outcome: Outcome): Promise<void> {
-  await trx
+  const updated = await trx
     .updateTable('webhook_deliveries')
     .set({
       status: outcome.status,
@@ -90,8 +90,9 @@ export async function recordOutcome(trx: Kysely<Database>, delivery: LoadedDeliv
     })
     .where('business_id', '=', delivery.business_id)
     .where('id', '=', delivery.id)
-    .execute()
-  if (outcome.latencyMs === null) return
+    .executeTakeFirst()
+  // The endpoint (and its deliveries) was deleted while the attempt ran: nothing left to record.
+  if (outcome.latencyMs === null || updated.numUpdatedRows === 0n) return
   await trx
     .insertInto('webhook_attempts')
     .values({
