@@ -3,6 +3,8 @@ import { bootstrap } from './admin/bootstrap.js'
 import type { Config } from './config.js'
 import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase, waitForDatabase } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { modules } from './modules.js'
+import { startWebhookWorker } from './webhooks/worker.js'
 import { createLogger } from './logger.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type GatehouseServer, type GatehouseServices, type GatehouseYoga, createGatehouseServer } from './yoga.js'
@@ -49,8 +51,18 @@ export async function createApp(
       if (setup !== database) await setup.close()
     }
     const base = { config, database, log }
-    const services: GatehouseServices = { ...base, authenticator, credentials: authenticator }
-    const { yoga, handle, laneStats } = createGatehouseServer(services)
+    const resources = modules.flatMap((module) => module.resources)
+    const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources }) : undefined
+    const services: GatehouseServices = { ...base, authenticator, credentials: authenticator, webhooks }
+    let server: ReturnType<typeof createGatehouseServer>
+    try {
+      server = createGatehouseServer(services)
+    } catch (error) {
+      await webhooks?.close()
+      await authenticator.close()
+      throw error
+    }
+    const { yoga, handle, laneStats } = server
     return {
       services,
       yoga,
@@ -59,6 +71,7 @@ export async function createApp(
       close: async () => {
         // Releases what the server's plugins hold (the rate limiter's Redis connection).
         await yoga.dispose()
+        await webhooks?.close()
         await authenticator.close()
         if (!options.database) await database.close()
       },

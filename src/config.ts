@@ -115,6 +115,20 @@ const EnvSchema = z.object({
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s*]+$/, 'each origin is scheme://host[:port], without a path or wildcard'))),
   /** Seconds between writes of per-key usage counts (requests, errors, rate limited) from memory to the database. */
   GATEHOUSE_USAGE_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3_600).default(10),
+  /** Webhooks (src/webhooks/): 1 lets endpoints target loopback, private, link-local and metadata addresses (local receivers, tests). */
+  GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: booleanFlag.default(false),
+  /** Seconds to wait before each retry of a failed delivery (jittered ±20 %); past the last one the delivery is dead. About 3 days, Stripe's span. */
+  GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5,30,120,600,1800,3600,7200,14400,28800,43200,86400,86400')
+    .transform((value) => value.split(',').map((entry) => Number(entry.trim())))
+    .pipe(z.array(z.number().positive().max(604_800)).min(1).max(30)),
+  /** A delivery attempt's deadline (connect, send, response headers and the bounded body). */
+  GATEHOUSE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** An endpoint that has had no successful delivery for this long, while failing, is disabled (and audited). */
+  GATEHOUSE_WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().max(30 * 86_400).default(3 * 86_400),
+  /** 0 runs no delivery loop in this process (the outbox still fills; another instance delivers). */
+  GATEHOUSE_WEBHOOK_WORKER: booleanFlag.default(true),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
 })

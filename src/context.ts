@@ -14,6 +14,8 @@ export interface AppServices {
   log: Logger
   /** Credential cache, key pepper and invalidation (src/access/credentials/authenticate.ts); absent only in bare test contexts. */
   credentials?: CredentialService
+  /** The webhook delivery loop (src/webhooks/): a committed write that queued deliveries wakes it. */
+  webhooks?: { wake(): void; stats?(): Record<string, number> }
 }
 
 /** The caller's cost bucket as this request left it (src/server/cost/metering.ts); `rateLimit` answers it. */

@@ -61,7 +61,7 @@ const GRAPHQL_ENDPOINT = '/graphql'
 export function createGatehouseServer(services: GatehouseServices): GatehouseServer {
   const { config, log } = services
   const metrics = createMetrics(
-    { pool: services.database.poolStats, credentials: () => services.credentials.stats() },
+    { pool: services.database.poolStats, credentials: () => services.credentials.stats(), webhooks: () => services.webhooks?.stats?.() ?? {} },
     { token: config.GATEHOUSE_METRICS_TOKEN },
   )
   const redis = config.REDIS_URL ? connectLimitsRedis(config.REDIS_URL, log) : undefined

@@ -26,6 +26,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   seed: ['db', 'access', 'records'],
   admin: ['db', 'access', 'graphql', 'records', 'seed', 'config.ts', 'context.ts', 'logger.ts'],
   server: ['db', 'access', 'graphql', 'records', 'config.ts', 'context.ts'],
+  // Webhook endpoints are admin work (members, audit, pages); the outbox itself is in records/write.
+  webhooks: ['db', 'access', 'graphql', 'records', 'admin', 'config.ts', 'context.ts', 'logger.ts'],
   'config.ts': [],
   'logger.ts': [],
   'context.ts': ['db', 'access', 'config.ts'],

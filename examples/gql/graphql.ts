@@ -465,6 +465,17 @@ export type CreateUserInput = {
   teamId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type CreateWebhookEndpointInput = {
+  /** At most 500 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Events to send, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted. */
+  events: Array<Scalars['String']['input']>;
+  /** An active API member of the business: its role decides what the endpoint hears of. */
+  memberId: Scalars['ID']['input'];
+  /** http(s) URL (HTTPS in production); loopback, private and link-local targets are refused. */
+  url: Scalars['String']['input'];
+};
+
 export type CredentialKind =
   /** An API key. */
   | 'API_KEY'
@@ -548,6 +559,15 @@ export type DeleteSupplierPayload = {
   deletedId: Scalars['ID']['output'];
   /** The version the deletion gave the record. */
   version: Scalars['Int']['output'];
+};
+
+export type DeleteWebhookEndpointInput = {
+  id: Scalars['ID']['input'];
+};
+
+export type DeleteWebhookEndpointPayload = {
+  __typename?: 'DeleteWebhookEndpointPayload';
+  deletedId: Scalars['ID']['output'];
 };
 
 /** A record deleted from the business: delete it from your mirror too. */
@@ -741,6 +761,8 @@ export type Mutation = {
   createTeam: Team;
   /** Creates a user who signs in with this email and password. An email in use anywhere is CONFLICT. Admins only. */
   createUser: User;
+  /** Registers a webhook endpoint; answers its signing secret this once. Admins only. */
+  createWebhookEndpoint: WebhookEndpointWithSecret;
   /** Deletes a contact, leaving a tombstone that `deletedRecords` lists. CONFLICT while a live job or sales order names it as client. */
   deleteContact: DeleteContactPayload;
   /** Deletes a job, leaving a tombstone that `deletedRecords` lists. CONFLICT while a live sales or purchase order belongs to it. */
@@ -753,14 +775,22 @@ export type Mutation = {
   deleteSecurityRole: SecurityRole;
   /** Deletes a supplier (needs DELETE on PURCHASE_ORDERS), leaving a tombstone that `deletedRecords` lists. CONFLICT while a live purchase order names it. */
   deleteSupplier: DeleteSupplierPayload;
+  /** Deletes a webhook endpoint and its pending deliveries. Admins only. */
+  deleteWebhookEndpoint: DeleteWebhookEndpointPayload;
   /** Creates the Primary and Secondary key of a member or user. CONFLICT while it holds a working pair. Admins only. */
   generateApiKeys: GenerateApiKeysPayload;
   /** Lifts the sign-in locks (and forgets the failures) of a user of the business, from every address; answers how many locks were lifted. Admins only. */
   liftSignInLocks: Scalars['Int']['output'];
+  /** Sends a delivery again, with the same `webhook-id`, as a new delivery (after any still pending for its record). Admins only. */
+  redeliverWebhook: WebhookDelivery;
   /** Replaces a member's or user's Primary, Secondary or both keys. Needs confirm: true ("This cannot be undone. Regenerating this API Key will remove any API access using the old key."). The old key stops at once, or after graceSeconds. Admins only. */
   regenerateApiKeys: RegenerateApiKeysPayload;
+  /** Sends again every event the endpoint was sent (or was due to be sent) since `since`, oldest first, each with its first `webhook-id`; answers how many were queued (at most 10000: a wider window is BAD_USER_INPUT). Admins only. */
+  replayWebhooks: Scalars['Int']['output'];
   /** Stops a key at once (also ending a regeneration grace period early). Revoking a revoked key changes nothing. Admins only. */
   revokeApiKey: ApiKey;
+  /** Gives the endpoint a new signing secret, answered this once. The old one keeps signing beside it (a second `v1,` signature) for `overlapSeconds`, so receivers can switch without losing a delivery. Admins only. */
+  rotateWebhookSecret: WebhookEndpointWithSecret;
   /** Sets the bucket the whole business shares besides each principal's; limit and restoreRate null: the server's default (none unless configured). Admins only. */
   setBusinessRateLimitBudget?: Maybe<RateLimitBudget>;
   /** Sets the cost budget of an API member or user (its keys share one bucket of it, its sessions another); limit and restoreRate null: the server's default again. Answers the budget in force. Admins only. */
@@ -787,6 +817,8 @@ export type Mutation = {
   updateSupplier: UpdateSupplierPayload;
   /** Changes a user. A new role or team applies from the next request of its sessions and keys; `active: false` signs it out everywhere at once. Taking away the last active admin is CONFLICT. Admins only. */
   updateUser: User;
+  /** Changes a webhook endpoint. Admins only. */
+  updateWebhookEndpoint: WebhookEndpoint;
 };
 
 
@@ -845,6 +877,11 @@ export type MutationCreateUserArgs = {
 };
 
 
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
 export type MutationDeleteContactArgs = {
   input: DeleteContactInput;
 };
@@ -875,6 +912,11 @@ export type MutationDeleteSupplierArgs = {
 };
 
 
+export type MutationDeleteWebhookEndpointArgs = {
+  input: DeleteWebhookEndpointInput;
+};
+
+
 export type MutationGenerateApiKeysArgs = {
   input: GenerateApiKeysInput;
 };
@@ -885,13 +927,28 @@ export type MutationLiftSignInLocksArgs = {
 };
 
 
+export type MutationRedeliverWebhookArgs = {
+  input: RedeliverWebhookInput;
+};
+
+
 export type MutationRegenerateApiKeysArgs = {
   input: RegenerateApiKeysInput;
 };
 
 
+export type MutationReplayWebhooksArgs = {
+  input: ReplayWebhooksInput;
+};
+
+
 export type MutationRevokeApiKeyArgs = {
   input: RevokeApiKeyInput;
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  input: RotateWebhookSecretInput;
 };
 
 
@@ -952,6 +1009,11 @@ export type MutationUpdateSupplierArgs = {
 
 export type MutationUpdateUserArgs = {
   input: UpdateUserInput;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
 };
 
 export type Node = {
@@ -1191,6 +1253,8 @@ export type Query = {
   users?: Maybe<UserConnection>;
   /** The caller: who it is, its business, role and team, and what its role lets it do. */
   viewer: Viewer;
+  /** The business's webhook endpoints, in creation order. Admins only. */
+  webhookEndpoints?: Maybe<WebhookEndpointConnection>;
 };
 
 
@@ -1330,6 +1394,14 @@ export type QueryUsersArgs = {
   last?: InputMaybe<Scalars['Int']['input']>;
 };
 
+
+export type QueryWebhookEndpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** The caller's cost bucket after this query's price was taken (points restore continuously). */
 export type RateLimit = {
   __typename?: 'RateLimit';
@@ -1376,6 +1448,10 @@ export type RecordOwnerTeam = {
   name: Scalars['String']['output'];
 };
 
+export type RedeliverWebhookInput = {
+  deliveryId: Scalars['ID']['input'];
+};
+
 export type RegenerateApiKeysInput = {
   /** Must be true: "This cannot be undone. Regenerating this API Key will remove any API access using the old key." Without it nothing changes (CONFIRMATION_REQUIRED). */
   confirm: Scalars['Boolean']['input'];
@@ -1403,11 +1479,22 @@ export type RegenerateApiKeysPayload = {
   secondary?: Maybe<IssuedApiKey>;
 };
 
+export type ReplayWebhooksInput = {
+  endpointId: Scalars['ID']['input'];
+  since: Scalars['DateTime']['input'];
+};
+
 export type RevokeApiKeyInput = {
   /** The ApiKey id (or give publicKey). */
   id?: InputMaybe<Scalars['ID']['input']>;
   /** The public key (or give id). */
   publicKey?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type RotateWebhookSecretInput = {
+  id: Scalars['ID']['input'];
+  /** How long the old secret keeps signing beside the new one (default 86,400; at most 604,800; 0: it stops at once). */
+  overlapSeconds?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A sales order to a client, under a job. It takes the owner of its job. */
@@ -1828,6 +1915,18 @@ export type UpdateUserInput = {
   teamId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+/** Fields left out (or null) stay as they are. `active: true` re-enables an endpoint Gatehouse disabled. */
+export type UpdateWebhookEndpointInput = {
+  active?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Events to send, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted. */
+  events?: InputMaybe<Array<Scalars['String']['input']>>;
+  id: Scalars['ID']['input'];
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  /** http(s) URL (HTTPS in production); loopback, private and link-local targets are refused. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A person of the business who signs in with email and password. Holders of the built-in Admin role manage access. */
 export type User = Node & {
   __typename?: 'User';
@@ -1897,6 +1996,125 @@ export type ViewerTeam = {
   /** The global id of the Team. */
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+};
+
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  attempt: Scalars['Int']['output'];
+  attemptedAt: Scalars['DateTime']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  latencyMs: Scalars['Int']['output'];
+  /** The HTTP status answered; null when none came (timeout, refused connection). */
+  responseStatus?: Maybe<Scalars['Int']['output']>;
+};
+
+/** One event on its way to one endpoint: sent at least once, in order per record, retried with backoff. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  attemptCount: Scalars['Int']['output'];
+  /** Every attempt made, oldest first. */
+  attempts: Array<WebhookAttempt>;
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lastAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  lastLatencyMs?: Maybe<Scalars['Int']['output']>;
+  lastResponseStatus?: Maybe<Scalars['Int']['output']>;
+  /** The `webhook-id` header: the same on every retry and redelivery. */
+  messageId: Scalars['String']['output'];
+  /** The next try, while PENDING. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+  /** Global id of the record the event is about. */
+  recordId: Scalars['ID']['output'];
+  status: WebhookDeliveryStatus;
+  version: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  edges: Array<WebhookDeliveryEdge>;
+  nodes: Array<WebhookDelivery>;
+  pageInfo: PageInfo;
+  /** How many records the list holds in all pages (the caller sees only what its role allows). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookDelivery;
+};
+
+export type WebhookDeliveryStatus =
+  /** Every retry failed; no further attempt is made (redeliver to try again). */
+  | 'DEAD'
+  /** The endpoint answered 2xx. */
+  | 'DELIVERED'
+  /** Waiting for its first attempt or a retry. */
+  | 'PENDING'
+  /** Not sent: the endpoint's member may not read the record (or is deactivated). */
+  | 'SKIPPED';
+
+/** Where Gatehouse POSTs the events a business subscribed to, signed the Standard Webhooks way. Its API member's security role decides which records it hears of: an endpoint never hears of a record its member could not read. */
+export type WebhookEndpoint = Node & {
+  __typename?: 'WebhookEndpoint';
+  /** False: nothing is sent (deliveries wait); set by an admin, or by Gatehouse after sustained failure. */
+  active: Scalars['Boolean']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  /** Deliveries to this endpoint, oldest first. */
+  deliveries: WebhookDeliveryConnection;
+  /** At most 500 characters. */
+  description: Scalars['String']['output'];
+  /** When Gatehouse disabled the endpoint after sustained failure. */
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why Gatehouse disabled the endpoint. */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** Subscribed events, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted. */
+  events: Array<Scalars['String']['output']>;
+  /** Start of the current run of failed deliveries; null while healthy. */
+  failingSince?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** The API member whose security role decides what the endpoint may hear of. */
+  member?: Maybe<ApiMember>;
+  /** Until when the secret before the last rotation still signs too. */
+  previousSecretExpiresAt?: Maybe<Scalars['DateTime']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  url: Scalars['String']['output'];
+};
+
+
+/** Where Gatehouse POSTs the events a business subscribed to, signed the Standard Webhooks way. Its API member's security role decides which records it hears of: an endpoint never hears of a record its member could not read. */
+export type WebhookEndpointDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<WebhookDeliveryStatus>;
+};
+
+export type WebhookEndpointConnection = {
+  __typename?: 'WebhookEndpointConnection';
+  edges: Array<WebhookEndpointEdge>;
+  nodes: Array<WebhookEndpoint>;
+  pageInfo: PageInfo;
+  /** How many records the list holds in all pages (the caller sees only what its role allows). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type WebhookEndpointEdge = {
+  __typename?: 'WebhookEndpointEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookEndpoint;
+};
+
+/** An endpoint and its signing secret, shown this once. */
+export type WebhookEndpointWithSecret = {
+  __typename?: 'WebhookEndpointWithSecret';
+  endpoint: WebhookEndpoint;
+  /** `whsec_…` (Standard Webhooks): verify deliveries with it. Shown only now. */
+  secret: Scalars['String']['output'];
 };
 
 export type SyncJobsQueryVariables = Exact<{

@@ -28,6 +28,13 @@ export type AuditAction =
   | 'record.create'
   | 'record.update'
   | 'record.delete'
+  | 'webhook.create'
+  | 'webhook.update'
+  | 'webhook.delete'
+  | 'webhook.rotate_secret'
+  | 'webhook.redeliver'
+  | 'webhook.replay'
+  | 'webhook.disabled'
 
 export interface AuditEvent {
   businessId: string

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type {
   ApiKeyLookupsTable, ApiKeyUsageTable, IdempotencyKeysTable, LoginEmailsTable, ServerSecretsTable, SessionTokensTable, SignInThrottlesTable,
 } from './lookup-tables.js'
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from './webhook-tables.js'
 
 /**
  * Column types as both drivers return them (see database.ts): int8 ids and numerics as exact
@@ -249,6 +250,10 @@ export interface Database {
   api_key_lookups: ApiKeyLookupsTable
   sign_in_throttles: SignInThrottlesTable
   api_key_usage: ApiKeyUsageTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_events: WebhookEventsTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>

@@ -10,6 +10,8 @@ export interface MetricsSources {
   pool?: () => { total: number; idle: number; waiting: number }
   /** The credential cache's counters. */
   credentials?: () => { hits: number; misses: number }
+  /** Webhook delivery attempts and their outcomes since start (src/webhooks/worker.ts). */
+  webhooks?: () => Record<string, number>
 }
 
 export interface Metrics {
@@ -68,6 +70,16 @@ export function createMetrics(sources: MetricsSources, options: { token?: string
       if (!stats) return
       this.set({ result: 'hit' }, stats.hits)
       this.set({ result: 'miss' }, stats.misses)
+    },
+  })
+
+  new Gauge({
+    name: 'gatehouse_webhook_deliveries',
+    help: 'Webhook deliveries handled by this instance since start, by outcome (delivered, retry, dead, skipped).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      for (const [outcome, value] of Object.entries(sources.webhooks?.() ?? {})) this.set({ outcome }, value)
     },
   })
 

@@ -43,7 +43,7 @@ beforeAll(async () => {
   const capture = causeCapture()
   causes = capture.causes
   // Thousands of requests from one credential: the rate limit is not what is under test.
-  server = await startTestServer({ GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0' }, { log: capture.log })
+  server = await startTestServer({ GATEHOUSE_ANONYMOUS_REQUESTS_PER_MINUTE: '0', GATEHOUSE_COST_LIMIT: '0', GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1' }, { log: capture.log })
   fixtures = await createFixtures(server)
 }, 120_000)
 

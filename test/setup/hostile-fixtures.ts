@@ -34,6 +34,8 @@ export const ADMIN_ONLY = new Set([
   'createSecurityRole', 'createTeam', 'createUser', 'deleteSecurityRole', 'generateApiKeys', 'regenerateApiKeys',
   'revokeApiKey', 'signIn', 'signOut', 'updateApiMember', 'updateSecurityRole', 'updateUser', 'liftSignInLocks',
   'setRateLimitBudget', 'setBusinessRateLimitBudget', 'updateApiKeys',
+  'webhookEndpoints', 'createWebhookEndpoint', 'updateWebhookEndpoint', 'deleteWebhookEndpoint', 'rotateWebhookSecret',
+  'redeliverWebhook', 'replayWebhooks',
 ])
 
 /** Tables a refused mutation must not change (audit_events is reported separately). */
@@ -117,6 +119,9 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     (await db.selectFrom(table).select('version').where('id', '=', decodeGlobalId(id).id).executeTakeFirstOrThrow()).version
   const versioned = (table: Parameters<typeof versionOf>[0], id: string) => async () => ({ input: { id, expectedVersion: await versionOf(table, id) } })
   const me = encodeGlobalId('User', admin.userId)
+  // A webhook endpoint on loopback where nothing listens, subscribed to an event no accepted probe makes.
+  const hook = (await call('mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } } }',
+    { url: 'http://127.0.0.1:9/probe', events: ['job.deleted'], memberId: spareMember.globalId, description: 'probe' })).endpoint.id as string
   const baselines: Record<string, (n: number, path: string[]) => Args | Promise<Args>> = {
     changePassword: () => ({ input: { oldPassword: password, newPassword: password } }),
     convertProspectToClient: versioned('contacts', prospect),
@@ -164,6 +169,12 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     setRateLimitBudget: () => ({ input: { principalId: spareMember.globalId, limit: 100_000, restoreRate: 1_000 } }),
     // Neither value: a probe of one makes half a budget, refused; the business keeps its default.
     setBusinessRateLimitBudget: () => ({ input: { limit: null, restoreRate: null } }),
+    createWebhookEndpoint: () => ({ input: { url: 'http://127.0.0.1:9/probe', events: ['job.deleted'], memberId: spareMember.globalId, description: 'probe' } }),
+    updateWebhookEndpoint: () => ({ input: { id: hook } }),
+    deleteWebhookEndpoint: () => ({ input: { id: hook } }),
+    rotateWebhookSecret: () => ({ input: { id: hook, overlapSeconds: 60 } }),
+    redeliverWebhook: () => ({ input: { deliveryId: encodeGlobalId('WebhookDelivery', '1') } }),
+    replayWebhooks: () => ({ input: { endpointId: hook, since: SINCE } }),
   }
   const queries: Record<string, Args> = {
     job: { id: mainJob }, contact: { id: client }, salesOrder: { id: so }, purchaseOrder: { id: po }, supplier: { id: supplier },

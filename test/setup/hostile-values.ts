@@ -106,7 +106,7 @@ function objectHostiles(at: Position): Hostile[] {
 
 function intHostiles(name: string): Hostile[] {
   // 0 is a valid page size and grace period; everywhere else (versions, positions) counting starts at 1.
-  const zeroIsValid = ['first', 'last', 'graceSeconds'].includes(name)
+  const zeroIsValid = ['first', 'last', 'graceSeconds', 'overlapSeconds'].includes(name)
   return [
     { label: 'Int 2^31', value: 2 ** 31 },
     { label: 'Int 2^53+1', literal: '9007199254740993', json: '9007199254740993' },

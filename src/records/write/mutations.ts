@@ -8,6 +8,7 @@ import type { Resource } from '../resource.js'
 import { checkVersion, lockForWrite, refuseWhileReferenced, requireOperation } from './guards.js'
 import { createOnce } from './idempotency.js'
 import { auditUpdate, insertRecord, patchRecord, tombstoneRecord } from './records.js'
+import { appendEvent } from './outbox.js'
 import { inTransaction, requirePrincipal } from './transaction.js'
 
 /**
@@ -41,15 +42,17 @@ export function createRecord(
   input: { idempotencyKey?: string | null },
   write: (step: CreateStep) => Promise<string>,
 ): Promise<WrittenRecord> {
-  return inTransaction(context, async (trx) => {
+  return afterCommit(context, inTransaction(context, async (trx) => {
     const principal = requirePrincipal(context)
     const level = requireOperation(principal, resource.module, 'ADD')
     const insert = (columns: Row) => insertRecord(trx, context, principal, resource, columns)
     const { id, replayed } = await createOnce(trx, principal, input.idempotencyKey, operation, input, () =>
       write({ trx, principal, level, insert }),
     )
-    return { recordId: id, replayed }
-  })
+    // A replayed create wrote nothing, so it tells nobody anything.
+    const queued = replayed ? 0 : await appendEvent(trx, principal, resource, id, 'created')
+    return { value: { recordId: id, replayed }, queued }
+  }))
 }
 
 /**
@@ -62,7 +65,7 @@ export function updateRecord(
   input: { id: string; expectedVersion: number },
   changes: (step: WriteStep, current: Row) => Promise<{ columns: Row; alsoChanged?: string[] }>,
 ): Promise<WrittenRecord> {
-  return inTransaction(context, async (trx) => {
+  return afterCommit(context, inTransaction(context, async (trx) => {
     const principal = requirePrincipal(context)
     const current = await lockForWrite(trx, principal, resource, input.id, 'EDIT')
     checkVersion(current, input.expectedVersion)
@@ -71,8 +74,11 @@ export function updateRecord(
     // Lines changing alone still make a new version of the record (one version per mutation).
     const changed = await patchRecord(trx, context, principal, resource, current, columns, { touch: alsoChanged.length > 0 })
     await auditUpdate(trx, context, principal, resource, current.id, [...changed, ...alsoChanged])
-    return { recordId: String(current.id) }
-  })
+    // An update that changed nothing made no new version: no event.
+    const changedAnything = changed.length > 0 || alsoChanged.length > 0
+    const queued = changedAnything ? await appendEvent(trx, principal, resource, String(current.id), 'updated') : 0
+    return { value: { recordId: String(current.id) }, queued }
+  }))
 }
 
 /**
@@ -84,12 +90,20 @@ export function deleteRecord(
   resource: Resource,
   input: { id: string; expectedVersion: number },
 ): Promise<DeletedRecordShape> {
-  return inTransaction(context, async (trx) => {
+  return afterCommit(context, inTransaction(context, async (trx) => {
     const principal = requirePrincipal(context)
     const current = await lockForWrite(trx, principal, resource, input.id, 'DELETE')
     checkVersion(current, input.expectedVersion)
     await refuseWhileReferenced(trx, principal, resource, current.id)
     const tombstone = await tombstoneRecord(trx, context, principal, resource, current)
-    return { typeName: resource.typeName, recordId: String(current.id), ...tombstone }
-  })
+    const queued = await appendEvent(trx, principal, resource, String(current.id), 'deleted')
+    return { value: { typeName: resource.typeName, recordId: String(current.id), ...tombstone }, queued }
+  }))
+}
+
+/** Once the write committed, wakes this instance's delivery loop if it queued deliveries (others hear NOTIFY). */
+async function afterCommit<T>(context: Context, written: Promise<{ value: T; queued: number }>): Promise<T> {
+  const { value, queued } = await written
+  if (queued > 0) context.services.webhooks?.wake()
+  return value
 }

@@ -1,0 +1,147 @@
+import pg from 'pg'
+import type { Logger } from 'pino'
+import type { Config } from '../config.js'
+import type { DatabaseHandle } from '../db/database.js'
+import type { Resource } from '../records/resource.js'
+import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
+import { claimDue, nextDueAt } from './deliveries.repository.js'
+import { type DeliveryDeps, deliverOne } from './deliver.js'
+
+/**
+ * The delivery loop of one Gatehouse process. It runs when woken: by a write of this process that
+ * queued deliveries (in process, after commit), by NOTIFY from a write of another instance
+ * (PostgreSQL; the embedded database has one process), and by a timer set for the next retry or
+ * lease expiry it saw. Each round claims due deliveries (deliveries.repository.ts) and makes them
+ * concurrently. Nothing polls while nothing waits.
+ */
+
+const BATCH = 20
+/** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
+const LEASE_MARGIN_SECONDS = 5
+const MIN_TIMER_MS = 50
+
+export interface WebhookWorker {
+  wake(): void
+  /** Outcomes this process recorded since start, for /metrics. */
+  stats(): Record<string, number>
+  /** Stops claiming, waits for attempts in flight (each bounded by its deadline), and stops listening. */
+  close(): Promise<void>
+}
+
+export async function startWebhookWorker(deps: {
+  config: Config
+  database: DatabaseHandle
+  log: Logger
+  resources: readonly Resource[]
+}): Promise<WebhookWorker> {
+  const { config, database, log } = deps
+  const outcomes: Record<string, number> = { delivered: 0, retry: 0, dead: 0, skipped: 0 }
+  const delivery: DeliveryDeps = {
+    count: (outcome) => void (outcomes[outcome] = (outcomes[outcome] ?? 0) + 1),
+    db: database.db,
+    log,
+    resources: new Map(deps.resources.map((resource) => [resource.typeName, resource])),
+    settings: {
+      retrySchedule: config.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE,
+      timeoutMs: config.GATEHOUSE_WEBHOOK_TIMEOUT_MS,
+      disableAfterSeconds: config.GATEHOUSE_WEBHOOK_DISABLE_AFTER_SECONDS,
+      rules: { production: config.NODE_ENV === 'production', allowPrivate: config.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE },
+    },
+  }
+  const leaseSeconds = Math.ceil(config.GATEHOUSE_WEBHOOK_TIMEOUT_MS / 1000) + LEASE_MARGIN_SECONDS
+  let closed = false
+  let again = false
+  let running: Promise<void> | null = null
+  let timer: NodeJS.Timeout | undefined
+
+  const round = async () => {
+    do {
+      again = false
+      for (let claimed = await claimDue(database.db, BATCH, leaseSeconds); claimed.length > 0 && !closed; claimed = await claimDue(database.db, BATCH, leaseSeconds)) {
+        await Promise.all(claimed.map((one) => deliverOne(delivery, one).catch((error) => log.error({ err: error, deliveryId: one.id }, 'webhook delivery crashed'))))
+      }
+      if (closed) return
+      const due = await nextDueAt(database.db)
+      clearTimeout(timer)
+      if (due) {
+        timer = setTimeout(wake, Math.min(Math.max(due.getTime() - Date.now(), MIN_TIMER_MS), 2 ** 31 - 1))
+        timer.unref()
+      }
+    } while (again && !closed)
+  }
+  function wake() {
+    if (closed) return
+    if (running) {
+      again = true
+      return
+    }
+    running = round()
+      .catch((error) => {
+        log.warn({ err: error }, 'webhook delivery round failed; retrying shortly')
+        clearTimeout(timer)
+        timer = setTimeout(wake, 1_000)
+        timer.unref()
+      })
+      .finally(() => {
+        running = null
+      })
+  }
+
+  const url = database.url ?? config.DATABASE_URL
+  const listener = database.kind === 'postgres' && url ? await listen(url, log, wake) : null
+  // Deliveries left by an earlier run (a crash, a SIGTERM mid-attempt) are picked up at start.
+  wake()
+  await running
+  return {
+    wake,
+    stats: () => ({ ...outcomes }),
+    close: async () => {
+      closed = true
+      clearTimeout(timer)
+      await listener?.close()
+      await running
+    },
+  }
+}
+
+/** LISTEN for writes of other instances on a connection of its own; reconnects, and wakes after a gap. */
+async function listen(url: string, log: Logger, wake: () => void): Promise<{ close(): Promise<void> }> {
+  let client: pg.Client | null = null
+  let closed = false
+  let retry: NodeJS.Timeout | undefined
+  const connect = async () => {
+    const next = new pg.Client({ connectionString: url, application_name: 'gatehouse-webhooks', keepAlive: true })
+    const lost = (error?: Error) => {
+      if (client !== next || closed) return
+      client = null
+      log.warn({ err: error }, 'webhooks: LISTEN connection lost; reconnecting')
+      next.end().catch(() => {})
+      schedule()
+    }
+    next.on('notification', () => wake())
+    next.on('error', lost)
+    next.on('end', () => lost())
+    await next.connect()
+    await next.query(`listen ${WEBHOOK_CHANNEL}`)
+    client = next
+  }
+  const schedule = () => {
+    if (closed) return
+    retry = setTimeout(() => {
+      // A write may have been announced while nobody listened.
+      connect().then(wake, (error) => {
+        log.warn({ err: error }, 'webhooks: LISTEN reconnect failed')
+        schedule()
+      })
+    }, 1_000)
+    retry.unref()
+  }
+  await connect()
+  return {
+    close: async () => {
+      closed = true
+      clearTimeout(retry)
+      await client?.end().catch(() => {})
+    },
+  }
+}
