@@ -70,7 +70,10 @@ export async function registerSignInAttempt(db: Kysely<Database>, email: string,
     const lockEnded = !forgotten && row.locked_until !== null && !lockActive
     // After a lock ends the password is checked again, with waits as after the free failures.
     const failures = forgotten ? 0 : lockEnded ? SIGN_IN_THROTTLE.FREE_FAILURES : row.failures
-    const waitUntil = forgotten || lockEnded ? 0 : row.last_failure_at.getTime() + waitSeconds(failures) * 1000
+    // No wait is owed before the free failures are spent. (Computed as `last + 0 s`, a parallel
+    // attempt whose clock was read before the previous one's would have been told to wait.)
+    const wait = forgotten || lockEnded ? 0 : waitSeconds(failures)
+    const waitUntil = wait === 0 ? 0 : row.last_failure_at.getTime() + wait * 1000
     const counted = failures + 1
     const lockNow = !lockActive && counted >= SIGN_IN_THROTTLE.LOCK_AFTER
     const lockedUntil = lockNow ? new Date(now.getTime() + SIGN_IN_THROTTLE.LOCK_SECONDS * 1000) : lockActive ? row.locked_until : null

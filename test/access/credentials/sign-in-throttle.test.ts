@@ -133,4 +133,14 @@ describe('sign-in throttling', () => {
     expect(row.failures).toBe(8)
     expect(parallel.filter((attempt) => attempt.kind === 'allowed').length).toBeLessThanOrEqual(SIGN_IN_THROTTLE.FREE_FAILURES + 1)
   })
+
+  it('lets parallel sign-ins through while no wait is owed, whichever read the clock first', async () => {
+    const db = server.app.services.database.db
+    const start = new Date('2026-06-02T10:00:00Z')
+    // The second attempt's clock was read before the first's (it queued on the row meanwhile).
+    expect(await registerSignInAttempt(db, 'skew@test.local', '10.9.9.7', new Date(start.getTime() + 5))).toEqual({ kind: 'allowed' })
+    expect(await registerSignInAttempt(db, 'skew@test.local', '10.9.9.7', start)).toEqual({ kind: 'allowed' })
+    const both = await Promise.all([attempt(ADMIN_EMAIL, ADMIN_PASSWORD), attempt(ADMIN_EMAIL, ADMIN_PASSWORD)])
+    expect(both.map((answer) => answer.status)).toEqual([200, 200])
+  })
 })
