@@ -89,9 +89,9 @@ export async function startWebhookWorker(deps: {
 
   const url = database.url ?? config.DATABASE_URL
   const listener = database.kind === 'postgres' && url ? await listen(url, log, wake) : null
-  // Deliveries left by an earlier run (a crash, a SIGTERM mid-attempt) are picked up at start.
+  // Deliveries left by an earlier run (a crash, a SIGTERM mid-attempt) are picked up at start, in
+  // the background: a slow receiver must not hold up the server's start by an attempt's timeout.
   wake()
-  await running
   return {
     wake,
     stats: () => ({ ...outcomes }),
