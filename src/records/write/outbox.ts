@@ -53,8 +53,8 @@ export async function appendEvent(
       from event cross join endpoint
       returning 1
     )
-    select count(*)::int as queued from queued`.execute(trx)
-  const queued = Number(rows[0]?.queued ?? 0)
-  if (queued > 0) await sql`select pg_notify(${WEBHOOK_CHANNEL}, '')`.execute(trx)
-  return queued
+    -- NOTIFY in the same statement, once per queued row: PostgreSQL folds identical notifications
+    -- of one transaction into one, sent at commit; none when nothing was queued.
+    select count(*)::int as queued from queued, lateral (select pg_notify(${WEBHOOK_CHANNEL}, '')) as notified`.execute(trx)
+  return Number(rows[0]?.queued ?? 0)
 }
