@@ -5,6 +5,8 @@ import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase,
 import { migrateToLatest } from './db/migrate.js'
 import { modules } from './modules.js'
 import { startWebhookWorker } from './webhooks/worker.js'
+import { startExportRunner } from './exports/runner.js'
+import { getSchema } from './schema.js'
 import { createLogger } from './logger.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type GatehouseServer, type GatehouseServices, type GatehouseYoga, createGatehouseServer } from './yoga.js'
@@ -54,10 +56,14 @@ export async function createApp(
     const resources = modules.flatMap((module) => module.resources)
     const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources }) : undefined
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator, webhooks }
+    // After the services it runs exports with (as each export's principal) are complete.
+    const exports = startExportRunner(services, getSchema())
+    services.exports = exports
     let server: ReturnType<typeof createGatehouseServer>
     try {
       server = createGatehouseServer(services)
     } catch (error) {
+      await exports.close()
       await webhooks?.close()
       await authenticator.close()
       throw error
@@ -71,6 +77,7 @@ export async function createApp(
       close: async () => {
         // Releases what the server's plugins hold (the rate limiter's Redis connection).
         await yoga.dispose()
+        await exports.close()
         await webhooks?.close()
         await authenticator.close()
         if (!options.database) await database.close()

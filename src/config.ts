@@ -129,6 +129,19 @@ const EnvSchema = z.object({
   GATEHOUSE_WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().max(30 * 86_400).default(3 * 86_400),
   /** 0 runs no delivery loop in this process (the outbox still fills; another instance delivers). */
   GATEHOUSE_WEBHOOK_WORKER: booleanFlag.default(true),
+  /**
+   * Where bulk exports write their JSONL files (src/exports/). Every instance behind one load
+   * balancer must see the same folder (a download may reach another instance than the one that
+   * wrote it). Unset: `exports` in GATEHOUSE_DATA_DIR.
+   */
+  GATEHOUSE_EXPORT_DIR: z.string().optional(),
+  /** Hours a finished export's file can be downloaded; then it is removed. */
+  GATEHOUSE_EXPORT_RETENTION_HOURS: z.coerce.number().positive().max(30 * 24).default(72),
+  /**
+   * Seconds without a heartbeat after which a running export's instance is taken for stopped, and
+   * the export is resumed by another (or the restarted) instance. A runner beats every third of it.
+   */
+  GATEHOUSE_EXPORT_STALE_SECONDS: z.coerce.number().positive().max(3_600).default(30),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */
   GATEHOUSE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(10),
 })

@@ -16,6 +16,8 @@ export interface AppServices {
   credentials?: CredentialService
   /** The webhook delivery loop (src/webhooks/): a committed write that queued deliveries wakes it. */
   webhooks?: { wake(): void; stats?(): Record<string, number> }
+  /** The bulk export loop (src/exports/runner.ts): a started export wakes it. */
+  exports?: { wake(): void }
 }
 
 /** The caller's cost bucket as this request left it (src/server/cost/metering.ts); `rateLimit` answers it. */

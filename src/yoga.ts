@@ -9,6 +9,8 @@ import type { Principal } from './access/principal.js'
 import { type AppServices, type Context, createContext } from './context.js'
 import { outsideKeyNetworks, unauthenticated } from './graphql/errors.js'
 import { getSchema } from './schema.js'
+import { useExportDownloads } from './exports/download.js'
+import { exportDir } from './exports/runner.js'
 import { useBodyLimit } from './server/body-limit.js'
 import { useRequestDeadline } from './server/deadline.js'
 import { traced, useTracing } from './server/tracing.js'
@@ -160,6 +162,16 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
       }),
       // The admin console's page and assets at /admin (same origin as /graphql).
       useAdminConsole({ dir: builtConsoleDir() }),
+      // Finished bulk exports, for the principal that started them (src/exports/download.ts).
+      useExportDownloads({
+        dir: exportDir(config),
+        db: services.database.db,
+        principalOf: async (request) => {
+          const record = currentRequest()
+          const context = await contextFor(request.headers, { requestId: record?.id ?? randomUUID(), clientAddress: record?.clientAddress ?? null })
+          return context.principal
+        },
+      }),
       useBodyLimit(config.GATEHOUSE_MAX_BODY_BYTES),
       useReadinessCheck({ endpoint: '/ready', check: () => services.database.ping() }),
       useQueryLimits({ production: config.NODE_ENV === 'production' }),

@@ -185,6 +185,42 @@ export type AuditEventFilter = {
   since?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** A bulk export: a read query run in the background as the principal that started it, written as JSONL (one object per line; nested connections flattened, each child naming its parent in `__parentId`). */
+export type BulkExport = Node & {
+  __typename?: 'BulkExport';
+  /** Bytes written so far (the JSONL, uncompressed); exact up to 2^53. */
+  bytes: Scalars['Float']['output'];
+  /** When it completed, failed or was canceled. */
+  completedAt?: Maybe<Scalars['DateTime']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  /** Why it FAILED: one of the contract's error codes. */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  /** Until when `url` serves the file; then it is removed. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** Lines written so far. */
+  objectCount: Scalars['Int']['output'];
+  /** The query as it was sent. */
+  query: Scalars['String']['output'];
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: BulkExportStatus;
+  /** Path of the JSONL file on this server (GET, with the same credential that started the export; Range and gzip supported). Null until COMPLETED and after `expiresAt`. */
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+export type BulkExportStatus =
+  /** Canceled with cancelBulkExport. */
+  | 'CANCELED'
+  /** Done: download it from `url` until `expiresAt`. */
+  | 'COMPLETED'
+  /** Accepted; an instance takes it within moments. */
+  | 'CREATED'
+  /** Stopped: `errorCode` (a contract code) and `errorMessage` say why. */
+  | 'FAILED'
+  /** Being written: `objectCount` and `bytes` grow batch by batch. */
+  | 'RUNNING';
+
 /** The business (tenant) the caller belongs to; all its data is this business's. */
 export type Business = {
   __typename?: 'Business';
@@ -194,6 +230,10 @@ export type Business = {
   rateLimitBudget?: Maybe<RateLimitBudget>;
   /** Lowercase and unique; the first half of a Basic credential's user name ("<slug>+<publicKey>"). */
   slug: Scalars['String']['output'];
+};
+
+export type CancelBulkExportInput = {
+  id: Scalars['ID']['input'];
 };
 
 export type ChangePasswordInput = {
@@ -739,6 +779,8 @@ export type Module =
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Cancels your export while it is CREATED or RUNNING (a finished one is CONFLICT); its partial file is removed. */
+  cancelBulkExport: BulkExport;
   /** Changes the signed-in user's own password (any user with a session; not through an API key). A wrong `oldPassword` is BAD_USER_INPUT. Every other session of the user is signed out; this one stays. */
   changePassword: User;
   /** Turns a prospect into a client (CONFLICT if it is a client already). Needs EDIT on CONTACTS. */
@@ -799,6 +841,8 @@ export type Mutation = {
   signIn: SignInPayload;
   /** Ends the session this request was made with; the token is refused from the next request on. API keys have no session (FORBIDDEN). */
   signOut: Scalars['Boolean']['output'];
+  /** Starts a bulk export of a read query, run as you (your role's row scope applies to every line). One at a time per principal (a second is CONFLICT). A mutation, an unknown field or paging argument is BAD_USER_INPUT, a module your role does not grant FORBIDDEN, all before anything runs. */
+  startBulkExport: BulkExport;
   /** Changes the description and/or allowed networks of a member's or user's working key pair (both keys alike), effective from the next request. CONFLICT when it has no working keys. Admins only. */
   updateApiKeys: Array<ApiKey>;
   /** Changes an API member. A new role, team or `active: false` applies from the very next request of its keys. Admins only. */
@@ -819,6 +863,11 @@ export type Mutation = {
   updateUser: User;
   /** Changes a webhook endpoint. Admins only. */
   updateWebhookEndpoint: WebhookEndpoint;
+};
+
+
+export type MutationCancelBulkExportArgs = {
+  input: CancelBulkExportInput;
 };
 
 
@@ -964,6 +1013,11 @@ export type MutationSetRateLimitBudgetArgs = {
 
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+export type MutationStartBulkExportArgs = {
+  input: StartBulkExportInput;
 };
 
 
@@ -1217,6 +1271,8 @@ export type Query = {
   apiMembers?: Maybe<ApiMemberConnection>;
   /** The business's audit log, newest first (`first`/`after` go back in time; `last`/`before` forward). Admins only. */
   auditEvents?: Maybe<AuditEventConnection>;
+  /** One of your own bulk exports; anyone else's is NOT_FOUND. */
+  bulkExport?: Maybe<BulkExport>;
   /** One Contact by id; one the caller may not see, or of another business, is NOT_FOUND. */
   contact?: Maybe<Contact>;
   /** Contacts the caller may see. Ordered by creation; with `filter.updatedSince`, by (updatedAt, id) for incremental sync. */
@@ -1281,6 +1337,11 @@ export type QueryAuditEventsArgs = {
   filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   last?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryBulkExportArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1660,6 +1721,11 @@ export type SignInPayload = {
   /** The session token: send it as `Authorization: Bearer <token>`. Shown once; only its hash is stored. */
   token: Scalars['String']['output'];
   user: User;
+};
+
+export type StartBulkExportInput = {
+  /** A read query of connections (`jobs`, `contacts`…), nested as deep as wanted, without paging arguments or variables. */
+  query: Scalars['String']['input'];
 };
 
 /** A supplier the business buys from (module PURCHASE_ORDERS; suppliers have no owner). */

@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type {
   ApiKeyLookupsTable, ApiKeyUsageTable, IdempotencyKeysTable, LoginEmailsTable, ServerSecretsTable, SessionTokensTable, SignInThrottlesTable,
 } from './lookup-tables.js'
+import type { BulkExportsTable } from './export-tables.js'
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable, WebhookEventsTable } from './webhook-tables.js'
 
 /**
@@ -254,6 +255,7 @@ export interface Database {
   webhook_events: WebhookEventsTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  bulk_exports: BulkExportsTable
 }
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>

@@ -175,6 +175,8 @@ export async function createFixtures(server: TestServer): Promise<Fixtures> {
     rotateWebhookSecret: () => ({ input: { id: hook, overlapSeconds: 60 } }),
     redeliverWebhook: () => ({ input: { deliveryId: encodeGlobalId('WebhookDelivery', '1') } }),
     replayWebhooks: () => ({ input: { endpointId: hook, since: SINCE } }),
+    startBulkExport: () => ({ input: { query: '{ jobs { nodes { number } } }' } }),
+    cancelBulkExport: () => ({ input: { id: encodeGlobalId('BulkExport', '1') } }),
   }
   const queries: Record<string, Args> = {
     job: { id: mainJob }, contact: { id: client }, salesOrder: { id: so }, purchaseOrder: { id: po }, supplier: { id: supplier },

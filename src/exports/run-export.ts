@@ -1,0 +1,141 @@
+import { createWriteStream } from 'node:fs'
+import { stat, truncate } from 'node:fs/promises'
+import { type DocumentNode, type GraphQLSchema, execute } from 'graphql'
+import type { Credential } from '../access/principal.js'
+import { loadPrincipal } from '../access/credentials/load-principal.js'
+import { type AppServices, createContext } from '../context.js'
+import { ErrorCode } from '../graphql/errors.js'
+import { type ConnectionPlan, type RootPlan, followUpDocument, planExport } from './export-query.js'
+import { type ExportProgress, type ExportRow, saveProgress } from './exports.repository.js'
+
+/**
+ * One run of one export: root connection by root connection, a batch of 100 nodes at a time, each
+ * batch an ordinary GraphQL execution as the export's principal (loaded afresh for every batch, so
+ * a deactivated principal or a narrowed role applies at once), its own short statement — no
+ * transaction spans the export. Lines are written to the file as they come; after each batch the
+ * bytes on disk and the cursor are saved, so another instance can resume from there.
+ */
+
+/** A failure that ends the export with one of the contract's codes. */
+export class ExportFailure extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message)
+  }
+}
+
+/** Why a run stopped before the end without failing: canceled, taken over by another runner, or this instance stopping. */
+export class ExportLost extends Error {}
+
+interface Connection {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null }
+  nodes: Array<Record<string, unknown>>
+}
+
+export interface RunResult {
+  objectCount: number
+  bytes: number
+}
+
+/** Runs `row` to its end (or throws ExportFailure / ExportLost), writing `path`. */
+export async function runExport(
+  deps: { services: AppServices; schema: GraphQLSchema; runner: string; stopped: () => boolean },
+  row: ExportRow,
+  path: string,
+): Promise<RunResult> {
+  const { services, schema, runner } = deps
+  const db = services.database.db
+  const credential = row.credential as Credential
+  const principalNow = async () => {
+    const principal = await loadPrincipal(db, row.business_id, row.principal_id, credential)
+    if (!principal) throw new ExportFailure(ErrorCode.UNAUTHENTICATED, 'The principal that started the export is no longer active.')
+    return principal
+  }
+  // Planned again as the principal stands now: a role narrowed since the start is refused here.
+  let roots: RootPlan[]
+  try {
+    roots = planExport(schema, row.query, await principalNow())
+  } catch (error) {
+    throw asFailure(error)
+  }
+
+  let progress = (row.progress as ExportProgress | null) ?? { root: 0, after: null }
+  let bytes = Number(row.bytes)
+  let objectCount = Number(row.object_count)
+  if (bytes > 0) {
+    // Resuming: what the last saved batch left on disk stays; anything written after it goes.
+    const onDisk = await stat(path).then((file) => file.size, () => -1)
+    if (onDisk < bytes) throw new ExportFailure(ErrorCode.SERVICE_UNAVAILABLE, 'The partial export file was lost; start the export again.')
+    await truncate(path, bytes)
+  }
+  const file = createWriteStream(path, bytes > 0 ? { flags: 'r+', start: bytes } : { flags: 'w' })
+  let written: Promise<void> = Promise.resolve()
+  let failed: Error | null = null
+  file.on('error', (error) => (failed = error))
+  const writeLine = async (line: Record<string, unknown>) => {
+    const text = `${JSON.stringify(line)}\n`
+    bytes += Buffer.byteLength(text)
+    objectCount++
+    written = new Promise((resolve, reject) => file.write(text, (error) => (error ? reject(error) : resolve())))
+    // Backpressure: wait while the file is behind, so memory holds one batch, never the export.
+    if (file.writableNeedDrain) await new Promise<void>((resolve) => file.once('drain', () => resolve()))
+    if (failed) throw failed
+  }
+
+  const run = async (document: DocumentNode, variables: Record<string, unknown>) => {
+    const result = await execute({
+      schema,
+      document,
+      variableValues: variables,
+      contextValue: createContext(services, { requestId: `export-${row.id}`, clientAddress: null, principal: await principalNow() }),
+    })
+    const error = result.errors?.[0]
+    if (error) {
+      const code = String(error.extensions?.code ?? '')
+      throw new ExportFailure(code in ErrorCode ? code : 'INTERNAL_SERVER_ERROR', code in ErrorCode ? error.message : 'The export failed unexpectedly.')
+    }
+    return result.data as Record<string, unknown>
+  }
+
+  /** Writes a connection's nodes as lines, each followed by its own children; pages nested connections to their end. */
+  const writeNodes = async (connection: Connection, plan: ConnectionPlan, parentId: string | null) => {
+    for (const node of connection.nodes) {
+      const line: Record<string, unknown> = {}
+      for (const [key, value] of Object.entries(node)) if (!plan.children.some((child) => child.key === key)) line[key] = value
+      if (parentId !== null) line.__parentId = parentId
+      await writeLine(line)
+      for (const child of plan.children) {
+        let page = node[child.key] as Connection | null
+        while (page) {
+          await writeNodes(page, child, String(node.id))
+          if (!page.pageInfo.hasNextPage) break
+          const more = await run(followUpDocument(String(node.__typename), child), { id: node.id, after: page.pageInfo.endCursor })
+          page = (more.node as Record<string, unknown> | null)?.[child.key] as Connection | null
+        }
+      }
+    }
+  }
+
+  try {
+    while (progress.root < roots.length) {
+      if (deps.stopped()) throw new ExportLost()
+      const root = roots[progress.root]!
+      const data = await run(root.document, { after: progress.after })
+      const page = data[root.key] as Connection
+      await writeNodes(page, root, null)
+      progress = page.pageInfo.hasNextPage ? { root: progress.root, after: page.pageInfo.endCursor } : { root: progress.root + 1, after: null }
+      // On disk before it is recorded: a resumed run truncates to the recorded size, never past the disk's.
+      await written
+      if (!(await saveProgress(db, row, runner, { objectCount, bytes, progress }))) throw new ExportLost()
+    }
+    await written
+  } finally {
+    await new Promise<void>((resolve) => file.end(resolve))
+  }
+  return { objectCount, bytes }
+}
+
+/** A start-time refusal met again while running (a role narrowed since) keeps its code. */
+function asFailure(error: unknown): Error {
+  const code = (error as { extensions?: { code?: unknown } }).extensions?.code
+  return typeof code === 'string' && code in ErrorCode ? new ExportFailure(code, (error as Error).message) : (error as Error)
+}

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto'
+import { mkdir, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import type { GraphQLSchema } from 'graphql'
+import type { Config } from '../config.js'
+import type { AppServices } from '../context.js'
+import { claimExport, finishExport, releaseExport, takeRemovableFiles } from './exports.repository.js'
+import { ExportFailure, ExportLost, runExport } from './run-export.js'
+
+/**
+ * The export loop of one instance: takes exports to run from the table (new ones, and ones whose
+ * instance stopped beating — those are resumed, so an export never stays RUNNING forever), one at
+ * a time, and removes files that expired or will never be downloaded. Woken at once by a start on
+ * this instance; other instances find new exports at their next round (a third of the stale time).
+ */
+
+export interface ExportRunner {
+  /** Look for work now (a start on this instance). */
+  wake(): void
+  /** Stops taking work; the export in progress stops at its next batch and is resumed elsewhere or at the next start. */
+  close(): Promise<void>
+}
+
+/** The folder export files are written to and served from. */
+export function exportDir(config: Pick<Config, 'GATEHOUSE_EXPORT_DIR' | 'GATEHOUSE_DATA_DIR'>): string {
+  return resolve(config.GATEHOUSE_EXPORT_DIR ?? join(config.GATEHOUSE_DATA_DIR, 'exports'))
+}
+
+/** A file's path from its token (tokens are base64url: no separators). */
+export const exportFile = (dir: string, token: string) => join(dir, `${token}.jsonl`)
+
+export function startExportRunner(services: AppServices, schema: GraphQLSchema): ExportRunner {
+  const { config, log } = services
+  const db = services.database.db
+  const dir = exportDir(config)
+  const runner = `${process.pid}-${randomUUID()}`
+  const roundMs = (config.GATEHOUSE_EXPORT_STALE_SECONDS * 1000) / 3
+  let closed = false
+  let busy: Promise<void> | null = null
+  let again = false
+
+  const runOne = async (): Promise<boolean> => {
+    const row = await claimExport(db, runner, config.GATEHOUSE_EXPORT_STALE_SECONDS)
+    if (!row) return false
+    const path = exportFile(dir, row.file_token)
+    // Made on first use, not at start: an instance that never exports leaves no folder behind.
+    await mkdir(dir, { recursive: true })
+    log.info({ exportId: row.id, businessId: row.business_id, resumed: Number(row.bytes) > 0 }, 'bulk export running')
+    try {
+      const result = await runExport({ services, schema, runner, stopped: () => closed }, row, path)
+      const done = await finishExport(db, row, runner, { status: 'COMPLETED', ...result, retentionHours: config.GATEHOUSE_EXPORT_RETENTION_HOURS })
+      if (!done) await rm(path, { force: true })
+      log.info({ exportId: row.id, ...result }, done ? 'bulk export completed' : 'bulk export canceled')
+    } catch (error) {
+      if (error instanceof ExportLost) {
+        // Closing: handed back at once, for another instance (or the next start) to resume from its
+        // last batch. Canceled: nothing to record (its file goes with the removal sweep).
+        if (closed) await releaseExport(db, row, runner)
+        log.info({ exportId: row.id, closing: closed }, 'bulk export stopped before its end')
+      } else {
+        const failure = error instanceof ExportFailure ? error : new ExportFailure('INTERNAL_SERVER_ERROR', 'The export failed unexpectedly.')
+        if (!(error instanceof ExportFailure)) log.error({ err: error, exportId: row.id }, 'bulk export failed')
+        await finishExport(db, row, runner, { status: 'FAILED', code: failure.code, message: failure.message })
+      }
+    }
+    return true
+  }
+
+  const removeFiles = async () => {
+    for (const token of await takeRemovableFiles(db)) await rm(exportFile(dir, token), { force: true })
+  }
+
+  const round = () => {
+    if (closed) return
+    if (busy) {
+      again = true
+      return
+    }
+    busy = (async () => {
+      try {
+        do {
+          again = false
+          while (!closed && (await runOne()));
+          if (!closed) await removeFiles()
+        } while (again && !closed)
+      } catch (error) {
+        log.warn({ err: error }, 'bulk export round failed; retrying at the next one')
+      } finally {
+        busy = null
+      }
+    })()
+  }
+
+  const timer = setInterval(round, roundMs)
+  timer.unref()
+  round()
+  return {
+    wake: round,
+    close: async () => {
+      closed = true
+      clearInterval(timer)
+      await busy
+    },
+  }
+}
