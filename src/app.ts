@@ -6,6 +6,9 @@ import { migrateToLatest } from './db/migrate.js'
 import { modules } from './modules.js'
 import { startWebhookWorker } from './webhooks/worker.js'
 import { startExportRunner } from './exports/runner.js'
+import type { ExportExecutor } from './exports/run-export.js'
+import { createJitCache } from './server/jit.js'
+import { execute } from 'graphql'
 import { getSchema } from './schema.js'
 import { createLogger } from './logger.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -20,6 +23,21 @@ export interface App {
   laneStats: GatehouseServer['laneStats']
   /** Stops background work (invalidation listeners, timers) and closes the database. */
   close(): Promise<void>
+}
+
+/**
+ * How exports run their documents: through graphql-jit like requests (each export's documents are
+ * compiled once), unless GATEHOUSE_JIT=0; graphql-js for what jit does not take.
+ */
+function exportExecutor(config: Config): ExportExecutor {
+  const jit = createJitCache()
+  return (document, variableValues, contextValue) => {
+    const schema = getSchema()
+    const compiled = config.GATEHOUSE_JIT ? jit.compiled(schema, document, null) : null
+    return compiled
+      ? (compiled.query(undefined, contextValue, variableValues) as ReturnType<ExportExecutor>)
+      : execute({ schema, document, variableValues, contextValue })
+  }
 }
 
 /**
@@ -57,7 +75,7 @@ export async function createApp(
     const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources }) : undefined
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator, webhooks }
     // After the services it runs exports with (as each export's principal) are complete.
-    const exports = startExportRunner(services, getSchema())
+    const exports = startExportRunner(services, getSchema(), exportExecutor(config))
     services.exports = exports
     let server: ReturnType<typeof createGatehouseServer>
     try {

@@ -1,9 +1,9 @@
 import { createWriteStream } from 'node:fs'
 import { stat, truncate } from 'node:fs/promises'
-import { type DocumentNode, type GraphQLSchema, execute } from 'graphql'
+import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql'
 import type { Credential } from '../access/principal.js'
 import { loadPrincipal } from '../access/credentials/load-principal.js'
-import { type AppServices, createContext } from '../context.js'
+import { type AppServices, type Context, createContext } from '../context.js'
 import { ErrorCode } from '../graphql/errors.js'
 import { type ConnectionPlan, type RootPlan, followUpDocument, planExport } from './export-query.js'
 import { type ExportProgress, type ExportRow, saveProgress } from './exports.repository.js'
@@ -31,6 +31,9 @@ interface Connection {
   nodes: Array<Record<string, unknown>>
 }
 
+/** Runs one document as the context's principal: graphql-js, or the server's compiled (jit) executor. */
+export type ExportExecutor = (document: DocumentNode, variables: Record<string, unknown>, context: Context) => Promise<ExecutionResult> | ExecutionResult
+
 export interface RunResult {
   objectCount: number
   bytes: number
@@ -38,7 +41,7 @@ export interface RunResult {
 
 /** Runs `row` to its end (or throws ExportFailure / ExportLost), writing `path`. */
 export async function runExport(
-  deps: { services: AppServices; schema: GraphQLSchema; runner: string; stopped: () => boolean },
+  deps: { services: AppServices; schema: GraphQLSchema; execute: ExportExecutor; runner: string; stopped: () => boolean },
   row: ExportRow,
   path: string,
 ): Promise<RunResult> {
@@ -68,32 +71,50 @@ export async function runExport(
     await truncate(path, bytes)
   }
   const file = createWriteStream(path, bytes > 0 ? { flags: 'r+', start: bytes } : { flags: 'w' })
-  let written: Promise<void> = Promise.resolve()
   let failed: Error | null = null
   file.on('error', (error) => (failed = error))
-  const writeLine = async (line: Record<string, unknown>) => {
-    const text = `${JSON.stringify(line)}\n`
-    bytes += Buffer.byteLength(text)
-    objectCount++
+  // Lines are gathered into chunks of about 64 KiB: one write per chunk, not per line.
+  let chunk: string[] = []
+  let chunkBytes = 0
+  let written: Promise<void> = Promise.resolve()
+  const flush = async () => {
+    if (chunk.length === 0) return
+    const text = chunk.join('')
+    chunk = []
+    chunkBytes = 0
     written = new Promise((resolve, reject) => file.write(text, (error) => (error ? reject(error) : resolve())))
-    // Backpressure: wait while the file is behind, so memory holds one batch, never the export.
+    // Backpressure: wait while the file is behind, so memory holds about one batch, never the export.
     if (file.writableNeedDrain) await new Promise<void>((resolve) => file.once('drain', () => resolve()))
     if (failed) throw failed
   }
+  const writeLine = async (line: Record<string, unknown>) => {
+    const text = `${JSON.stringify(line)}\n`
+    const size = Buffer.byteLength(text)
+    bytes += size
+    chunkBytes += size
+    objectCount++
+    chunk.push(text)
+    if (chunkBytes >= 64 * 1024) await flush()
+  }
 
   const run = async (document: DocumentNode, variables: Record<string, unknown>) => {
-    const result = await execute({
-      schema,
-      document,
-      variableValues: variables,
-      contextValue: createContext(services, { requestId: `export-${row.id}`, clientAddress: null, principal: await principalNow() }),
-    })
+    const context = createContext(services, { requestId: `export-${row.id}`, clientAddress: null, principal: await principalNow() })
+    const result = await deps.execute(document, variables, context)
     const error = result.errors?.[0]
     if (error) {
       const code = String(error.extensions?.code ?? '')
       throw new ExportFailure(code in ErrorCode ? code : 'INTERNAL_SERVER_ERROR', code in ErrorCode ? error.message : 'The export failed unexpectedly.')
     }
     return result.data as Record<string, unknown>
+  }
+
+  // One document per parent type and connection, so a compiled executor compiles each once.
+  const followUps = new Map<string, DocumentNode>()
+  const followUp = (parentType: string, plan: ConnectionPlan) => {
+    const key = `${parentType} ${JSON.stringify(plan.field)}`
+    let document = followUps.get(key)
+    if (!document) followUps.set(key, (document = followUpDocument(parentType, plan)))
+    return document
   }
 
   /** Writes a connection's nodes as lines, each followed by its own children; pages nested connections to their end. */
@@ -108,7 +129,7 @@ export async function runExport(
         while (page) {
           await writeNodes(page, child, String(node.id))
           if (!page.pageInfo.hasNextPage) break
-          const more = await run(followUpDocument(String(node.__typename), child), { id: node.id, after: page.pageInfo.endCursor })
+          const more = await run(followUp(String(node.__typename), child), { id: node.id, after: page.pageInfo.endCursor })
           page = (more.node as Record<string, unknown> | null)?.[child.key] as Connection | null
         }
       }
@@ -124,9 +145,11 @@ export async function runExport(
       await writeNodes(page, root, null)
       progress = page.pageInfo.hasNextPage ? { root: progress.root, after: page.pageInfo.endCursor } : { root: progress.root + 1, after: null }
       // On disk before it is recorded: a resumed run truncates to the recorded size, never past the disk's.
+      await flush()
       await written
       if (!(await saveProgress(db, row, runner, { objectCount, bytes, progress }))) throw new ExportLost()
     }
+    await flush()
     await written
   } finally {
     await new Promise<void>((resolve) => file.end(resolve))

@@ -5,7 +5,7 @@ import type { GraphQLSchema } from 'graphql'
 import type { Config } from '../config.js'
 import type { AppServices } from '../context.js'
 import { claimExport, finishExport, releaseExport, takeRemovableFiles } from './exports.repository.js'
-import { ExportFailure, ExportLost, runExport } from './run-export.js'
+import { ExportFailure, ExportLost, type ExportExecutor, runExport } from './run-export.js'
 
 /**
  * The export loop of one instance: takes exports to run from the table (new ones, and ones whose
@@ -29,7 +29,7 @@ export function exportDir(config: Pick<Config, 'GATEHOUSE_EXPORT_DIR' | 'GATEHOU
 /** A file's path from its token (tokens are base64url: no separators). */
 export const exportFile = (dir: string, token: string) => join(dir, `${token}.jsonl`)
 
-export function startExportRunner(services: AppServices, schema: GraphQLSchema): ExportRunner {
+export function startExportRunner(services: AppServices, schema: GraphQLSchema, execute: ExportExecutor): ExportRunner {
   const { config, log } = services
   const db = services.database.db
   const dir = exportDir(config)
@@ -47,7 +47,7 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema):
     await mkdir(dir, { recursive: true })
     log.info({ exportId: row.id, businessId: row.business_id, resumed: Number(row.bytes) > 0 }, 'bulk export running')
     try {
-      const result = await runExport({ services, schema, runner, stopped: () => closed }, row, path)
+      const result = await runExport({ services, schema, execute, runner, stopped: () => closed }, row, path)
       const done = await finishExport(db, row, runner, { status: 'COMPLETED', ...result, retentionHours: config.GATEHOUSE_EXPORT_RETENTION_HOURS })
       if (!done) await rm(path, { force: true })
       log.info({ exportId: row.id, ...result }, done ? 'bulk export completed' : 'bulk export canceled')
