@@ -69,6 +69,8 @@ export interface StartOptions {
   /** Shared by both Gatehouse children so a key issued through one works on the other. */
   keyPepper: string
   cpuProfDir?: string
+  /** More environment for a Gatehouse child (the export bench's export folder). */
+  env?: Record<string, string>
 }
 
 /** A random pepper for this run's Gatehouse children (production mode requires one on PostgreSQL). */
@@ -113,6 +115,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The database already has an admin (bench/dataset.ts), so bootstrap does nothing; required on PostgreSQL anyway.
       BOOTSTRAP_ADMIN_EMAIL: 'bootstrap@bench.local',
       BOOTSTRAP_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
+      ...options.env,
     }
   }
   const out = createWriteStream(logFile)

@@ -1,0 +1,136 @@
+/**
+ * `npm run bench:export`: a bulk export of the bench business (jobs with their sales and purchase
+ * orders, lines inline, and contacts) against the same data paged through GraphQL at 100 per page,
+ * on the compiled server as a child process. Reports lines per second both ways, the ratio, and the
+ * server's peak RSS above idle while exporting. Takes `npm run bench`'s data options (`--jobs`,
+ * `--businesses`, `--reuse-data`…); the dataset is the same, in the same database.
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { issueBenchKeys, postOk } from './client.js'
+import { prepareDataset } from './dataset.js'
+import { USAGE, UsageError, parseOptions } from './options.js'
+import { buildGatehouse, newKeyPepper, rssMiB, sampleRss, startServer, stopServer } from './servers.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const paths = { root, work: join(root, 'bench', '.work') }
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`)
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** src/config.ts's defaults for a principal's cost bucket. */
+const DEFAULT_BUDGET = { limit: 50_000, restoreRate: 1_000 }
+const ORDER = 'number status total lines { position sku description quantity unitPrice amount }'
+const EXPORT_QUERY = `{
+  jobs { nodes { number name status inHandsDate salesOrders { nodes { ${ORDER} } } purchaseOrders { nodes { ${ORDER.replace('unitPrice', 'unitCost')} } } } }
+  contacts { nodes { name type company title } }
+}`
+/** The same data as a partner pages it: 100 jobs (their orders nested) a page, then 100 contacts a page. */
+const PAGED = {
+  jobs: `query($after: String) { jobs(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id __typename number name status inHandsDate
+    salesOrders(first: 100) { pageInfo { hasNextPage } nodes { id __typename ${ORDER} } }
+    purchaseOrders(first: 100) { pageInfo { hasNextPage } nodes { id __typename ${ORDER.replace('unitPrice', 'unitCost')} } } } } }`,
+  contacts: 'query($after: String) { contacts(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { id __typename name type company title } } }',
+}
+
+/** Bytes of a download as they travel (fetch would decompress them). */
+function downloadedBytes(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (response) => {
+      let bytes = 0
+      response.on('data', (chunk: Buffer) => (bytes += chunk.length))
+      response.on('end', () => (response.statusCode === 200 ? resolve(bytes) : reject(new Error(`download answered ${response.statusCode}`))))
+    }).on('error', reject).end()
+  })
+}
+
+async function main() {
+  // A database of its own by default: \`npm run bench\` may be seeding gatehouse_bench at the same time.
+  const argv = process.argv.slice(2)
+  const options = parseOptions(argv.some((arg) => arg.startsWith('--database')) ? argv : [...argv, '--database', 'gatehouse_export_bench'])
+  if (!options) return console.log(USAGE)
+  mkdirSync(paths.work, { recursive: true })
+  const dataset = await prepareDataset(options, join(paths.work, 'dataset.json'), log)
+  log(`Data: ${dataset.totalRows.toLocaleString('en-US')} rows; exporting business ${dataset.business.slug}.`)
+  log('Building Gatehouse (npm run build)…')
+  buildGatehouse(paths)
+  const exportDir = join(paths.work, 'exports')
+  rmSync(exportDir, { recursive: true, force: true })
+  const server = await startServer({
+    name: 'gatehouse-metered', databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper: newKeyPepper(),
+    env: { GATEHOUSE_EXPORT_DIR: exportDir },
+  })
+  try {
+    const keys = await issueBenchKeys(server.url, dataset.admin)
+    const headers = { authorization: `Bearer ${keys.admin}` }
+    const origin = new URL(server.url).origin
+    await sleep(2_000)
+    const idle = rssMiB(server.pid)
+
+    // The export: start, poll once a second (as a partner would), download the file.
+    const rss = sampleRss(server.pid, 100)
+    const started = performance.now()
+    const start = await postOk(server.url, { query: 'mutation($q: String!) { startBulkExport(input: { query: $q }) { id } }', variables: { q: EXPORT_QUERY } }, headers)
+    const id = start.data.startBulkExport.id as string
+    let state: { status: string; objectCount: number; bytes: number; url: string | null; errorCode: string | null }
+    for (;;) {
+      state = (await postOk(server.url, { query: 'query($id: ID!) { bulkExport(id: $id) { status objectCount bytes url errorCode } }', variables: { id } }, headers)).data.bulkExport
+      if (state.status !== 'CREATED' && state.status !== 'RUNNING') break
+      await sleep(200)
+    }
+    const written = performance.now()
+    if (state.status !== 'COMPLETED') throw new Error(`export ended ${state.status} (${state.errorCode})`)
+    const gzipped = await downloadedBytes(`${origin}${state.url}`, { ...headers, 'accept-encoding': 'gzip' })
+    const exportSeconds = (performance.now() - started) / 1000
+    const peak = rss.stop()
+    log(`Export: ${state.objectCount.toLocaleString('en-US')} lines, ${(state.bytes / 2 ** 20).toFixed(1)} MiB (${(gzipped / 2 ** 20).toFixed(1)} MiB gzipped) ` +
+      `in ${exportSeconds.toFixed(1)} s (written in ${((written - started) / 1000).toFixed(1)} s).`)
+
+    // The same data paged through GraphQL at 100 per page, each page's price (extensions.cost) added up.
+    const pagedRss = sampleRss(server.pid, 100)
+    const pagedStarted = performance.now()
+    let objects = 0
+    let requests = 0
+    let points = 0
+    for (const [field, query] of Object.entries(PAGED)) {
+      let after: string | null = null
+      for (;;) {
+        const answer = await postOk(server.url, { query, variables: { after } }, headers)
+        const page: any = answer.data[field]
+        points += JSON.parse(answer.text).extensions?.cost?.actualQueryCost ?? 0
+        requests++
+        for (const node of page.nodes) objects += 1 + (node.salesOrders?.nodes.length ?? 0) + (node.purchaseOrders?.nodes.length ?? 0)
+        if (!page.pageInfo.hasNextPage) break
+        after = page.pageInfo.endCursor
+      }
+    }
+    const pagedSeconds = (performance.now() - pagedStarted) / 1000
+    const pagedPeak = pagedRss.stop()
+    // What a partner on the default budget waits for: a full bucket, then the restore rate.
+    const budgetWaitSeconds = Math.max(0, points - DEFAULT_BUDGET.limit) / DEFAULT_BUDGET.restoreRate
+    if (objects !== state.objectCount) throw new Error(`paging read ${objects} objects, the export ${state.objectCount}`)
+    const results = {
+      generatedAt: new Date().toISOString(),
+      dataset: { rows: dataset.totalRows, business: dataset.business.slug, jobs: dataset.business.jobs },
+      export: { lines: state.objectCount, bytes: state.bytes, gzippedBytes: gzipped, seconds: exportSeconds, linesPerSecond: state.objectCount / exportSeconds },
+      paged: { requests, seconds: pagedSeconds, linesPerSecond: objects / pagedSeconds, points, budgetWaitSeconds, peakRssMiB: pagedPeak },
+      speedup: pagedSeconds / exportSeconds,
+      rss: { idleMiB: idle, peakMiB: peak, aboveIdleMiB: peak - idle },
+    }
+    writeFileSync(join(paths.work, 'export-results.json'), `${JSON.stringify(results, null, 2)}\n`)
+    log(`Export ${Math.round(results.export.linesPerSecond).toLocaleString('en-US')} lines/s; paged at 100/page ` +
+      `${Math.round(results.paged.linesPerSecond).toLocaleString('en-US')} lines/s (${requests} requests): export ${results.speedup.toFixed(1)}× faster.`)
+    log(`Paging cost ${points.toLocaleString('en-US')} points: on the default budget (${DEFAULT_BUDGET.limit} points, ` +
+      `${DEFAULT_BUDGET.restoreRate}/s) a partner waits at least ${Math.round(budgetWaitSeconds).toLocaleString('en-US')} s for it.`)
+    log(`Server RSS while paging: peak ${pagedPeak.toFixed(0)} MiB (+${(pagedPeak - idle).toFixed(0)} MiB above idle).`)
+    log(`Server RSS: idle ${idle.toFixed(0)} MiB, peak during the export ${peak.toFixed(0)} MiB (+${results.rss.aboveIdleMiB.toFixed(0)} MiB).`)
+  } finally {
+    await stopServer(server)
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error)
+  process.exit(1)
+})
