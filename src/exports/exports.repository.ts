@@ -137,3 +137,14 @@ export async function takeRemovableFiles(db: Kysely<Database>): Promise<string[]
     .execute()
   return rows.map((row) => row.file_token)
 }
+
+/** What the runners may have to do later: any open export (anywhere), and the next file to expire. */
+export async function exportsAhead(db: Kysely<Database>): Promise<{ open: boolean; nextExpiry: Date | null }> {
+  const row = await db.selectFrom('bulk_exports')
+    .select([
+      sql<boolean>`coalesce(bool_or(status in ('CREATED', 'RUNNING')), false)`.as('open'),
+      sql<Date | null>`min(expires_at) filter (where status = 'COMPLETED' and file_removed_at is null)`.as('next_expiry'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { open: row.open, nextExpiry: row.next_expiry === null ? null : new Date(row.next_expiry) }
+}

@@ -4,14 +4,14 @@ import { join, resolve } from 'node:path'
 import type { GraphQLSchema } from 'graphql'
 import type { Config } from '../config.js'
 import type { AppServices } from '../context.js'
-import { claimExport, finishExport, releaseExport, takeRemovableFiles } from './exports.repository.js'
+import { claimExport, exportsAhead, finishExport, releaseExport, takeRemovableFiles } from './exports.repository.js'
 import { ExportFailure, ExportLost, type ExportExecutor, runExport } from './run-export.js'
 
 /**
  * The export loop of one instance: takes exports to run from the table (new ones, and ones whose
  * instance stopped beating — those are resumed, so an export never stays RUNNING forever), one at
  * a time, and removes files that expired or will never be downloaded. Woken at once by a start on
- * this instance; other instances find new exports at their next round (a third of the stale time).
+ * this instance; it looks again on its own only when something may be due (schedule, below).
  */
 
 export interface ExportRunner {
@@ -70,7 +70,21 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
     for (const token of await takeRemovableFiles(db)) await rm(exportFile(dir, token), { force: true })
   }
 
-  const round = () => {
+  /**
+   * When to look again. While an export is open somewhere, every third of the stale time (to take
+   * over one whose instance died); else at the next expiry, and at least every ten stale times. An
+   * idle deployment sends next to nothing: a start wakes its own instance's runner at once.
+   */
+  let timer: NodeJS.Timeout | undefined
+  const schedule = async () => {
+    const { open, nextExpiry } = await exportsAhead(db)
+    const sweepMs = config.GATEHOUSE_EXPORT_STALE_SECONDS * 10_000
+    const dueMs = open ? roundMs : Math.min(sweepMs, nextExpiry ? Math.max(nextExpiry.getTime() - Date.now() + 1_000, roundMs) : sweepMs)
+    clearTimeout(timer)
+    if (!closed) timer = setTimeout(round, dueMs).unref()
+  }
+
+  function round() {
     if (closed) return
     if (busy) {
       again = true
@@ -83,22 +97,23 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
           while (!closed && (await runOne()));
           if (!closed) await removeFiles()
         } while (again && !closed)
+        await schedule()
       } catch (error) {
         log.warn({ err: error }, 'bulk export round failed; retrying at the next one')
+        clearTimeout(timer)
+        if (!closed) timer = setTimeout(round, roundMs).unref()
       } finally {
         busy = null
       }
     })()
   }
 
-  const timer = setInterval(round, roundMs)
-  timer.unref()
   round()
   return {
     wake: round,
     close: async () => {
       closed = true
-      clearInterval(timer)
+      clearTimeout(timer)
       await busy
     },
   }
