@@ -112,7 +112,10 @@ builder.mutationFields((t) => ({
       const principal = requirePrincipal(context)
       const id = exportId(input.id, 'input.id')
       const canceled = await cancelExport(context.db, principal, id)
-      if (canceled) return canceled
+      if (canceled) {
+        context.services.webhooks?.wake()
+        return canceled
+      }
       const row = await findExport(context.db, principal, id)
       if (!row) throw notFound('BulkExport', 'input.id')
       throw conflict(`The export is already ${row.status}.`)

@@ -4,6 +4,7 @@ import type { Credential, Principal } from '../access/principal.js'
 import type { BulkExportStatus, BulkExportsTable } from '../db/export-tables.js'
 import type { Database } from '../db/types.js'
 import { conflict } from '../graphql/errors.js'
+import { appendExportFinished } from '../records/write/outbox.js'
 
 /** The bulk_exports table: every function takes the executor first, and the principal where a caller asks. */
 
@@ -54,14 +55,18 @@ export function findByToken(db: Kysely<Database>, principal: Principal, token: s
     .executeTakeFirst()
 }
 
-/** Cancels the caller's open export; the runner sees it at its next batch and removes the file. */
+/** Cancels the caller's open export (and announces it); the runner sees it at its next batch. */
 export async function cancelExport(db: Kysely<Database>, principal: Principal, id: string): Promise<ExportRow | undefined> {
-  return db.updateTable('bulk_exports')
-    .set({ status: 'CANCELED', completed_at: sql`now()`, progress: null })
-    .where('business_id', '=', principal.businessId).where('principal_id', '=', principal.id).where('id', '=', id)
-    .where('status', 'in', OPEN_STATUSES)
-    .returningAll()
-    .executeTakeFirst()
+  return db.transaction().execute(async (trx) => {
+    const canceled = await trx.updateTable('bulk_exports')
+      .set({ status: 'CANCELED', completed_at: sql`now()`, progress: null })
+      .where('business_id', '=', principal.businessId).where('principal_id', '=', principal.id).where('id', '=', id)
+      .where('status', 'in', OPEN_STATUSES)
+      .returningAll()
+      .executeTakeFirst()
+    if (canceled) await appendExportFinished(trx, principal.businessId, principal.id, canceled.id)
+    return canceled
+  })
 }
 
 /**
@@ -105,7 +110,10 @@ export async function releaseExport(db: Kysely<Database>, row: ExportRow, runner
     .execute()
 }
 
-/** Ends a run this runner holds: COMPLETED (downloadable until it expires) or FAILED with a contract code. */
+/**
+ * Ends a run this runner holds: COMPLETED (downloadable until it expires) or FAILED with a contract
+ * code, and announces it (`bulk_export.finished`) in the same transaction.
+ */
 export async function finishExport(
   db: Kysely<Database>,
   row: ExportRow,
@@ -115,13 +123,16 @@ export async function finishExport(
   const values = end.status === 'COMPLETED'
     ? { object_count: end.objectCount, bytes: end.bytes, expires_at: sql<Date>`now() + make_interval(secs => ${end.retentionHours * 3600})` }
     : { error_code: end.code, error_message: end.message.slice(0, 500) }
-  const done = await db.updateTable('bulk_exports')
-    .set({ ...values, status: end.status, completed_at: sql`now()`, progress: null, runner: null, heartbeat_at: null })
-    .where('business_id', '=', row.business_id).where('id', '=', row.id)
-    .where('status', '=', 'RUNNING').where('runner', '=', runner)
-    .returning('id')
-    .executeTakeFirst()
-  return done !== undefined
+  return db.transaction().execute(async (trx) => {
+    const done = await trx.updateTable('bulk_exports')
+      .set({ ...values, status: end.status, completed_at: sql`now()`, progress: null, runner: null, heartbeat_at: null })
+      .where('business_id', '=', row.business_id).where('id', '=', row.id)
+      .where('status', '=', 'RUNNING').where('runner', '=', runner)
+      .returning('id')
+      .executeTakeFirst()
+    if (done) await appendExportFinished(trx, row.business_id, row.principal_id, row.id)
+    return done !== undefined
+  })
 }
 
 /** Tokens of files nobody may download any more (expired, failed or canceled), marked as removed. */

@@ -50,6 +50,8 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
       const result = await runExport({ services, schema, execute, runner, stopped: () => closed }, row, path)
       const done = await finishExport(db, row, runner, { status: 'COMPLETED', ...result, retentionHours: config.GATEHOUSE_EXPORT_RETENTION_HOURS })
       if (!done) await rm(path, { force: true })
+      // Its bulk_export.finished deliveries (if any endpoint listens) go out now, not at the loop's next round.
+      services.webhooks?.wake()
       log.info({ exportId: row.id, ...result }, done ? 'bulk export completed' : 'bulk export canceled')
     } catch (error) {
       if (error instanceof ExportLost) {
@@ -61,6 +63,7 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
         const failure = error instanceof ExportFailure ? error : new ExportFailure('INTERNAL_SERVER_ERROR', 'The export failed unexpectedly.')
         if (!(error instanceof ExportFailure)) log.error({ err: error, exportId: row.id }, 'bulk export failed')
         await finishExport(db, row, runner, { status: 'FAILED', code: failure.code, message: failure.message })
+        services.webhooks?.wake()
       }
     }
     return true

@@ -7,6 +7,7 @@ import type { Database } from '../db/types.js'
 import { encodeGlobalId } from '../graphql/global-id.js'
 import type { Resource } from '../records/resource.js'
 import { ownerCondition } from '../records/row-scope.js'
+import { BULK_EXPORT_TYPE } from '../records/write/outbox.js'
 import { type ClaimedDelivery, type LoadedDelivery, type Outcome, loadDelivery, recordOutcome } from './deliveries.repository.js'
 import { postWebhook } from './send.js'
 import { signedHeaders } from './signing.js'
@@ -65,6 +66,7 @@ export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): 
 
 /** Why the endpoint's member may not see this event's record, or null when it may. */
 async function readRefusal(deps: DeliveryDeps, delivery: LoadedDelivery): Promise<string | null> {
+  if (delivery.record_type === BULK_EXPORT_TYPE) return exportRefusal(deps, delivery)
   const resource = deps.resources.get(delivery.record_type)
   if (!resource) return `unknown record type ${delivery.record_type}`
   // The member reads as itself; no credential is involved (nothing here is a request).
@@ -81,6 +83,17 @@ async function readRefusal(deps: DeliveryDeps, delivery: LoadedDelivery): Promis
     .where((eb) => ownerCondition(eb, resource, member, level, 'target'))
     .executeTakeFirst()
   return readable ? null : "the record is outside the endpoint's member's scope"
+}
+
+/** An export is heard of only by its own principal, while that principal is active. */
+async function exportRefusal(deps: DeliveryDeps, delivery: LoadedDelivery): Promise<string | null> {
+  const own = await deps.db.selectFrom('bulk_exports as x')
+    .innerJoin('principals as p', (join) => join.onRef('p.business_id', '=', 'x.business_id').onRef('p.id', '=', 'x.principal_id'))
+    .select('x.id')
+    .where('x.business_id', '=', delivery.business_id).where('x.id', '=', String(delivery.record_id))
+    .where('x.principal_id', '=', delivery.member_id).where('p.active', '=', true)
+    .executeTakeFirst()
+  return own ? null : "the export is not the endpoint's member's, or that member is deactivated"
 }
 
 function outcomeOf(settings: DeliverySettings, attempt: number, result: Awaited<ReturnType<typeof postWebhook>>): Outcome {

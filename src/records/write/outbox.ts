@@ -58,3 +58,33 @@ export async function appendEvent(
     select count(*)::int as queued from queued, lateral (select pg_notify(${WEBHOOK_CHANNEL}, '')) as notified`.execute(trx)
   return Number(rows[0]?.queued ?? 0)
 }
+
+/**
+ * Bulk exports are announced through the same outbox, though they are not records: the event's
+ * record is the export (type BulkExport, version 1), and only endpoints whose member started it
+ * hear of it (an export is its principal's alone). Queued in the transaction that ends the export.
+ */
+export const BULK_EXPORT_EVENT = 'bulk_export.finished'
+export const BULK_EXPORT_TYPE = 'BulkExport'
+
+/** Appends `bulk_export.finished` for one export; returns how many deliveries it queued. */
+export async function appendExportFinished(trx: Kysely<Database>, businessId: string, principalId: string, exportId: string): Promise<number> {
+  const { rows } = await sql<{ queued: number }>`
+    with endpoint as (
+      select id from webhook_endpoints
+      where business_id = ${businessId} and active and member_id = ${principalId} and ${BULK_EXPORT_EVENT} = any(events)
+    ), event as (
+      insert into webhook_events (business_id, type, record_type, record_id, version)
+      select ${businessId}, ${BULK_EXPORT_EVENT}, ${BULK_EXPORT_TYPE}, ${exportId}, 1
+      where exists (select 1 from endpoint)
+      returning business_id, id, record_type, record_id
+    ), queued as (
+      insert into webhook_deliveries (business_id, endpoint_id, event_id, message_id, record_key)
+      select event.business_id, endpoint.id, event.id, 'msg_' || replace(gen_random_uuid()::text, '-', ''),
+             event.record_type || ':' || event.record_id
+      from event cross join endpoint
+      returning 1
+    )
+    select count(*)::int as queued from queued, lateral (select pg_notify(${WEBHOOK_CHANNEL}, '')) as notified`.execute(trx)
+  return Number(rows[0]?.queued ?? 0)
+}
