@@ -49,6 +49,13 @@ export interface RootPlan extends ConnectionPlan {
 /** Arguments the export owns: it reads every record, in batches of its own. */
 const PAGING_ARGUMENTS = new Set(['first', 'last', 'after', 'before'])
 const QUERY_FIELD = 'input.query'
+/**
+ * Bounds on one batch's size: a root page of 100 with one level of nested pages of 100 is at most
+ * 10,000 nodes; a second level would allow a million in one statement. (Shopify's bulk operations
+ * bound their queries the same way.)
+ */
+const MAX_NESTING = 1
+const MAX_CONNECTIONS = 5
 
 const refuse = (message: string) => badInput(`query: ${message}`, QUERY_FIELD)
 
@@ -135,6 +142,10 @@ function isConnection(type: unknown): type is GraphQLObjectType {
 }
 
 class Planner {
+  /** Connections planned so far, and how deep the one being planned is (its root: 1). */
+  private connections = 0
+  private depth = 0
+
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: Map<string, FragmentDefinitionNode>,
@@ -168,8 +179,11 @@ class Planner {
         }
       }
     }
+    if (++this.connections > MAX_CONNECTIONS) throw refuse(`an export reads at most ${MAX_CONNECTIONS} connections; split it in two.`)
     const children: ConnectionPlan[] = []
+    this.depth++
     const nodes = this.selections(nodeSelections, nodeType, children, true)
+    this.depth--
     if (new Set(children.map((child) => child.key)).size !== children.length) {
       throw refuse(`select each connection under \`${node.name.value}\` once.`)
     }
@@ -210,6 +224,9 @@ class Planner {
       const target = getNamedType(definition.type)
       if (isConnection(target)) {
         if (!linesHere) throw refuse(`\`${selection.name.value}\` is a connection inside an object; export it from a connection's nodes.`)
+        if (this.depth > MAX_NESTING) {
+          throw refuse(`\`${selection.name.value}\`: connections nest one level deep in an export (\`jobs { nodes { salesOrders { … } } }\`); export deeper ones from their own root.`)
+        }
         const plan = this.connection(selection, target)
         children.push(plan)
         return plan.field

@@ -102,6 +102,19 @@ describe('refused at start with contract codes', () => {
     expect(open).toEqual([])
   })
 
+  it.each([
+    ['connections nested two levels deep', '{ contacts { nodes { jobs { nodes { salesOrders { nodes { id } } } } } } }'],
+    ['more than five connections', `{ ${[1, 2, 3, 4, 5, 6].map((n) => `j${n}: jobs { nodes { id } }`).join(' ')} }`],
+    ['a connection inside a plain object', '{ salesOrders { nodes { job { salesOrders { nodes { id } } } } } }'],
+  ])('%s: BAD_USER_INPUT, nothing recorded', async (_name, query) => {
+    const count = () => server.app.services.database.db.selectFrom('bulk_exports').select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('business_id', '=', admin.businessId).executeTakeFirstOrThrow().then((row) => Number(row.n))
+    const before = await count()
+    const { body } = await startExport(server, xApiKey(all.primary.key), query)
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.query' })
+    expect(await count()).toBe(before)
+  })
+
   it('a second export while one is open is CONFLICT; cancel ends it, and a finished one cannot be canceled', async () => {
     const headers = xApiKey(jobsOnly.secondary.key)
     const first = await startExport(server, headers, '{ jobs { nodes { number salesOrders: __typename } } }')
