@@ -1,5 +1,5 @@
 /**
- * `npm run bench:export`: a bulk export of the bench business (jobs with their sales and purchase
+ * `npm run bench -- --export` (or `npm run bench:export`): a bulk export of the bench business (jobs with their sales and purchase
  * orders, lines inline, and contacts) against the same data paged through GraphQL at 100 per page,
  * on the compiled server as a child process. Reports lines per second both ways, the ratio, and the
  * server's peak RSS above idle while exporting. Takes `npm run bench`'s data options (`--jobs`,
@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { issueBenchKeys, postOk } from './client.js'
 import { prepareDataset } from './dataset.js'
-import { USAGE, UsageError, parseOptions } from './options.js'
+import { type BenchOptions, USAGE, UsageError, parseOptions } from './options.js'
 import { buildGatehouse, newKeyPepper, rssMiB, sampleRss, startServer, stopServer } from './servers.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -45,13 +45,11 @@ function downloadedBytes(url: string, headers: Record<string, string>): Promise<
   })
 }
 
-async function main() {
-  // A database of its own by default: \`npm run bench\` may be seeding gatehouse_bench at the same time.
-  const argv = process.argv.slice(2)
-  const options = parseOptions(argv.some((arg) => arg.startsWith('--database')) ? argv : [...argv, '--database', 'gatehouse_export_bench'])
-  if (!options) return console.log(USAGE)
+/** The export scenario; `npm run bench -- --export` runs it through bench/run.ts. */
+export async function exportBench(options: BenchOptions): Promise<void> {
   mkdirSync(paths.work, { recursive: true })
-  const dataset = await prepareDataset(options, join(paths.work, 'dataset.json'), log)
+  // A state file of its own: reusing the export's database must not make `npm run bench` reseed its own.
+  const dataset = await prepareDataset(options, join(paths.work, 'export-dataset.json'), log)
   log(`Data: ${dataset.totalRows.toLocaleString('en-US')} rows; exporting business ${dataset.business.slug}.`)
   log('Building Gatehouse (npm run build)…')
   buildGatehouse(paths)
@@ -130,7 +128,14 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error)
-  process.exit(1)
-})
+// Run directly (`npm run bench:export -- …`): the same options as `npm run bench -- --export …`.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    const options = parseOptions([...process.argv.slice(2), '--export'])
+    if (options) await exportBench(options)
+    else console.log(USAGE)
+  } catch (error) {
+    console.error(error instanceof UsageError ? `${error.message}\n\n${USAGE}` : error)
+    process.exit(1)
+  }
+}

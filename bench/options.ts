@@ -31,6 +31,8 @@ export interface BenchOptions {
   full: boolean
   /** `--soak`: the soak's measured seconds (bench/soak.ts) instead of the comparison; null otherwise. */
   soakSeconds: number | null
+  /** `--export`: a bulk export against the same data paged (bench/export.bench.ts) instead of the comparison. */
+  exportOnly: boolean
 }
 
 export const SERVER_NAMES = ['ceiling', 'postgraphile', 'gatehouse-metered', 'gatehouse-my', 'gatehouse-jit', 'gatehouse'] as const
@@ -69,9 +71,13 @@ Soak (instead of the comparison; its figures are added to bench/results.*):
                           and the write in turn: errors, req/s, RSS over time, memory flat or not
   --soak-seconds S        measured seconds of the soak (default 60; shorter for a trial); it
                           starts after a warm-up rotation (5 s, or --warmup if longer, per query)
+Export (instead of the comparison; writes bench/.work/export-results.json):
+  --export                a bulk export of the business (jobs, their orders with lines, contacts)
+                          against the same data paged at 100 per page: lines/s, RSS above idle
 Database:
   --postgres-url URL      server to use (default postgres://postgres@127.0.0.1:5432)
-  --database NAME         database to drop and recreate (default gatehouse_bench; gatehouse_soak for --soak)
+  --database NAME         database to drop and recreate (default gatehouse_bench; gatehouse_soak for --soak,
+                          gatehouse_export_bench for --export)
   -h, --help`
 
 export class UsageError extends Error {}
@@ -106,6 +112,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
         'postgres-url': { type: 'string' },
         database: { type: 'string' },
         soak: { type: 'boolean' },
+        export: { type: 'boolean' },
         'soak-seconds': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -137,7 +144,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     if (!(QUERY_NAMES as readonly string[]).includes(name)) throw new UsageError(`unknown query "${name}"`)
   }
   const soak = values.soak === true || values['soak-seconds'] !== undefined
-  const database = values.database ?? (soak ? 'gatehouse_soak' : 'gatehouse_bench')
+  const database = values.database ?? (soak ? 'gatehouse_soak' : values.export ? 'gatehouse_export_bench' : 'gatehouse_bench')
   if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new UsageError('--database must be a plain lowercase identifier')
   const postgresUrl = (values['postgres-url'] ?? 'postgres://postgres@127.0.0.1:5432').replace(/\/+$/, '')
   if (!/^postgres(ql)?:\/\/[^/]+$/.test(postgresUrl)) throw new UsageError('--postgres-url must be postgres://user@host:port')
@@ -163,5 +170,6 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     quick: values.quick ?? false,
     full: values.full ?? false,
     soakSeconds: soak ? integer('soak-seconds', 60, 5, 86_400) : null,
+    exportOnly: values.export ?? false,
   }
 }

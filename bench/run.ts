@@ -21,6 +21,7 @@ import { type TotalCountResult, measureTotalCount } from './total-count.js'
 import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
 import { gatehouseVersions, gitCommit, machine } from './run-info.js'
 import { previousSoak, soakOnly } from './soak.js'
+import { exportBench } from './export.bench.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const paths = { root, work: join(root, 'bench', '.work') }
@@ -36,6 +37,7 @@ async function main(options: BenchOptions): Promise<void> {
   mkdirSync(paths.work, { recursive: true })
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
   if (options.soakSeconds !== null) return soakOnly(options, paths, { commit: gitCommit(root), command }, log)
+  if (options.exportOnly) return exportBench(options)
   const versions: Record<string, string> = { ...gatehouseVersions(root) }
   const partial = options.cpuProf || options.quick || !DEFAULT_SERVERS.every((name) => options.servers.includes(name)) || options.queries.length < QUERY_NAMES.length
   // Without PostGraphile the run still measures Gatehouse (JIT against no JIT) and says why.

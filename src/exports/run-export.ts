@@ -83,6 +83,8 @@ export async function runExport(
     chunk = []
     chunkBytes = 0
     written = new Promise((resolve, reject) => file.write(text, (error) => (error ? reject(error) : resolve())))
+    // Awaited at the batch's end; until then a failure is also seen through `failed`, never unhandled.
+    written.catch(() => {})
     // Backpressure: wait while the file is behind, so memory holds about one batch, never the export.
     if (file.writableNeedDrain) await new Promise<void>((resolve) => file.once('drain', () => resolve()))
     if (failed) throw failed
