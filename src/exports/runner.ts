@@ -33,6 +33,10 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
   const { config, log } = services
   const db = services.database.db
   const dir = exportDir(config)
+  if (config.DATABASE_URL && !config.GATEHOUSE_EXPORT_DIR) {
+    // Several instances on one PostgreSQL each get a folder of their own: a download reaching another fails.
+    log.info({ exportDir: dir }, 'bulk exports are written to the data folder; set GATEHOUSE_EXPORT_DIR to a folder every instance shares')
+  }
   const runner = `${process.pid}-${randomUUID()}`
   const roundMs = (config.GATEHOUSE_EXPORT_STALE_SECONDS * 1000) / 3
   let closed = false

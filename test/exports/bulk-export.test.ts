@@ -155,6 +155,17 @@ describe('the download', () => {
     expect((await fetch(url.replace(/[A-Za-z0-9_-]{32}\.jsonl$/, `${'A'.repeat(32)}.jsonl`), { headers: xApiKey(jobsOnly.primary.key) })).status).toBe(404)
   })
 
+  it('answers HEAD with the size and no body, and refuses other methods (405)', async () => {
+    const headers = xApiKey(jobsOnly.primary.key)
+    const head = await fetch(url, { method: 'HEAD', headers: { ...headers, 'accept-encoding': 'identity' } })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(text)))
+    expect(head.headers.get('accept-ranges')).toBe('bytes')
+    expect(await head.text()).toBe('')
+    expect((await fetch(url, { method: 'POST', headers })).status).toBe(405)
+    expect((await fetch(`${server.url}/exports/..%2F..%2Fetc%2Fpasswd`, { headers })).status).toBe(404)
+  })
+
   it('serves a byte range (206) and an unsatisfiable one (416)', async () => {
     const headers = xApiKey(jobsOnly.primary.key)
     const part = await fetch(url, { headers: { ...headers, range: 'bytes=10-99' } })
