@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp } from '../../src/app.js'
 import { decodeGlobalId, encodeGlobalId } from '../../src/graphql/global-id.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
-import { type MemberWithKeys, type SignedIn, createMemberWithKeys, signInAsAdmin, xApiKey } from '../setup/clients.js'
+import { uniformMatrix } from '../../src/access/permissions.js'
+import { type MemberWithKeys, type SignedIn, createMemberWithKeys, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { loadIntoBusiness } from '../setup/factories.js'
 import { exportLines, startExport, waitForExport } from './export-helpers.js'
 
@@ -134,6 +135,20 @@ describe('ends and removal', () => {
     }
     expect(row).toMatchObject({ status: 'FAILED', error_code: 'UNAUTHENTICATED' })
     expect(existsSync(join(dir, `${row.file_token}.jsonl`))).toBe(false)
+  })
+
+  it('a role narrowed before its export runs ends it FAILED with FORBIDDEN', async () => {
+    const narrowed = await createMemberWithKeys(server, admin)
+    const headers = xApiKey(narrowed.primary.key)
+    const started = await startExport(server, headers, '{ contacts { nodes { name } } }')
+    const id = decodeGlobalId(started.body.data.startBulkExport.id).id
+    const none = await createRoleSql(server, admin.businessId, uniformMatrix('NONE'))
+    await db().updateTable('principals').set({ role_id: none }).where('business_id', '=', admin.businessId).where('id', '=', narrowed.id).execute()
+    await db().updateTable('bulk_exports').set({ status: 'CREATED', runner: null, bytes: 0, object_count: 0, progress: null })
+      .where('business_id', '=', admin.businessId).where('id', '=', id).execute()
+    server.app.services.exports!.wake()
+    const state = await waitForExport(server, xApiKey(narrowed.secondary.key), started.body.data.startBulkExport.id)
+    expect(state).toMatchObject({ status: 'FAILED', errorCode: 'FORBIDDEN', url: null })
   })
 
   it('an expired export is removed: no url, its file gone, its download NOT_FOUND', async () => {
