@@ -102,6 +102,16 @@ export async function saveProgress(
   return saved !== undefined
 }
 
+/** Beats without saving progress (a long batch); false when the export is no longer this runner's. */
+export async function beat(db: Kysely<Database>, row: ExportRow, runner: string): Promise<boolean> {
+  const beaten = await db.updateTable('bulk_exports').set({ heartbeat_at: sql`now()` })
+    .where('business_id', '=', row.business_id).where('id', '=', row.id)
+    .where('status', '=', 'RUNNING').where('runner', '=', runner)
+    .returning('id')
+    .executeTakeFirst()
+  return beaten !== undefined
+}
+
 /** Hands a run back (this instance is stopping): any instance resumes it from its saved progress. */
 export async function releaseExport(db: Kysely<Database>, row: ExportRow, runner: string): Promise<void> {
   await db.updateTable('bulk_exports').set({ status: 'CREATED', runner: null, heartbeat_at: null })

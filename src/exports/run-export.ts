@@ -6,7 +6,7 @@ import { loadPrincipal } from '../access/credentials/load-principal.js'
 import { type AppServices, type Context, createContext } from '../context.js'
 import { ErrorCode } from '../graphql/errors.js'
 import { type ConnectionPlan, type RootPlan, followUpDocument, planExport } from './export-query.js'
-import { type ExportProgress, type ExportRow, saveProgress } from './exports.repository.js'
+import { type ExportProgress, type ExportRow, beat, saveProgress } from './exports.repository.js'
 
 /**
  * One run of one export: root connection by root connection, a batch of 100 nodes at a time, each
@@ -99,7 +99,18 @@ export async function runExport(
     if (chunkBytes >= 64 * 1024) await flush()
   }
 
+  // A batch with many nested pages can take a while: the runner beats between executions too, so no
+  // other instance takes the export over (and writes the same file) while this one is still at it.
+  const beatEveryMs = (services.config.GATEHOUSE_EXPORT_STALE_SECONDS * 1000) / 3
+  let lastBeat = Date.now()
+  const keepBeating = async () => {
+    if (Date.now() - lastBeat < beatEveryMs) return
+    if (!(await beat(db, row, runner))) throw new ExportLost()
+    lastBeat = Date.now()
+  }
+
   const run = async (document: DocumentNode, variables: Record<string, unknown>) => {
+    await keepBeating()
     const context = createContext(services, { requestId: `export-${row.id}`, clientAddress: null, principal: await principalNow() })
     const result = await deps.execute(document, variables, context)
     const error = result.errors?.[0]
@@ -150,6 +161,7 @@ export async function runExport(
       await flush()
       await written
       if (!(await saveProgress(db, row, runner, { objectCount, bytes, progress }))) throw new ExportLost()
+      lastBeat = Date.now()
     }
     await flush()
     await written
