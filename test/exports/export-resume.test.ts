@@ -116,6 +116,29 @@ describe('an export outlives its instance', () => {
   })
 })
 
+describe('progress', () => {
+  it('is visible while it runs: objectCount and bytes grow batch by batch before COMPLETED', async () => {
+    const headers = xApiKey(member.primary.key)
+    const started = await startExport(server, headers, QUERY)
+    const id = started.body.data.startBulkExport.id
+    const seen: Array<{ status: string; objectCount: number; bytes: number }> = []
+    for (;;) {
+      const { body } = await server.graphql('query($id: ID!) { bulkExport(id: $id) { status objectCount bytes } }', { headers, variables: { id } })
+      seen.push(body.data.bulkExport)
+      if (!['CREATED', 'RUNNING'].includes(body.data.bulkExport.status)) break
+    }
+    const final = seen.at(-1)!
+    expect(final.status).toBe('COMPLETED')
+    // 260 jobs are three batches: at least one state between the first and the last was seen.
+    const midway = seen.filter((state) => state.status === 'RUNNING' && state.objectCount > 0 && state.objectCount < final.objectCount)
+    expect(midway.length).toBeGreaterThan(0)
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.objectCount).toBeGreaterThanOrEqual(seen[i - 1]!.objectCount)
+      expect(seen[i]!.bytes).toBeGreaterThanOrEqual(seen[i - 1]!.bytes)
+    }
+  })
+})
+
 describe('ends and removal', () => {
   it('a principal deactivated before its export runs ends it FAILED with UNAUTHENTICATED, and its file is removed', async () => {
     const gone = await createMemberWithKeys(server, admin)
