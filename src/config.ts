@@ -26,6 +26,11 @@ const EnvSchema = z.object({
    * instead of through yoga's per-request machinery; 0 sends everything through yoga. Needs GATEHOUSE_JIT.
    */
   GATEHOUSE_LEAN_HTTP: booleanFlag.default(true),
+  /**
+   * In the lean lane, answer reads the compiler covers whole with PostgreSQL's own JSON text instead
+   * of executing them (src/records/read/passthrough.ts); 0 executes every read.
+   */
+  GATEHOUSE_READ_PASSTHROUGH: booleanFlag.default(true),
   GATEHOUSE_DEMO_DATA: booleanFlag.optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Server-side secret mixed into API key hashes; a stolen table of hashes is useless without it. */

@@ -123,7 +123,7 @@ function selectedColumns(
   return Object.entries(columns).filter(([column]) => wanted.has(column))
 }
 
-const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+export const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
 
 function columnExpression(alias: string, column: string, kind: ColumnKind, asJson: boolean): RawBuilder<unknown> {
   const ref = sql.ref(`${alias}.${column}`)
