@@ -64,7 +64,6 @@ export async function readPage(
       alias,
       boundPage,
       order,
-      bound.limit,
     )
     if (order === 'sync') {
       // The cursor needs updated_at to the microsecond (text); the outer count query orders by the value.
@@ -95,8 +94,6 @@ export async function readPage(
 export function pageValues(principal: Principal, page: PageRequest, filter: AppliedFilter) {
   return {
     ...principalValues(principal),
-    size: page.size,
-    limit: page.size + 1,
     afterId: page.after?.id ?? null,
     afterTime: page.after?.updatedAt ?? null,
     beforeId: page.before?.id ?? null,
@@ -112,7 +109,8 @@ export type PageValues = ReturnType<typeof pageValues>
 /** Everything a root page's statement branches on besides the selection; its values are parameters. */
 export function pageShape(resource: Resource, order: PageOrder, page: PageRequest, filter: AppliedFilter, principal: Principal): string {
   return [
-    resource.typeName, order, page.backwards, page.after !== null, page.before !== null, filter.updatedSince !== null,
+    // The page size too: see paginate.
+    resource.typeName, order, page.size, page.backwards, page.after !== null, page.before !== null, filter.updatedSince !== null,
     filter.searchPattern !== null, filter.columns.map(([column]) => column).join(','), principalShape(principal),
   ].join('|')
 }

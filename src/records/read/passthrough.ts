@@ -80,7 +80,7 @@ function rootAnswer(walk: Walk, queryType: GraphQLObjectType, key: string, nodes
         listSql(
           { db: context.db, principal: boundPrincipal(principal, bound), nextAlias },
           resource,
-          { page: pageBound(page, bound), order, size: bound.size as never, limit: bound.limit, plan: connection },
+          { page: pageBound(page, bound), order, plan: connection },
           filterBound(applied, bound),
         ),
       ),

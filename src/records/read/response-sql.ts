@@ -139,8 +139,6 @@ function relationValue(build: Build, parent: Resource, parentAlias: string, fiel
       rows: (alias) => build.db.selectFrom(`${target.table} as ${alias}`).selectAll(alias).where(belongs(alias)),
       page: field.page,
       order: 'id',
-      size: sql.lit(field.page.size),
-      limit: field.page.size + 1,
       count: (alias) => build.db.selectFrom(`${target.table} as ${alias}`).select(sql`count(*)::int`.as('count')).where(belongs(alias)),
       plan: field.connection,
     })
@@ -156,9 +154,6 @@ export interface ConnectionSource {
   count(alias: string): AnySelect
   page: PageRequest
   order: PageOrder
-  /** The page size as SQL (bound at the root, fixed in a nested page) and the rows read (one more). */
-  size: RawBuilder<unknown> | Expression<unknown>
-  limit: number | unknown
   plan: ConnectionPlan[]
   filter?: { resource: Resource; applied: AppliedFilter }
 }
@@ -168,9 +163,10 @@ export interface ConnectionSource {
  * follows) numbered in reading order, each list of the selection aggregated over the kept rows.
  */
 export function connectionSql(build: Build, resource: Resource, source: ConnectionSource): RawBuilder<unknown> {
-  const { page, order, size, plan } = source
+  const { page, order, plan } = source
+  const size = sql.lit(page.size)
   const rowsAlias = build.nextAlias()
-  const keyed = paginate(source.rows(rowsAlias), rowsAlias, page, order, source.limit as number)
+  const keyed = paginate(source.rows(rowsAlias), rowsAlias, page, order)
   const direction = page.backwards ? sql`desc` : sql`asc`
   const numberOrder = order === 'sync'
     ? sql`${ref(`${rowsAlias}.updated_at`)} ${direction}, ${ref(`${rowsAlias}.id`)} ${direction}`
