@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import type { LookupFunction } from 'node:net'
-import { type TargetRules, resolveTarget } from './targets.js'
+import { type Address, type Resolver, type TargetRules, resolveTarget, urlProblem } from './targets.js'
 
 /**
  * One delivery attempt: a POST to the endpoint's URL, connected to an address checked just now
@@ -23,14 +23,18 @@ export async function postWebhook(
   target: string,
   headers: Record<string, string>,
   body: string,
-  options: { timeoutMs: number; rules: TargetRules },
+  options: { timeoutMs: number; rules: TargetRules; resolve?: Resolver },
 ): Promise<AttemptResult> {
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
+  // Checked again at send time: an endpoint saved before the server ran in production (plain
+  // http) is not sent to once it does.
+  const problem = urlProblem(target, options.rules)
+  if (problem) return { ok: false, status: null, latencyMs: elapsed(), error: `refused target: ${problem}` }
   const url = new URL(target)
-  let addresses: Array<{ address: string; family: number }>
+  let addresses: Address[]
   try {
-    addresses = await resolveTarget(url, options.rules)
+    addresses = await resolveTarget(url, options.rules, options.resolve)
   } catch (error) {
     return { ok: false, status: null, latencyMs: elapsed(), error: `refused target: ${(error as Error).message}` }
   }

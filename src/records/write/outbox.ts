@@ -16,6 +16,14 @@ import type { Resource } from '../resource.js'
 /** The channel that wakes delivery loops of other instances (NOTIFY is sent at commit, never on rollback). */
 export const WEBHOOK_CHANNEL = 'gatehouse_webhooks'
 
+/**
+ * Announces, at commit, that deliveries became due without a record write (an endpoint switched
+ * on again, a redelivery, a replay), so the loops of instances that did not make the change wake.
+ */
+export async function announceDue(trx: Kysely<Database>): Promise<void> {
+  await sql`select pg_notify(${WEBHOOK_CHANNEL}, '')`.execute(trx)
+}
+
 export type RecordAction = 'created' | 'updated' | 'deleted'
 
 /** `SalesOrder` → `sales_order`: the prefix of a record type's event names. */
