@@ -1,7 +1,7 @@
-import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/database.js'
+import type { Listener } from '../db/listener.js'
 import type { Resource } from '../records/resource.js'
 import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
@@ -33,6 +33,8 @@ export async function startWebhookWorker(deps: {
   database: DatabaseHandle
   log: Logger
   resources: readonly Resource[]
+  /** The process's LISTEN connection (PostgreSQL): writes of other instances wake the loop through it. */
+  listener?: Listener
 }): Promise<WebhookWorker> {
   const { config, database, log } = deps
   const outcomes: Record<string, number> = { delivered: 0, retry: 0, dead: 0, skipped: 0 }
@@ -87,8 +89,8 @@ export async function startWebhookWorker(deps: {
       })
   }
 
-  const url = database.url ?? config.DATABASE_URL
-  const listener = database.kind === 'postgres' && url ? await listen(url, log, wake) : null
+  // After a gap in listening a write may have been announced while nobody heard: a round re-syncs.
+  const unsubscribe = await deps.listener?.subscribe(WEBHOOK_CHANNEL, { onMessage: wake, onReset: (why) => why === 'restored' && wake() })
   // Deliveries left by an earlier run (a crash, a SIGTERM mid-attempt) are picked up at start, in
   // the background: a slow receiver must not hold up the server's start by an attempt's timeout.
   wake()
@@ -98,50 +100,8 @@ export async function startWebhookWorker(deps: {
     close: async () => {
       closed = true
       clearTimeout(timer)
-      await listener?.close()
+      await unsubscribe?.()
       await running
-    },
-  }
-}
-
-/** LISTEN for writes of other instances on a connection of its own; reconnects, and wakes after a gap. */
-async function listen(url: string, log: Logger, wake: () => void): Promise<{ close(): Promise<void> }> {
-  let client: pg.Client | null = null
-  let closed = false
-  let retry: NodeJS.Timeout | undefined
-  const connect = async () => {
-    const next = new pg.Client({ connectionString: url, application_name: 'gatehouse-webhooks', keepAlive: true })
-    const lost = (error?: Error) => {
-      if (client !== next || closed) return
-      client = null
-      log.warn({ err: error }, 'webhooks: LISTEN connection lost; reconnecting')
-      next.end().catch(() => {})
-      schedule()
-    }
-    next.on('notification', () => wake())
-    next.on('error', lost)
-    next.on('end', () => lost())
-    await next.connect()
-    await next.query(`listen ${WEBHOOK_CHANNEL}`)
-    client = next
-  }
-  const schedule = () => {
-    if (closed) return
-    retry = setTimeout(() => {
-      // A write may have been announced while nobody listened.
-      connect().then(wake, (error) => {
-        log.warn({ err: error }, 'webhooks: LISTEN reconnect failed')
-        schedule()
-      })
-    }, 1_000)
-    retry.unref()
-  }
-  await connect()
-  return {
-    close: async () => {
-      closed = true
-      clearTimeout(retry)
-      await client?.end().catch(() => {})
     },
   }
 }
