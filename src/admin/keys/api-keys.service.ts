@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { inTransaction, requirePrincipal } from '../../records/write/transaction.js'
+import { appendSecurityEvent } from '../../records/write/outbox.js'
 import type { Context } from '../../context.js'
 import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import { conflict, confirmationRequired, notFound } from '../../graphql/errors.js'
@@ -63,7 +64,7 @@ export async function generateKeyPair(
 ): Promise<{ primary: IssuedKey; secondary: IssuedKey }> {
   const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
-  return inTransaction(context, async (trx) => {
+  const pair = await inTransaction(context, async (trx) => {
     const owner = await activeOwner(trx, principal, input.owner)
     if ((await currentKeysOf(trx, principal, owner.id)).length > 0) {
       throw conflict('This owner already has a working key pair: rotate it with regenerateApiKeys, or revoke it first.')
@@ -71,6 +72,7 @@ export async function generateKeyPair(
     const common = { ownerId: owner.id, description: input.description, expiresAt: input.expiresAt, allowedNetworks: input.allowedNetworks, pepper }
     const primary = await issue(trx, principal, { ...common, slot: 'PRIMARY' })
     const secondary = await issue(trx, principal, { ...common, slot: 'SECONDARY' })
+    for (const key of [primary, secondary]) await appendSecurityEvent(trx, principal.businessId, 'api_key.created', key.row.id)
     await auditRequestChange(trx, context, 'api_keys.generate', { type: principalTypeName(owner.kind), id: owner.id }, {
       publicKeys: [primary.publicKey, secondary.publicKey],
       description: input.description,
@@ -79,6 +81,8 @@ export async function generateKeyPair(
     })
     return { primary, secondary }
   })
+  context.services.webhooks?.wake()
+  return pair
 }
 
 /**
@@ -113,6 +117,8 @@ export async function regenerateKeys(
         expiresAt: input.expiresAt ?? replaced?.expires_at ?? null,
         pepper,
       })
+      // About the new key; the one it replaces is named in the audit trail.
+      await appendSecurityEvent(trx, principal.businessId, 'api_key.regenerated', issued[slot].row.id)
     }
     await auditRequestChange(trx, context, 'api_keys.regenerate', { type: principalTypeName(owner.kind), id: owner.id }, {
       slot: input.slot,
@@ -124,6 +130,7 @@ export async function regenerateKeys(
     return { result: { primary: issued.PRIMARY ?? null, secondary: issued.SECONDARY ?? null, oldKeysStopAt: stopAt }, retired }
   })
   for (const publicKey of retired) await invalidateCredentials(context.services, { publicKey })
+  context.services.webhooks?.wake()
   return result
 }
 
@@ -171,10 +178,12 @@ export async function revokeKey(context: Context, by: { id: string } | { publicK
     if (!key) throw notFound('ApiKey', 'id' in by ? 'input.id' : 'input.publicKey')
     const changed = await retireApiKeys(trx, principal, [key.id], new Date())
     if (changed.length > 0) {
+      await appendSecurityEvent(trx, principal.businessId, 'api_key.revoked', key.id)
       await auditRequestChange(trx, context, 'api_keys.revoke', { type: 'ApiKey', id: key.id }, { publicKey: key.public_key, owner: { type: principalTypeName(key.owner_kind), id: key.owner_id } })
     }
     return (await findApiKey(trx, principal, { id: key.id }))!
   })
   await invalidateCredentials(context.services, { publicKey: key.public_key })
+  context.services.webhooks?.wake()
   return key
 }
