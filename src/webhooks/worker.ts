@@ -6,6 +6,7 @@ import type { Resource } from '../records/resource.js'
 import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
 import { type DeliveryDeps, deliverOne } from './deliver.js'
+import { pruneOutbox } from './retention.js'
 
 /**
  * The delivery loop of one Gatehouse process. It runs when woken: by a write of this process that
@@ -19,6 +20,8 @@ const BATCH = 20
 /** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
 const LEASE_MARGIN_SECONDS = 5
 const MIN_TIMER_MS = 50
+/** How often the outbox is pruned: half the retention, at least a second and at most an hour apart. */
+const pruneEveryMs = (retentionSeconds: number) => Math.min(Math.max((retentionSeconds * 1000) / 2, 1_000), 3_600_000)
 
 export interface WebhookWorker {
   wake(): void
@@ -94,12 +97,24 @@ export async function startWebhookWorker(deps: {
   // Deliveries left by an earlier run (a crash, a SIGTERM mid-attempt) are picked up at start, in
   // the background: a slow receiver must not hold up the server's start by an attempt's timeout.
   wake()
+  const retention = config.GATEHOUSE_WEBHOOK_RETENTION_SECONDS
+  let pruning: Promise<unknown> | null = null
+  const pruner = retention > 0 ? setInterval(() => {
+    // One prune at a time; every instance prunes (a row another one is deleting is skipped).
+    pruning ??= pruneOutbox(database.db, retention)
+      .then((pruned) => pruned > 0 && log.info({ pruned }, 'webhook outbox pruned'))
+      .catch((error) => log.warn({ err: error }, 'webhook outbox pruning failed; tried again later'))
+      .finally(() => (pruning = null))
+  }, pruneEveryMs(retention)) : undefined
+  pruner?.unref()
   return {
     wake,
     stats: () => ({ ...outcomes }),
     close: async () => {
       closed = true
       clearTimeout(timer)
+      clearInterval(pruner)
+      await pruning
       await unsubscribe?.()
       await running
     },

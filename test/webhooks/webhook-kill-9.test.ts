@@ -18,7 +18,7 @@ import { eventually } from './receiver.js'
 
 const EMAIL = 'admin@webhook-kill-9.test'
 const PASSWORD = 'a password for the webhook kill test'
-const cleanups: Array<() => Promise<unknown> | unknown> = []
+const cleanups: Array<() => Promise<void> | void> = []
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup()
 })
