@@ -18,6 +18,7 @@ import { busiestProfile, summariseProfile } from './profile.js'
 import { QUERY_NAMES, type QueryName, READ_QUERIES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
 import { type TotalCountResult, measureTotalCount } from './total-count.js'
+import { type WebhookWritesResult, loopbackCertificate, measureWebhookWrites } from './webhook-writes.js'
 import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
 import { gatehouseVersions, gitCommit, machine } from './run-info.js'
 import { previousSoak, soakOnly } from './soak.js'
@@ -58,6 +59,8 @@ async function main(options: BenchOptions): Promise<void> {
   const profileDir = join(paths.work, 'profiles')
   if (options.cpuProf) rmSync(profileDir, { recursive: true, force: true })
   const keyPepper = newKeyPepper()
+  const measureHooks = options.webhookWrites > 0 && options.servers.includes('gatehouse-jit')
+  const webhookTls = measureHooks ? loopbackCertificate(paths.work) : undefined
   const startup: Record<string, { startSeconds: number; idleRssMiB: number }> = {}
   if (options.servers.some((name) => name !== 'postgraphile')) {
     log('Building Gatehouse (npm run build)…')
@@ -68,7 +71,10 @@ async function main(options: BenchOptions): Promise<void> {
     const started = performance.now()
     let server: RunningServer
     try {
-      server = await startServer({ name, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, cpuProfDir: options.cpuProf ? profileDir : undefined })
+      server = await startServer({
+        name, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, cpuProfDir: options.cpuProf ? profileDir : undefined,
+        webhookCaFile: name === 'gatehouse-jit' ? webhookTls?.certFile : undefined,
+      })
     } catch (error) {
       if (name !== 'postgraphile') throw error
       dropReference(`it did not start: ${(error as Error).message.split('\n')[0]} (log: bench/.work/logs/postgraphile.log)`)
@@ -125,6 +131,7 @@ async function main(options: BenchOptions): Promise<void> {
   const windows = new Map<string, Window[]>()
   const databaseCpu = await DatabaseCpu.connect(options.postgresUrl, dataset.database)
   let totalCount: TotalCountResult | undefined
+  let webhookWrites: WebhookWritesResult | undefined
   try {
     for (const query of options.queries) {
       const measured = serversFor(query)
@@ -149,6 +156,15 @@ async function main(options: BenchOptions): Promise<void> {
         databaseUrl: dataset.url, jobs: options.countJobs, server: counted, database: databaseCpu,
         windowSeconds, rounds: options.rounds, warmup: options.warmup, connections: options.connections, log,
       })
+    }
+    const hooked = running.find((server) => server.name === 'gatehouse-jit')
+    if (webhookTls && hooked) {
+      log(`Webhooks: ${options.webhookWrites} writes per window with one endpoint active and none, on ${hooked.name}…`)
+      webhookWrites = await measureWebhookWrites({
+        graphqlUrl: hooked.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls: webhookTls,
+      })
+      log(`  write p50 ${webhookWrites.writeMs.none.p50.toFixed(1)} → ${webhookWrites.writeMs.one.p50.toFixed(1)} ms (${webhookWrites.addedP50Percent.toFixed(1)} %), ` +
+        `commit → delivery p50 ${webhookWrites.commitToDeliveryMs.p50.toFixed(1)} ms, p99 ${webhookWrites.commitToDeliveryMs.p99.toFixed(1)} ms`)
     }
   } finally {
     await databaseCpu.close()
@@ -195,6 +211,7 @@ async function main(options: BenchOptions): Promise<void> {
     queries: Object.fromEntries(Object.entries(queries).map(([name, entry]) => [name, { ...entry, title: name }])),
     profile,
     totalCount,
+    webhookWrites,
     referenceMissing,
     wallSeconds: (Date.now() - startedAt) / 1000,
     soak: previousSoak(join(root, 'bench')),

@@ -69,6 +69,8 @@ export interface StartOptions {
   /** Shared by both Gatehouse children so a key issued through one works on the other. */
   keyPepper: string
   cpuProfDir?: string
+  /** A certificate the server trusts for its webhook deliveries (the bench's HTTPS receiver on loopback). */
+  webhookCaFile?: string
 }
 
 /** A random pepper for this run's Gatehouse children (production mode requires one on PostgreSQL). */
@@ -113,6 +115,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // The database already has an admin (bench/dataset.ts), so bootstrap does nothing; required on PostgreSQL anyway.
       BOOTSTRAP_ADMIN_EMAIL: 'bootstrap@bench.local',
       BOOTSTRAP_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
+      // The webhook write measurement's receiver: HTTPS (production mode sends nothing else) on 127.0.0.1.
+      ...(options.webhookCaFile ? { NODE_EXTRA_CA_CERTS: options.webhookCaFile, GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1' } : {}),
     }
   }
   const out = createWriteStream(logFile)
