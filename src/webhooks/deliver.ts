@@ -64,10 +64,15 @@ export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): 
   const headers = signedHeaders(secrets, delivery.message_id, Math.floor(Date.now() / 1000), body)
   const result = await postWebhook(delivery.url, headers, body, { timeoutMs: deps.settings.timeoutMs, rules: deps.settings.rules })
   const outcome = outcomeOf(deps.settings, claimed.attempts, result)
-  await deps.db.transaction().execute(async (trx) => {
-    await recordOutcome(trx, delivery, outcome)
-    await trackEndpointHealth(trx, deps.settings, delivery, result.ok)
-  })
+  // A success of a healthy endpoint (the usual case) is one statement; a failure, or the first
+  // success after failures, also updates the endpoint's health, in the same transaction.
+  if (result.ok && !delivery.failing_since) await recordOutcome(deps.db, delivery, outcome)
+  else {
+    await deps.db.transaction().execute(async (trx) => {
+      await recordOutcome(trx, delivery, outcome)
+      await trackEndpointHealth(trx, deps.settings, delivery, result.ok)
+    })
+  }
   deps.count(outcome.status === 'DELIVERED' ? 'delivered' : outcome.status === 'DEAD' ? 'dead' : 'retry')
   if (!result.ok) deps.log.info({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, attempt: claimed.attempts, error: result.error, next: outcome.status }, 'webhook delivery failed')
 }
