@@ -132,6 +132,7 @@ async function main(options: BenchOptions): Promise<void> {
   const databaseCpu = await DatabaseCpu.connect(options.postgresUrl, dataset.database)
   let totalCount: TotalCountResult | undefined
   let webhookWrites: WebhookWritesResult | undefined
+  let webhookWritesSeparate: WebhookWritesResult | undefined
   try {
     for (const query of options.queries) {
       const measured = serversFor(query)
@@ -163,8 +164,8 @@ async function main(options: BenchOptions): Promise<void> {
       webhookWrites = await measureWebhookWrites({
         graphqlUrl: hooked.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls: webhookTls,
       })
-      log(`  write p50 ${webhookWrites.writeMs.none.p50.toFixed(1)} → ${webhookWrites.writeMs.one.p50.toFixed(1)} ms (${webhookWrites.addedP50Percent.toFixed(1)} %), ` +
-        `commit → delivery p50 ${webhookWrites.commitToDeliveryMs.p50.toFixed(1)} ms, p99 ${webhookWrites.commitToDeliveryMs.p99.toFixed(1)} ms`)
+      logWebhookWrites(webhookWrites)
+      webhookWritesSeparate = await measureSeparateDelivery(options, dataset, keyPepper, webhookTls)
     }
   } finally {
     await databaseCpu.close()
@@ -212,6 +213,7 @@ async function main(options: BenchOptions): Promise<void> {
     profile,
     totalCount,
     webhookWrites,
+    webhookWritesSeparate,
     referenceMissing,
     wallSeconds: (Date.now() - startedAt) / 1000,
     soak: previousSoak(join(root, 'bench')),
@@ -252,6 +254,37 @@ async function countTransactions(options: BenchOptions, database: string, target
 }
 
 const isGatehouse = (name: ServerName) => name.startsWith('gatehouse')
+
+const logWebhookWrites = (result: WebhookWritesResult) =>
+  log(`  write p50 ${result.writeMs.none.p50.toFixed(1)} → ${result.writeMs.one.p50.toFixed(1)} ms (${result.addedP50Percent.toFixed(1)} %), ` +
+    `commit → delivery p50 ${result.commitToDeliveryMs.p50.toFixed(1)} ms, p99 ${result.commitToDeliveryMs.p99.toFixed(1)} ms`)
+
+/**
+ * The same webhook measurement with the delivery loop in a process of its own: a JIT Gatehouse
+ * without one (GATEHOUSE_WEBHOOK_WORKER=0) takes the writes, a second delivers (the deployment
+ * docs/webhooks.md suggests for write-heavy instances).
+ */
+async function measureSeparateDelivery(
+  options: BenchOptions,
+  dataset: Awaited<ReturnType<typeof prepareDataset>>,
+  keyPepper: string,
+  tls: ReturnType<typeof loopbackCertificate>,
+): Promise<WebhookWritesResult> {
+  const common = { name: 'gatehouse-jit' as const, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, webhookCaFile: tls.certFile }
+  const writer = await startServer({ ...common, webhookWorker: '0', logName: 'webhook-writer' })
+  running.push(writer)
+  try {
+    const deliverer = await startServer({ ...common, webhookWorker: '1', logName: 'webhook-deliverer' })
+    running.push(deliverer)
+    log(`Webhooks, delivered by a second process (pid ${deliverer.pid}); writes on pid ${writer.pid}…`)
+    const result = await measureWebhookWrites({ graphqlUrl: writer.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls })
+    logWebhookWrites(result)
+    await stopAndForget(deliverer)
+    return result
+  } finally {
+    await stopAndForget(writer)
+  }
+}
 
 /**
  * The servers a query is measured on: the reads on all; the write on Gatehouse with an admin key

@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { type Server, createServer as createHttpServer } from 'node:http'
-import { createServer as createHttpsServer } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import { execFileSync, fork } from 'node:child_process'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
 /**
  * What webhooks cost a write, and how soon they arrive: one client updates contacts round-robin,
  * one at a time, in alternating windows with the business's one endpoint active and inactive (an
  * inactive endpoint is, for the write, the same as none: nothing is queued), against a receiver on
- * 127.0.0.1 in this process. Measures the write latency of both (p50 / p99), the added latency,
+ * 127.0.0.1 in a child process (bench/webhook-receiver.mjs). Measures the write latency of both (p50 / p99), the added latency,
  * and the time from the write's answer (after its commit) to the delivery's arrival (p50 / p99).
  * Used by `npm run bench` (a Gatehouse server process, HTTPS receiver) and `npm run bench:webhooks`
  * (in process).
@@ -37,8 +34,8 @@ export interface WebhookWritesOptions {
   writes: number
   /** How many contacts the writes go round (1: every event waits for the one before it). */
   records: number
-  /** HTTPS receiver (a server in production mode sends nothing else): its key and certificate. */
-  tls?: { key: string; cert: string }
+  /** HTTPS receiver (a server in production mode sends nothing else): its key and certificate files. */
+  tls?: { keyFile: string; certFile: string }
   /** How long to wait for the last deliveries (0: the server delivers nothing). */
   drainMs?: number
 }
@@ -50,28 +47,26 @@ export const summary = (samples: number[]): Summary => {
 }
 
 /** A self-signed certificate for 127.0.0.1 (openssl), for the receiver; the server trusts it by NODE_EXTRA_CA_CERTS. */
-export function loopbackCertificate(dir: string): { key: string; cert: string; certFile: string } {
+export function loopbackCertificate(dir: string): { keyFile: string; certFile: string } {
   const keyFile = join(dir, 'webhook-receiver.key')
   const certFile = join(dir, 'webhook-receiver.crt')
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2',
     '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
-  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile }
+  return { keyFile, certFile }
 }
 
 export async function measureWebhookWrites(options: WebhookWritesOptions): Promise<WebhookWritesResult> {
-  const arrivals = new Map<string, number>()
-  const handler = (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => {
-    let body = ''
-    request.on('data', (chunk) => (body += chunk))
-    request.on('end', () => {
-      const { data } = JSON.parse(body) as { data: { id: string; version: number } }
-      arrivals.set(`${data.id}@${data.version}`, performance.now())
-      response.writeHead(204).end()
-    })
-  }
-  const receiver: Server = options.tls ? createHttpsServer(options.tls, handler) : createHttpServer(handler)
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-  const receiverUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(receiver.address() as AddressInfo).port}/bench`
+  // The receiver runs in a child process: in this one, its TLS handshakes would delay the client's timing.
+  const receiver = fork(fileURLToPath(new URL('./webhook-receiver.mjs', import.meta.url)), options.tls ? [options.tls.keyFile, options.tls.certFile] : [], { stdio: 'ignore' })
+  const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+    receiver.once('message', (message) => resolve(message as { port: number }))
+    receiver.once('exit', (code) => reject(new Error(`the webhook receiver exited (${code})`)))
+  })
+  const receiverUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/bench`
+  const arrivalsNow = () => new Promise<Map<string, number>>((resolve) => {
+    receiver.once('message', (message) => resolve(new Map(Object.entries((message as { arrivals: Record<string, number> }).arrivals))))
+    receiver.send('report')
+  })
   let token = ''
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
     const response = await fetch(options.graphqlUrl, {
@@ -103,11 +98,11 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
     let turn = 0
     const update = async () => {
       const contact = contacts[turn++ % contacts.length]!
-      const started = performance.now()
+      const started = performance.timeOrigin + performance.now()
       const data = await gql('mutation($i: UpdateContactInput!) { updateContact(input: $i) { contact { version } } }', {
         i: { id: contact.id, expectedVersion: contact.version, company: `Company ${contact.version}` },
       })
-      const done = performance.now()
+      const done = performance.timeOrigin + performance.now()
       contact.version = data.updateContact.contact.version
       return { ms: done - started, done, key: `${contact.id}@${contact.version}` }
     }
@@ -122,7 +117,11 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
       }
     }
     const deadline = Date.now() + (options.drainMs ?? 30_000)
-    while ([...answered.keys()].some((key) => !arrivals.has(key)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    let arrivals = await arrivalsNow()
+    while ([...answered.keys()].some((key) => !arrivals.has(key)) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      arrivals = await arrivalsNow()
+    }
     const toDelivery = [...answered].filter(([key]) => arrivals.has(key)).map(([key, at]) => arrivals.get(key)! - at)
     const [none, one] = [summary(latency.none), summary(latency.one)]
     return {
@@ -136,28 +135,31 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
   } finally {
     // A reused bench database keeps no endpoint: later runs' writes must not queue deliveries.
     if (endpoint) await gql('mutation($i: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $i) { deletedId } }', { i: { id: endpoint } }).catch(() => {})
-    ;(receiver as Server & { closeAllConnections(): void }).closeAllConnections()
-    receiver.close()
+    receiver.kill()
   }
 }
 
-/** The report's section (bench/report.ts). */
-export function webhookWritesSection(result: WebhookWritesResult): string[] {
+/** The report's section (bench/report.ts): delivered in process, and by a second process when measured. */
+export function webhookWritesSection(inProcess: WebhookWritesResult, separate?: WebhookWritesResult): string[] {
   const ms = (value: number) => value.toFixed(1)
+  const rows = (where: string, result: WebhookWritesResult) => [
+    `| ${where} | none | ${result.writeMs.none.n} | ${ms(result.writeMs.none.p50)} | ${ms(result.writeMs.none.p99)} | | |`,
+    `| ${where} | one active | ${result.writeMs.one.n} | ${ms(result.writeMs.one.p50)} | ${ms(result.writeMs.one.p99)} | ` +
+      `${ms(result.commitToDeliveryMs.p50)} / ${ms(result.commitToDeliveryMs.p99)} | ${result.addedP50Percent >= 0 ? '+' : ''}${result.addedP50Percent.toFixed(1)} % |`,
+  ]
   return [
     '## What a webhook endpoint costs a write',
     '',
-    `One client updates ${result.records} contacts round-robin, one write at a time, on the Gatehouse server with JIT, in ` +
-      `${result.windows * 2} alternating windows of ${result.writesPerWindow} writes with the business's one endpoint (subscribed to ` +
-      '`contact.updated`) active and inactive; the server delivers in process to an HTTPS receiver on 127.0.0.1 in the bench process.',
+    `One client updates ${inProcess.records} contacts round-robin, one write at a time, on a Gatehouse server with JIT, in ` +
+      `${inProcess.windows * 2} alternating windows of ${inProcess.writesPerWindow} writes with the business's one endpoint (subscribed to ` +
+      '`contact.updated`) active and inactive (inactive queues nothing: the same as none for the write). The receiver is HTTPS on ' +
+      '127.0.0.1, in a process of its own. First with the delivery loop in the writing server (the default), then with the writing ' +
+      'server running none (`GATEHOUSE_WEBHOOK_WORKER=0`) and a second server process delivering.',
     '',
-    '| endpoint | writes | p50 ms | p99 ms |',
-    '|---|---:|---:|---:|',
-    `| none | ${result.writeMs.none.n} | ${ms(result.writeMs.none.p50)} | ${ms(result.writeMs.none.p99)} |`,
-    `| one active | ${result.writeMs.one.n} | ${ms(result.writeMs.one.p50)} | ${ms(result.writeMs.one.p99)} |`,
-    '',
-    `Added write latency (p50): **${result.addedP50Percent.toFixed(1)} %**. Commit → delivery: p50 ${ms(result.commitToDeliveryMs.p50)} ms, ` +
-      `p99 ${ms(result.commitToDeliveryMs.p99)} ms (${result.commitToDeliveryMs.n} deliveries, ${result.commitToDeliveryMs.missing} not arrived).`,
+    '| delivery loop | endpoint | writes | p50 ms | p99 ms | commit → delivery p50 / p99 ms | added p50 |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows('in the writing process', inProcess),
+    ...(separate ? rows('in another process', separate) : []),
     '',
   ]
 }
