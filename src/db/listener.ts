@@ -72,6 +72,11 @@ export async function openListener(options: { url: string; log: Logger }): Promi
       next.end().catch(() => {})
       throw error
     }
+    // Closed while this reconnect was under way: nobody will end it later.
+    if (closed) {
+      await next.end().catch(() => {})
+      return
+    }
     client = next
     retryDelay = RETRY_MIN_MS
     heartbeat.reconnected()
@@ -96,6 +101,7 @@ export async function openListener(options: { url: string; log: Logger }): Promi
     retryTimer = setTimeout(() => {
       connect().then(
         () => {
+          if (closed) return
           log.info('LISTEN connection restored')
           resetAll('restored')
         },

@@ -133,6 +133,7 @@ builder.mutationFields((t) => ({
       const id = endpointId(input.id)
       const url = input.url != null ? await checkUrl(context, input.url) : undefined
       const events = input.events != null ? checkEvents(input.events) : undefined
+      let switchedOn = false
       const updated = await inTransaction(context, async (trx, principal) => {
         const before = await findEndpoint(trx, principal, id, true)
         if (!before) throw notFound('WebhookEndpoint', 'input.id')
@@ -142,10 +143,11 @@ builder.mutationFields((t) => ({
         const diff = changesOf({ url: before.url, events: before.events, memberId: before.member_id, description: before.description, active: before.active }, patch)
         if (diff.fields.length > 0) await auditRequestChange(trx, context, 'webhook.update', { type: 'WebhookEndpoint', id }, diff)
         // Switched on: its waiting deliveries are due now, and no loop had a timer set for them.
-        if (!before.active && after.active) await announceDue(trx)
+        switchedOn = !before.active && after.active
+        if (switchedOn) await announceDue(trx)
         return after
       })
-      if (updated.active) context.services.webhooks?.wake()
+      if (switchedOn) context.services.webhooks?.wake()
       return updated
     },
   }),

@@ -77,6 +77,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreateApiMemberInput, required: true }) },
     authScopes: { admin: true },
     resolve: async (_root, { input }, context) => {
+      let queued = 0
       const created = await inTransaction(context, async (trx, principal) => {
         const { role, teamId } = await resolveAssignment(trx, principal, input)
         const member = await insertMember(trx, principal, {
@@ -91,10 +92,11 @@ builder.mutationFields((t) => ({
           roleId: member.role_id,
           teamId: member.team_id,
         })
-        await appendSecurityEvent(trx, principal.businessId, 'api_member.created', member.id)
+        queued = await appendSecurityEvent(trx, principal.businessId, 'api_member.created', member.id)
         return member
       })
-      context.services.webhooks?.wake()
+      // After the commit; only when someone subscribed (others hear NOTIFY).
+      if (queued > 0) context.services.webhooks?.wake()
       return created
     },
   }),
@@ -107,6 +109,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     resolve: async (_root, { input }, context) => {
       const id = idOfType(input.id, 'ApiMember', 'input.id')
+      let queued = 0
       const { member, changed } = await inTransaction(context, async (trx, principal) => {
         const before = await findPrincipal(trx, principal, 'API_MEMBER', id, true)
         if (!before) throw notFound('ApiMember', 'input.id')
@@ -125,13 +128,13 @@ builder.mutationFields((t) => ({
         )
         if (diff.fields.length > 0) {
           await auditRequestChange(trx, context, 'member.update', { type: 'ApiMember', id }, diff)
-          await appendSecurityEvent(trx, principal.businessId, 'api_member.updated', id)
+          queued = await appendSecurityEvent(trx, principal.businessId, 'api_member.updated', id)
         }
         return { member, changed: diff.fields.length > 0 }
       })
       // After the commit, so no instance can re-cache the old role, team or active flag.
       if (changed) await invalidateCredentials(context.services, { businessId: requirePrincipal(context).businessId, principalId: id })
-      if (changed) context.services.webhooks?.wake()
+      if (queued > 0) context.services.webhooks?.wake()
       return member
     },
   }),
