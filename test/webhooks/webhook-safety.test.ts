@@ -105,6 +105,30 @@ describe('one delivery attempt', () => {
     expect(target.requests).toHaveLength(1)
   })
 
+  it('reuses a connection only to the address it checked this time', async () => {
+    // Two receivers on one port, at 127.0.0.1 and 127.0.0.2 (both loopback), counting connections.
+    const opened: string[] = []
+    const at = async (host: string, port = 0) => {
+      const server = createServer((request, response) => {
+        request.resume()
+        request.on('end', () => response.writeHead(204).end())
+      })
+      server.on('connection', () => opened.push(host))
+      await new Promise<void>((resolve) => server.listen(port, host, resolve))
+      cleanups.push(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) }))
+      return (server.address() as AddressInfo).port
+    }
+    const port = await at('127.0.0.1')
+    await at('127.0.0.2', port)
+    const answers = ['127.0.0.1', '127.0.0.1', '127.0.0.2', '127.0.0.1']
+    const resolve = async (): Promise<Address[]> => [{ address: answers.shift()!, family: 4 }]
+    const url = `http://reuse.gatehouse.test:${port}/hook`
+    for (let i = 0; i < 4; i++) expect(await post(url, { resolve })).toMatchObject({ ok: true, status: 204 })
+    // The second attempt went over the first one's connection; the third, resolved elsewhere, got
+    // one of its own; the fourth, back at the first address, reused the first connection.
+    expect(opened).toEqual(['127.0.0.1', '127.0.0.2'])
+  })
+
   it('sends no plain http in production', async () => {
     const target = await receiver((_request, response) => response.writeHead(204).end())
     const result = await post(target.url('/plain'), { rules: { production: true, allowPrivate: true } })
