@@ -2,6 +2,7 @@ import { createAuthenticator } from './access/credentials/authenticate.js'
 import { bootstrap } from './admin/bootstrap.js'
 import type { Config } from './config.js'
 import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase, waitForDatabase } from './db/database.js'
+import { type Listener, openListener } from './db/listener.js'
 import { migrateToLatest } from './db/migrate.js'
 import { modules } from './modules.js'
 import { startWebhookWorker } from './webhooks/worker.js'
@@ -38,21 +39,24 @@ export async function createApp(
     // get a connection of their own, without the request deadline's statement and lock timeouts.
     const setup = !options.database && target.kind === 'postgres' ? await openDatabase({ ...target, timeouts: undefined, poolSize: 1 }) : database
     let authenticator: Awaited<ReturnType<typeof createAuthenticator>> | undefined
+    let listener: Listener | undefined
     try {
       const applied = await migrateToLatest(setup.db)
       if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
-      // First, so a missing production key pepper stops the start before bootstrap writes anything.
-      authenticator = await createAuthenticator({ config, database, log })
+      listener = await openProcessListener(config, database, log)
+      // Before bootstrap, so a missing production key pepper stops the start before it writes anything.
+      authenticator = await createAuthenticator({ config, database, log, listener })
       await bootstrap({ config, database: setup, log })
     } catch (error) {
       await authenticator?.close()
+      await listener?.close()
       throw error
     } finally {
       if (setup !== database) await setup.close()
     }
     const base = { config, database, log }
     const resources = modules.flatMap((module) => module.resources)
-    const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources }) : undefined
+    const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources, listener }) : undefined
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator, webhooks }
     let server: ReturnType<typeof createGatehouseServer>
     try {
@@ -60,6 +64,7 @@ export async function createApp(
     } catch (error) {
       await webhooks?.close()
       await authenticator.close()
+      await listener?.close()
       throw error
     }
     const { yoga, handle, laneStats } = server
@@ -73,6 +78,7 @@ export async function createApp(
         await yoga.dispose()
         await webhooks?.close()
         await authenticator.close()
+        await listener?.close()
         if (!options.database) await database.close()
       },
     }
@@ -80,4 +86,15 @@ export async function createApp(
     if (!options.database) await database.close()
     throw error
   }
+}
+
+/**
+ * The one LISTEN connection of this process (db/listener.ts), on PostgreSQL, when someone needs it:
+ * credential invalidations (unless Redis carries them) and the webhook loop's wake-ups.
+ */
+async function openProcessListener(config: Config, database: DatabaseHandle, log: Logger): Promise<Listener | undefined> {
+  const url = database.url ?? config.DATABASE_URL
+  if (database.kind !== 'postgres' || !url) return undefined
+  if (config.REDIS_URL && !config.GATEHOUSE_WEBHOOK_WORKER) return undefined
+  return openListener({ url, log })
 }

@@ -132,6 +132,12 @@ const EnvSchema = z.object({
   GATEHOUSE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** An endpoint that has had no successful delivery for this long, while failing, is disabled (and audited). */
   GATEHOUSE_WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().max(30 * 86_400).default(3 * 86_400),
+  /**
+   * How long finished webhook events (every delivery delivered, dead or skipped) are kept, with
+   * their deliveries and attempts, before the delivery loop prunes them; 0 keeps them for ever.
+   * replayWebhooks reaches back only this far.
+   */
+  GATEHOUSE_WEBHOOK_RETENTION_SECONDS: z.coerce.number().min(0).default(30 * 86_400),
   /** 0 runs no delivery loop in this process (the outbox still fills; another instance delivers). */
   GATEHOUSE_WEBHOOK_WORKER: booleanFlag.default(true),
   /** Seconds an in-flight request may take to finish after SIGTERM before the process exits anyway. */

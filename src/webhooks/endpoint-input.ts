@@ -5,13 +5,17 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.js'
 import type { Principal } from '../access/principal.js'
 import { findPrincipal } from '../admin/common/principals.repository.js'
+import { SECURITY_EVENTS } from '../records/write/outbox.js'
 import { resolveTarget, urlProblem } from './targets.js'
 
 /** The checks an endpoint's input passes before it is saved: its URL, its events, its member. */
 
 const RECORD_TYPES = ['job', 'sales_order', 'purchase_order', 'supplier', 'contact'] as const
-/** Every event an endpoint may subscribe to: `<record>.<created|updated|deleted>`. */
-export const WEBHOOK_EVENTS: readonly string[] = RECORD_TYPES.flatMap((type) => ['created', 'updated', 'deleted'].map((action) => `${type}.${action}`))
+/** Every event an endpoint may subscribe to: `<record>.<created|updated|deleted>`, and the opt-in security events. */
+export const WEBHOOK_EVENTS: readonly string[] = [
+  ...RECORD_TYPES.flatMap((type) => ['created', 'updated', 'deleted'].map((action) => `${type}.${action}`)),
+  ...SECURITY_EVENTS,
+]
 
 /**
  * BAD_USER_INPUT on `input.url` unless the URL is http(s) (https in production), without
