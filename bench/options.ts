@@ -19,6 +19,8 @@ export interface BenchOptions {
   countRequests: number
   /** Live jobs the second business is grown to for the totalCount measurement (0: not measured). */
   countJobs: number
+  /** Writes per window of the webhook write measurement (bench/webhook-writes.ts); 0 skips it. */
+  webhookWrites: number
   servers: ServerName[]
   queries: QueryName[]
   postgresUrl: string
@@ -61,6 +63,8 @@ Load:
   --count-requests N      sequential Q2 requests when counting SQL transactions (default 100)
   --count-jobs N          live jobs the second business is grown to for the totalCount figure
                           (default 50000, 0 skips it; needs --businesses 2 or more)
+  --webhook-writes N      writes per window, with one webhook endpoint active and none, on the
+                          JIT Gatehouse (default 150, --quick 50; 0 skips it)
   --servers a,b           subset of ${SERVER_NAMES.join(',')}
   --queries a,b           subset of ${QUERY_NAMES.join(',')}
   --cpu-prof              write CPU profiles of the Gatehouse children (bench/.work/profiles)
@@ -104,6 +108,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
         rounds: { type: 'string' },
         warmup: { type: 'string' },
         connections: { type: 'string' },
+        'webhook-writes': { type: 'string' },
         'count-requests': { type: 'string' },
         'count-jobs': { type: 'string' },
         servers: { type: 'string' },
@@ -161,6 +166,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     connections: integer('connections', soak ? 50 : 10, 1, 1_000),
     countRequests: integer('count-requests', preset.countRequests, 1, 10_000),
     countJobs: integer('count-jobs', values.quick ? 0 : 50_000, 0, 10_000_000),
+    webhookWrites: integer('webhook-writes', values.quick ? 50 : 150, 0, 100_000),
     servers: [...new Set(servers)] as ServerName[],
     queries: QUERY_NAMES.filter((name) => queries.includes(name)),
     postgresUrl,

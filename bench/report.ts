@@ -1,5 +1,6 @@
 import type { Aggregate } from './load.js'
 import type { TotalCountResult } from './total-count.js'
+import { type WebhookWritesResult, webhookWritesSection } from './webhook-writes.js'
 import type { ServerName } from './options.js'
 import { QUERY_TITLES, type QueryName } from './queries.js'
 import { type SoakResults, renderSoak } from './soak-report.js'
@@ -25,6 +26,10 @@ export interface BenchResults {
   profile?: Record<string, string[]>
   /** What totalCount adds on a big business (bench/total-count.ts); absent when not measured. */
   totalCount?: TotalCountResult
+  /** What one active webhook endpoint adds to a write, and commit → delivery (bench/webhook-writes.ts); absent when not measured. */
+  webhookWrites?: WebhookWritesResult
+  /** The same with the delivery loop in a second process (the writing server runs none). */
+  webhookWritesSeparate?: WebhookWritesResult
   /** Why PostGraphile is not in the run, when it is not. */
   referenceMissing?: string
   wallSeconds: number
@@ -118,6 +123,14 @@ export function renderMarkdown(results: BenchResults): string {
   if (results.totalCount) {
     const added = results.totalCount.addedCpuMs
     targets.push(`| totalCount at ${int(results.totalCount.jobs)} jobs adds ≤ 2 ms | CPU/req +${fixed(added, 2)} ms | ${added <= 2 ? 'met' : '**missed**'} |`)
+  }
+  if (results.webhookWrites) {
+    lines.push(...webhookWritesSection(results.webhookWrites, results.webhookWritesSeparate))
+    for (const [where, result] of [['delivered in process', results.webhookWrites], ['delivered by another process', results.webhookWritesSeparate]] as const) {
+      if (!result) continue
+      const added = result.addedP50Percent
+      targets.push(`| one webhook endpoint adds ≤ 10 % to a write (${where}) | p50 ${added >= 0 ? '+' : ''}${fixed(added, 1)} % | ${added <= 10 ? 'met' : '**missed**'} |`)
+    }
   }
   if (targets.length > 0) {
     lines.push('## Targets', '', '| target | measured | |', '|---|---:|---|', ...targets, '')

@@ -18,6 +18,7 @@ import { busiestProfile, summariseProfile } from './profile.js'
 import { QUERY_NAMES, type QueryName, READ_QUERIES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
 import { type TotalCountResult, measureTotalCount } from './total-count.js'
+import { type WebhookWritesResult, loopbackCertificate, measureWebhookWrites } from './webhook-writes.js'
 import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
 import { gatehouseVersions, gitCommit, machine } from './run-info.js'
 import { previousSoak, soakOnly } from './soak.js'
@@ -60,6 +61,8 @@ async function main(options: BenchOptions): Promise<void> {
   const profileDir = join(paths.work, 'profiles')
   if (options.cpuProf) rmSync(profileDir, { recursive: true, force: true })
   const keyPepper = newKeyPepper()
+  const measureHooks = options.webhookWrites > 0 && options.servers.includes('gatehouse-jit')
+  const webhookTls = measureHooks ? loopbackCertificate(paths.work) : undefined
   const startup: Record<string, { startSeconds: number; idleRssMiB: number }> = {}
   if (options.servers.some((name) => name !== 'postgraphile')) {
     log('Building Gatehouse (npm run build)…')
@@ -70,7 +73,10 @@ async function main(options: BenchOptions): Promise<void> {
     const started = performance.now()
     let server: RunningServer
     try {
-      server = await startServer({ name, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, cpuProfDir: options.cpuProf ? profileDir : undefined })
+      server = await startServer({
+        name, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, cpuProfDir: options.cpuProf ? profileDir : undefined,
+        webhookCaFile: name === 'gatehouse-jit' ? webhookTls?.certFile : undefined,
+      })
     } catch (error) {
       if (name !== 'postgraphile') throw error
       dropReference(`it did not start: ${(error as Error).message.split('\n')[0]} (log: bench/.work/logs/postgraphile.log)`)
@@ -127,6 +133,8 @@ async function main(options: BenchOptions): Promise<void> {
   const windows = new Map<string, Window[]>()
   const databaseCpu = await DatabaseCpu.connect(options.postgresUrl, dataset.database)
   let totalCount: TotalCountResult | undefined
+  let webhookWrites: WebhookWritesResult | undefined
+  let webhookWritesSeparate: WebhookWritesResult | undefined
   try {
     for (const query of options.queries) {
       const measured = serversFor(query)
@@ -151,6 +159,15 @@ async function main(options: BenchOptions): Promise<void> {
         databaseUrl: dataset.url, jobs: options.countJobs, server: counted, database: databaseCpu,
         windowSeconds, rounds: options.rounds, warmup: options.warmup, connections: options.connections, log,
       })
+    }
+    const hooked = running.find((server) => server.name === 'gatehouse-jit')
+    if (webhookTls && hooked) {
+      log(`Webhooks: ${options.webhookWrites} writes per window with one endpoint active and none, on ${hooked.name}…`)
+      webhookWrites = await measureWebhookWrites({
+        graphqlUrl: hooked.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls: webhookTls,
+      })
+      logWebhookWrites(webhookWrites)
+      webhookWritesSeparate = await measureSeparateDelivery(options, dataset, keyPepper, webhookTls)
     }
   } finally {
     await databaseCpu.close()
@@ -197,6 +214,8 @@ async function main(options: BenchOptions): Promise<void> {
     queries: Object.fromEntries(Object.entries(queries).map(([name, entry]) => [name, { ...entry, title: name }])),
     profile,
     totalCount,
+    webhookWrites,
+    webhookWritesSeparate,
     referenceMissing,
     wallSeconds: (Date.now() - startedAt) / 1000,
     soak: previousSoak(join(root, 'bench')),
@@ -237,6 +256,37 @@ async function countTransactions(options: BenchOptions, database: string, target
 }
 
 const isGatehouse = (name: ServerName) => name.startsWith('gatehouse')
+
+const logWebhookWrites = (result: WebhookWritesResult) =>
+  log(`  write p50 ${result.writeMs.none.p50.toFixed(1)} → ${result.writeMs.one.p50.toFixed(1)} ms (${result.addedP50Percent.toFixed(1)} %), ` +
+    `commit → delivery p50 ${result.commitToDeliveryMs.p50.toFixed(1)} ms, p99 ${result.commitToDeliveryMs.p99.toFixed(1)} ms`)
+
+/**
+ * The same webhook measurement with the delivery loop in a process of its own: a JIT Gatehouse
+ * without one (GATEHOUSE_WEBHOOK_WORKER=0) takes the writes, a second delivers (the deployment
+ * docs/webhooks.md suggests for write-heavy instances).
+ */
+async function measureSeparateDelivery(
+  options: BenchOptions,
+  dataset: Awaited<ReturnType<typeof prepareDataset>>,
+  keyPepper: string,
+  tls: ReturnType<typeof loopbackCertificate>,
+): Promise<WebhookWritesResult> {
+  const common = { name: 'gatehouse-jit' as const, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, webhookCaFile: tls.certFile }
+  const writer = await startServer({ ...common, webhookWorker: '0', logName: 'webhook-writer' })
+  running.push(writer)
+  try {
+    const deliverer = await startServer({ ...common, webhookWorker: '1', logName: 'webhook-deliverer' })
+    running.push(deliverer)
+    log(`Webhooks, delivered by a second process (pid ${deliverer.pid}); writes on pid ${writer.pid}…`)
+    const result = await measureWebhookWrites({ graphqlUrl: writer.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls })
+    logWebhookWrites(result)
+    await stopAndForget(deliverer)
+    return result
+  } finally {
+    await stopAndForget(writer)
+  }
+}
 
 /**
  * The servers a query is measured on: the reads on all; the write on Gatehouse with an admin key

@@ -71,6 +71,12 @@ export interface StartOptions {
   cpuProfDir?: string
   /** More environment for a Gatehouse child (the export bench's export folder). */
   env?: Record<string, string>
+  /** A certificate the server trusts for its webhook deliveries (the bench's HTTPS receiver on loopback). */
+  webhookCaFile?: string
+  /** 0: the server runs no webhook delivery loop (another process delivers). */
+  webhookWorker?: '0' | '1'
+  /** The log's name when it is not the server's (a second process of the same kind). */
+  logName?: string
 }
 
 /** A random pepper for this run's Gatehouse children (production mode requires one on PostgreSQL). */
@@ -82,7 +88,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const port = await freePort()
   const logsDir = join(paths.work, 'logs')
   mkdirSync(logsDir, { recursive: true })
-  const logFile = join(logsDir, `${name}.log`)
+  const logFile = join(logsDir, `${options.logName ?? name}.log`)
   const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' }
   let args: string[]
   let env: NodeJS.ProcessEnv
@@ -116,6 +122,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       BOOTSTRAP_ADMIN_EMAIL: 'bootstrap@bench.local',
       BOOTSTRAP_ADMIN_PASSWORD: randomBytes(12).toString('base64url'),
       ...options.env,
+      // The webhook write measurement's receiver: HTTPS (production mode sends nothing else) on 127.0.0.1.
+      ...(options.webhookCaFile ? { NODE_EXTRA_CA_CERTS: options.webhookCaFile, GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1' } : {}),
+      ...(options.webhookWorker ? { GATEHOUSE_WEBHOOK_WORKER: options.webhookWorker } : {}),
     }
   }
   const out = createWriteStream(logFile)

@@ -2,6 +2,7 @@ import { createAuthenticator } from './access/credentials/authenticate.js'
 import { bootstrap } from './admin/bootstrap.js'
 import type { Config } from './config.js'
 import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase, waitForDatabase } from './db/database.js'
+import { type Listener, openListener } from './db/listener.js'
 import { migrateToLatest } from './db/migrate.js'
 import { modules } from './modules.js'
 import { startWebhookWorker } from './webhooks/worker.js'
@@ -58,21 +59,24 @@ export async function createApp(
     // get a connection of their own, without the request deadline's statement and lock timeouts.
     const setup = !options.database && target.kind === 'postgres' ? await openDatabase({ ...target, timeouts: undefined, poolSize: 1 }) : database
     let authenticator: Awaited<ReturnType<typeof createAuthenticator>> | undefined
+    let listener: Listener | undefined
     try {
       const applied = await migrateToLatest(setup.db)
       if (applied.length > 0) log.info({ migrations: applied }, 'migrations applied')
-      // First, so a missing production key pepper stops the start before bootstrap writes anything.
-      authenticator = await createAuthenticator({ config, database, log })
+      listener = await openProcessListener(config, database, log)
+      // Before bootstrap, so a missing production key pepper stops the start before it writes anything.
+      authenticator = await createAuthenticator({ config, database, log, listener })
       await bootstrap({ config, database: setup, log })
     } catch (error) {
       await authenticator?.close()
+      await listener?.close()
       throw error
     } finally {
       if (setup !== database) await setup.close()
     }
     const base = { config, database, log }
     const resources = modules.flatMap((module) => module.resources)
-    const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources }) : undefined
+    const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources, listener }) : undefined
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator, webhooks }
     // After the services it runs exports with (as each export's principal) are complete.
     const exports = startExportRunner(services, getSchema(), exportExecutor(config))
@@ -84,6 +88,7 @@ export async function createApp(
       await exports.close()
       await webhooks?.close()
       await authenticator.close()
+      await listener?.close()
       throw error
     }
     const { yoga, handle, laneStats } = server
@@ -98,6 +103,7 @@ export async function createApp(
         await exports.close()
         await webhooks?.close()
         await authenticator.close()
+        await listener?.close()
         if (!options.database) await database.close()
       },
     }
@@ -105,4 +111,15 @@ export async function createApp(
     if (!options.database) await database.close()
     throw error
   }
+}
+
+/**
+ * The one LISTEN connection of this process (db/listener.ts), on PostgreSQL, when someone needs it:
+ * credential invalidations (unless Redis carries them) and the webhook loop's wake-ups.
+ */
+async function openProcessListener(config: Config, database: DatabaseHandle, log: Logger): Promise<Listener | undefined> {
+  const url = database.url ?? config.DATABASE_URL
+  if (database.kind !== 'postgres' || !url) return undefined
+  if (config.REDIS_URL && !config.GATEHOUSE_WEBHOOK_WORKER) return undefined
+  return openListener({ url, log })
 }

@@ -26,6 +26,11 @@ const EnvSchema = z.object({
    * instead of through yoga's per-request machinery; 0 sends everything through yoga. Needs GATEHOUSE_JIT.
    */
   GATEHOUSE_LEAN_HTTP: booleanFlag.default(true),
+  /**
+   * In the lean lane, answer reads the compiler covers whole with PostgreSQL's own JSON text instead
+   * of executing them (src/records/read/passthrough.ts); 0 executes every read.
+   */
+  GATEHOUSE_READ_PASSTHROUGH: booleanFlag.default(true),
   GATEHOUSE_DEMO_DATA: booleanFlag.optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Server-side secret mixed into API key hashes; a stolen table of hashes is useless without it. */
@@ -127,6 +132,12 @@ const EnvSchema = z.object({
   GATEHOUSE_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** An endpoint that has had no successful delivery for this long, while failing, is disabled (and audited). */
   GATEHOUSE_WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().positive().max(30 * 86_400).default(3 * 86_400),
+  /**
+   * How long finished webhook events (every delivery delivered, dead or skipped) are kept, with
+   * their deliveries and attempts, before the delivery loop prunes them; 0 keeps them for ever.
+   * replayWebhooks reaches back only this far.
+   */
+  GATEHOUSE_WEBHOOK_RETENTION_SECONDS: z.coerce.number().min(0).default(30 * 86_400),
   /** 0 runs no delivery loop in this process (the outbox still fills; another instance delivers). */
   GATEHOUSE_WEBHOOK_WORKER: booleanFlag.default(true),
   /**

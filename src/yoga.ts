@@ -23,7 +23,8 @@ import { QUERY_LIMITS, useQueryLimits } from './server/query-limits.js'
 import { memoryBuckets, redisBuckets } from './server/cost/buckets.js'
 import { createCostMeter, useCostMetering } from './server/cost/metering.js'
 import { clientAddressResolver } from './server/client-address.js'
-import { createLeanLane } from './server/lean-lane.js'
+import { type LeanLane, createLeanLane } from './server/lean-lane.js'
+import { passThrough } from './records/read/passthrough.js'
 import { contractErrorMasker } from './server/mask-errors.js'
 import { createAnonymousLimiter } from './server/rate-limit.js'
 import { connectLimitsRedis } from './server/redis.js'
@@ -50,7 +51,7 @@ export interface GatehouseServer {
   yoga: GatehouseYoga
   handle: (request: IncomingMessage, response: ServerResponse) => void
   /** What the lean lane did so far (null when it is off). */
-  laneStats: () => { served: number; handedOver: number; documents: number } | null
+  laneStats: () => ReturnType<LeanLane['stats']> | null
 }
 
 const GRAPHQL_ENDPOINT = '/graphql'
@@ -121,6 +122,7 @@ export function createGatehouseServer(services: GatehouseServices): GatehouseSer
     observe: metrics.observe,
     recordUsage: usage.record,
     traced,
+    passThrough: config.GATEHOUSE_READ_PASSTHROUGH ? (input) => passThrough({ schema, ...input }) : undefined,
   })
   const yoga = createYoga<ServerContext, Context>({
     schema,

@@ -508,7 +508,7 @@ export type CreateUserInput = {
 export type CreateWebhookEndpointInput = {
   /** At most 500 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Events to send, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted, bulk_export.finished. */
+  /** Events to send, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted, api_key.created, api_key.regenerated, api_key.revoked, api_member.created, api_member.updated, bulk_export.finished. */
   events: Array<Scalars['String']['input']>;
   /** An active API member of the business: its role decides what the endpoint hears of. */
   memberId: Scalars['ID']['input'];
@@ -1985,7 +1985,7 @@ export type UpdateUserInput = {
 export type UpdateWebhookEndpointInput = {
   active?: InputMaybe<Scalars['Boolean']['input']>;
   description?: InputMaybe<Scalars['String']['input']>;
-  /** Events to send, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted, bulk_export.finished. */
+  /** Events to send, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted, api_key.created, api_key.regenerated, api_key.revoked, api_member.created, api_member.updated, bulk_export.finished. */
   events?: InputMaybe<Array<Scalars['String']['input']>>;
   id: Scalars['ID']['input'];
   memberId?: InputMaybe<Scalars['ID']['input']>;
@@ -2137,7 +2137,7 @@ export type WebhookEndpoint = Node & {
   disabledAt?: Maybe<Scalars['DateTime']['output']>;
   /** Why Gatehouse disabled the endpoint. */
   disabledReason?: Maybe<Scalars['String']['output']>;
-  /** Subscribed events, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted, bulk_export.finished. */
+  /** Subscribed events, among: job.created, job.updated, job.deleted, sales_order.created, sales_order.updated, sales_order.deleted, purchase_order.created, purchase_order.updated, purchase_order.deleted, supplier.created, supplier.updated, supplier.deleted, contact.created, contact.updated, contact.deleted, api_key.created, api_key.regenerated, api_key.revoked, api_member.created, api_member.updated, bulk_export.finished. */
   events: Array<Scalars['String']['output']>;
   /** Start of the current run of failed deliveries; null while healthy. */
   failingSince?: Maybe<Scalars['DateTime']['output']>;

@@ -1,4 +1,5 @@
 import type { Database } from '../db/types.js'
+import type { RawBuilder } from 'kysely'
 import type { Module } from '../access/permissions.js'
 
 /**
@@ -47,6 +48,12 @@ export interface Resource {
    * (`inHandsDate` → in_hands_date): computed fields such as Contact.name.
    */
   fieldColumns?: Record<string, string[]>
+  /**
+   * A computed field's value in SQL, exactly as its resolver answers it, for the pass-through read
+   * (read/passthrough.ts); a computed field without one is answered by execution. The read
+   * property test holds the two to the same bytes.
+   */
+  fieldSql?: Record<string, (alias: string) => RawBuilder<string>>
   /** Text columns matched by the `search` filter. */
   searchColumns: string[]
   /** Deleted rows stay as tombstones (deleted_at set) and are invisible to reads. */

@@ -86,13 +86,13 @@ function ownedBy(
   ownerColumn: Expression<unknown>,
 ): Expression<SqlBool> {
   if (level === 'MINE' || principal.teamId === null) return eb(ownerColumn, '=', principal.id)
-  return eb(
-    ownerColumn,
-    'in',
-    eb
-      .selectFrom('principals as team_member')
-      .select('team_member.id')
-      .where('team_member.business_id', '=', principal.businessId)
-      .where('team_member.team_id', '=', principal.teamId),
-  )
+  const team = eb
+    .selectFrom('principals as team_member')
+    .select('team_member.id')
+    .where('team_member.business_id', '=', principal.businessId)
+    .where('team_member.team_id', '=', principal.teamId)
+  // `= any(array(…))`, not `in (…)`: PostgreSQL turns an IN into a join that gathers every row the
+  // team owns and sorts them to find a page (4.5 ms for a 50-row page of a 5,000-job business);
+  // the array is computed once and the page is read in key order, stopping when full (0.3 ms).
+  return sql<SqlBool>`${ownerColumn} = any(array(${team}))`
 }

@@ -10,6 +10,7 @@ import { underDeadline } from './deadline.js'
 import { MASKED_MESSAGE } from './mask-errors.js'
 import { firstErrorCode } from './metrics.js'
 import { type RequestRecord, inRequest, nameOperation, openRequestRecord, writeRequestLine } from './request-log.js'
+import { type Params, header, headersOf, paramsOf, takes } from './lane-request.js'
 import { unstorableVariables } from './text-input.js'
 import { type UsageOutcome, usageOutcome } from './usage.js'
 
@@ -50,7 +51,18 @@ export interface LeanLaneDeps {
   recordUsage(businessId: string, keyId: string, outcome: UsageOutcome): void
   /** Runs a request in its trace span (server/tracing.ts). */
   traced<T>(headers: Pick<Headers, 'get'>, method: string, path: string, work: () => Promise<T>): Promise<T>
+  /** The pass-through read (records/read/passthrough.ts): the data as JSON text and its cost, or null to execute. */
+  passThrough?(input: { document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown>; context: Context }): Promise<{ data: string; cost: number } | null>
 }
+
+/** A result to send, with its data as JSON text when the pass-through answered it. */
+interface Answer {
+  result: ExecutionResult
+  rawData?: string
+}
+
+/** Stands in for the raw data while the rest of the result is stringified (a NUL never reaches a response unescaped). */
+const RAW_DATA = '\u0000gatehouse:data\u0000'
 
 /** A document yoga has validated and run, ready to run again. */
 interface KnownDocument {
@@ -66,11 +78,6 @@ interface LaneCall {
   coercedVariables: Record<string, unknown>
 }
 
-interface Params {
-  query: string
-  operationName?: string | null
-  variables?: Record<string, unknown> | null
-}
 
 /** Distinct documents remembered (their compiled code lives in the jit cache, by document). */
 const KNOWN_DOCUMENTS = 500
@@ -79,7 +86,6 @@ const KNOWN_DOCUMENTS = 500
  * streamed and refused there (the lane reads a body whole before it knows whether to keep it).
  */
 const LANE_MAX_BODY_BYTES = 64 * 1024
-const CONTENT_LENGTH = /^\d+$/
 
 export interface LeanLane {
   /** The node request handler: the lane, or yoga. */
@@ -87,13 +93,14 @@ export interface LeanLane {
   /** Learns the documents yoga runs (an envelop plugin; add it to yoga's plugins). */
   plugin: Plugin
   /** Requests answered in the lane and handed to yoga so far, and documents known. */
-  stats(): { served: number; handedOver: number; documents: number }
+  stats(): { served: number; handedOver: number; documents: number; passedThrough: number }
 }
 
 export function createLeanLane(deps: LeanLaneDeps): LeanLane {
   const known = new LRUCache<string, KnownDocument>({ max: KNOWN_DOCUMENTS })
   let served = 0
   let handedOver = 0
+  let passedThrough = 0
   // The operation name as sent: missing and null are one (the document's only operation), '' is
   // another (a name that names nothing, which yoga refuses).
   const keyOf = (query: string, operationName: string | null | undefined) => `${operationName == null ? '\u0001' : `=${operationName}`}\u0000${query}`
@@ -170,34 +177,40 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
       if (!response.writableFinished) client.abort()
     })
     await deps.traced(headersOf(request), 'POST', '/graphql', () => inRequest(record, async () => {
-      let result: ExecutionResult
+      let answer: Answer
       try {
-        result = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, call, record))
+        answer = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, call, record))
       } catch (error) {
         // A bug of ours, never the caller's doing: masked, logged, answered.
-        result = { errors: [deps.maskError(error, MASKED_MESSAGE) as never] }
+        answer = { result: { errors: [deps.maskError(error, MASKED_MESSAGE) as never] } }
       }
-      await send(response, record, result, mediaType)
+      await send(response, record, answer, mediaType)
     }))
   }
 
-  const execute = async (request: IncomingMessage, { params, entry, coercedVariables }: LaneCall, record: RequestRecord): Promise<ExecutionResult> => {
+  const execute = async (request: IncomingMessage, { params, entry, coercedVariables }: LaneCall, record: RequestRecord): Promise<Answer> => {
     let context: Context
     try {
       context = await deps.contextFor(headersOf(request), { requestId: record.id, clientAddress: record.clientAddress })
     } catch (error) {
-      return { errors: [deps.maskError(error, MASKED_MESSAGE) as never] }
+      return { result: { errors: [deps.maskError(error, MASKED_MESSAGE) as never] } }
     }
     // The operation was found and its variables coerced once, before the lane took the request.
     const prepared = { operation: entry.operation, coercedVariables }
     const run = await deps.meter.begin({ schema: deps.schema, document: entry.document, operationName: params.operationName, variableValues: params.variables, contextValue: context, prepared })
-    if (run?.refusal) return run.refusal
+    if (run?.refusal) return { result: run.refusal }
+    const passed = await deps.passThrough?.({ document: entry.document, operation: entry.operation, variables: coercedVariables, context })
+    if (passed) {
+      passedThrough++
+      const result: ExecutionResult = { data: RAW_DATA as never }
+      return { result: run?.finish ? await run.finish(result, passed.cost) : result, rawData: passed.data }
+    }
     let result = (await entry.compiled.query(undefined, context, params.variables ?? {})) as ExecutionResult
     if (result.errors?.length) result = { ...result, errors: result.errors.map((error) => deps.maskError(error, MASKED_MESSAGE) as never) }
-    return run?.finish ? await run.finish(result) : result
+    return { result: run?.finish ? await run.finish(result) : result }
   }
 
-  const send = async (response: ServerResponse, record: RequestRecord, result: ExecutionResult, mediaType: string) => {
+  const send = async (response: ServerResponse, record: RequestRecord, { result, rawData }: Answer, mediaType: string) => {
     const failed = Boolean(result.errors?.length)
     if (failed) deps.contractErrors(result)
     let status: number
@@ -210,6 +223,8 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
       headers = { 'content-type': `${mediaType}; charset=utf-8`, ...http?.headers }
       const { http: _, ...extensions } = result.extensions ?? {}
       body = JSON.stringify(http ? { ...result, extensions: Object.keys(extensions).length ? extensions : undefined } : result)
+      // `data` is the result's first member, so the first stand-in is the one (a function: `$` in the data is not a pattern).
+      if (rawData !== undefined) body = body.replace(JSON.stringify(RAW_DATA), () => rawData)
     } else {
       const answer = processRegularResult(result, deps.fetchAPI as FetchAPI, mediaType)
       status = answer.status
@@ -226,7 +241,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
 
   return {
     handle,
-    stats: () => ({ served, handedOver, documents: known.size }),
+    stats: () => ({ served, handedOver, documents: known.size, passedThrough }),
     plugin: {
       onExecute({ args }) {
         // yoga keeps the request's params on the context; what runs here passed parsing, validation and the limits.
@@ -235,56 +250,3 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     },
   }
 }
-
-/** The media type the lane answers in, or null when the request is not one the lane takes. */
-function takes(request: IncomingMessage, maxBodyBytes: number): string | null {
-  if (request.method !== 'POST' || request.url !== '/graphql') return null
-  const headers = request.headers
-  // yoga's own test, to the letter (case and spaces matter to it): the first type listed is application/json.
-  const type = (headers['content-type'] ?? '').split(',')[0]!
-  if (type !== 'application/json' && !type.startsWith('application/json;')) return null
-  const length = headers['content-length']
-  if (!length || !CONTENT_LENGTH.test(length) || Number(length) === 0 || Number(length) > maxBodyBytes || headers['transfer-encoding']) return null
-  // A browser's request: CORS is yoga's. A request without a credential: anonymous limits are yoga's.
-  if (headers.origin !== undefined) return null
-  if (!headers.authorization?.trim() && !header(request, 'x-api-key')?.trim()) return null
-  return mediaTypeOf(headers.accept)
-}
-
-/**
- * The media type yoga would answer in, when the client's first preference makes it plain: the
- * first acceptable type listed wins (yoga's order), utf-8 only. Anything less plain goes to yoga.
- */
-function mediaTypeOf(accept: string | undefined): string | null {
-  if (!accept) return 'application/json'
-  const [first, ...parameters] = accept.split(',')[0]!.replace(/\s/g, '').toLowerCase().split(';')
-  const charset = parameters.find((parameter) => parameter.includes('charset='))
-  if (charset && charset !== 'charset=utf-8') return null
-  if (first === 'application/graphql-response+json') return first
-  if (first === 'application/json' || first === '*/*' || first === 'application/*') return 'application/json'
-  return null
-}
-
-/** The body as GraphQL request params, or null when it is anything else (yoga says what is wrong). */
-function paramsOf(body: Buffer): Params | null {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(body.toString('utf8'))
-  } catch {
-    return null
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return null
-  const { query, operationName, variables, extensions, ...rest } = parsed as Record<string, unknown>
-  if (typeof query !== 'string' || Object.keys(rest).length > 0 || extensions != null) return null
-  if (operationName != null && typeof operationName !== 'string') return null
-  if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return null
-  return parsed as Params
-}
-
-function header(request: IncomingMessage, name: string): string | null {
-  const value = request.headers[name]
-  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
-}
-
-/** The request's headers as the Fetch API's `get` reads them (node lower-cases names and joins repeats as yoga sees them). */
-const headersOf = (request: IncomingMessage): Pick<Headers, 'get'> => ({ get: (name: string) => header(request, name.toLowerCase()) })

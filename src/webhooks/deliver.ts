@@ -6,6 +6,7 @@ import { levelOf } from '../access/permissions.js'
 import type { Database } from '../db/types.js'
 import { encodeGlobalId } from '../graphql/global-id.js'
 import type { Resource } from '../records/resource.js'
+import { SECURITY_SUBJECTS } from '../records/write/outbox.js'
 import { ownerCondition } from '../records/row-scope.js'
 import { BULK_EXPORT_TYPE } from '../records/write/outbox.js'
 import { type ClaimedDelivery, type LoadedDelivery, type Outcome, loadDelivery, recordOutcome } from './deliveries.repository.js'
@@ -39,7 +40,10 @@ export interface DeliveryDeps {
 export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): Promise<void> {
   const delivery = await loadDelivery(deps.db, claimed)
   if (!delivery) return
-  const refusal = await readRefusal(deps, delivery)
+  // Security events are about the business's credentials, subscribed to by an admin, and carry ids
+  // only: no record for the member's role to filter.
+  const security = SECURITY_SUBJECTS.has(delivery.record_type)
+  const refusal = security ? null : await readRefusal(deps, delivery)
   if (refusal) {
     await recordOutcome(deps.db, delivery, { status: 'SKIPPED', attempt: claimed.attempts, responseStatus: null, latencyMs: null, error: refusal })
     deps.count('skipped')
@@ -49,17 +53,27 @@ export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): 
   const body = JSON.stringify({
     type: delivery.type,
     timestamp: occurredAt,
-    data: { id: encodeGlobalId(delivery.record_type, String(delivery.record_id)), typename: delivery.record_type, version: delivery.version, occurredAt },
+    data: {
+      id: encodeGlobalId(delivery.record_type, String(delivery.record_id)),
+      typename: delivery.record_type,
+      ...(security ? {} : { version: delivery.version }),
+      occurredAt,
+    },
   })
   const overlapping = delivery.previous_secret && delivery.previous_secret_expires_at && new Date(delivery.previous_secret_expires_at) > new Date()
   const secrets = overlapping ? [delivery.secret, delivery.previous_secret!] : [delivery.secret]
   const headers = signedHeaders(secrets, delivery.message_id, Math.floor(Date.now() / 1000), body)
   const result = await postWebhook(delivery.url, headers, body, { timeoutMs: deps.settings.timeoutMs, rules: deps.settings.rules })
   const outcome = outcomeOf(deps.settings, claimed.attempts, result)
-  await deps.db.transaction().execute(async (trx) => {
-    await recordOutcome(trx, delivery, outcome)
-    await trackEndpointHealth(trx, deps.settings, delivery, result.ok)
-  })
+  // A success of a healthy endpoint (the usual case) is one statement; a failure, or the first
+  // success after failures, also updates the endpoint's health, in the same transaction.
+  if (result.ok && !delivery.failing_since) await recordOutcome(deps.db, delivery, outcome)
+  else {
+    await deps.db.transaction().execute(async (trx) => {
+      await recordOutcome(trx, delivery, outcome)
+      await trackEndpointHealth(trx, deps.settings, delivery, result.ok)
+    })
+  }
   deps.count(outcome.status === 'DELIVERED' ? 'delivered' : outcome.status === 'DEAD' ? 'dead' : 'retry')
   if (!result.ok) deps.log.info({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, attempt: claimed.attempts, error: result.error, next: outcome.status }, 'webhook delivery failed')
 }

@@ -7,6 +7,7 @@ import { badInput, notFound } from '../graphql/errors.js'
 import { encodeGlobalId, idOfType } from '../graphql/global-id.js'
 import { connectionOf, pageArgs } from '../records/fields/connections.js'
 import { requirePrincipal } from '../records/write/transaction.js'
+import { announceDue } from '../records/write/outbox.js'
 import { inTransaction } from '../admin/common/admin-mutation.js'
 import { pageById, wantsTotalCount } from '../admin/common/admin-pages.js'
 import { WebhookEndpointRef } from './endpoints.graphql.js'
@@ -103,6 +104,7 @@ builder.mutationFields((t) => ({
           where business_id = ${principal.businessId} and id = ${id}
           returning id`.execute(trx)
         if (!rows[0]) throw notFound('WebhookDelivery', 'input.deliveryId')
+        await announceDue(trx)
         await auditRequestChange(trx, context, 'webhook.redeliver', { type: 'WebhookDelivery', id }, { newDeliveryId: String(rows[0].id) })
         return deliveries(trx, principal).where('d.id', '=', String(rows[0].id)).executeTakeFirstOrThrow()
       })
@@ -140,6 +142,7 @@ builder.mutationFields((t) => ({
         const count = Number(rows[0]?.queued ?? 0)
         // Rolled back with the transaction: nothing is queued.
         if (count > REPLAY_MAX) throw badInput(`since: ${count} events since then; replay at most ${REPLAY_MAX} at once (choose a later time).`, 'input.since')
+        if (count > 0) await announceDue(trx)
         await auditRequestChange(trx, context, 'webhook.replay', { type: 'WebhookEndpoint', id: endpointId }, { since: input.since, queued: count })
         return count
       })

@@ -74,35 +74,27 @@ export interface Outcome {
   retryAt?: Date
 }
 
-/** Records an attempt's outcome on the delivery (and in its attempt history, when a request was made). */
-export async function recordOutcome(trx: Kysely<Database>, delivery: LoadedDelivery, outcome: Outcome): Promise<void> {
-  const updated = await trx
-    .updateTable('webhook_deliveries')
-    .set({
-      status: outcome.status,
-      claimed_until: null,
-      next_attempt_at: outcome.retryAt ?? sql`next_attempt_at`,
-      last_attempt_at: sql`now()`,
-      last_response_status: outcome.responseStatus,
-      last_latency_ms: outcome.latencyMs,
-      last_error: outcome.error,
-      delivered_at: outcome.status === 'DELIVERED' ? sql`now()` : null,
-    })
-    .where('business_id', '=', delivery.business_id)
-    .where('id', '=', delivery.id)
-    .executeTakeFirst()
-  // The endpoint (and its deliveries) was deleted while the attempt ran: nothing left to record.
-  if (outcome.latencyMs === null || updated.numUpdatedRows === 0n) return
-  await trx
-    .insertInto('webhook_attempts')
-    .values({
-      business_id: delivery.business_id,
-      delivery_id: delivery.id,
-      attempt: outcome.attempt,
-      response_status: outcome.responseStatus,
-      latency_ms: outcome.latencyMs,
-      error: outcome.error,
-    })
-    .onConflict((oc) => oc.columns(['business_id', 'delivery_id', 'attempt']).doNothing())
-    .execute()
+/**
+ * Records an attempt's outcome on the delivery, and in its attempt history when a request was
+ * made, in one statement: the usual outcome (a success of a healthy endpoint) needs no transaction.
+ * A delivery deleted while the attempt ran (its endpoint was deleted) records nothing.
+ */
+export async function recordOutcome(db: Kysely<Database>, delivery: LoadedDelivery, outcome: Outcome): Promise<void> {
+  await sql`
+    with updated as (
+      update webhook_deliveries set
+        status = ${outcome.status},
+        claimed_until = null,
+        next_attempt_at = coalesce(${outcome.retryAt ?? null}::timestamptz, next_attempt_at),
+        last_attempt_at = now(),
+        last_response_status = ${outcome.responseStatus}::int,
+        last_latency_ms = ${outcome.latencyMs}::int,
+        last_error = ${outcome.error}::text,
+        delivered_at = case when ${outcome.status} = 'DELIVERED' then now() end
+      where business_id = ${delivery.business_id} and id = ${delivery.id}
+      returning business_id, id)
+    insert into webhook_attempts (business_id, delivery_id, attempt, response_status, latency_ms, error)
+    select business_id, id, ${outcome.attempt}, ${outcome.responseStatus}::int, ${outcome.latencyMs}::int, ${outcome.error}::text
+    from updated where ${outcome.latencyMs}::int is not null
+    on conflict (business_id, delivery_id, attempt) do nothing`.execute(db)
 }

@@ -5,15 +5,16 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/types.js'
 import type { Principal } from '../access/principal.js'
 import { findPrincipal } from '../admin/common/principals.repository.js'
+import { BULK_EXPORT_EVENT, SECURITY_EVENTS } from '../records/write/outbox.js'
 import { resolveTarget, urlProblem } from './targets.js'
-import { BULK_EXPORT_EVENT } from '../records/write/outbox.js'
 
 /** The checks an endpoint's input passes before it is saved: its URL, its events, its member. */
 
 const RECORD_TYPES = ['job', 'sales_order', 'purchase_order', 'supplier', 'contact'] as const
-/** Every event an endpoint may subscribe to: `<record>.<created|updated|deleted>`, and `bulk_export.finished`. */
+/** Every event an endpoint may subscribe to: `<record>.<created|updated|deleted>`, the opt-in security events, and `bulk_export.finished`. */
 export const WEBHOOK_EVENTS: readonly string[] = [
   ...RECORD_TYPES.flatMap((type) => ['created', 'updated', 'deleted'].map((action) => `${type}.${action}`)),
+  ...SECURITY_EVENTS,
   // Heard only by endpoints whose member started the export (records/write/outbox.ts).
   BULK_EXPORT_EVENT,
 ]

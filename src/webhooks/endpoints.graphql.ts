@@ -11,6 +11,7 @@ import { findPrincipal } from '../admin/common/principals.repository.js'
 import { ApiMemberRef } from '../admin/members/members.graphql.js'
 import { WEBHOOK_EVENTS, checkEvents, checkMember, checkUrl } from './endpoint-input.js'
 import { type EndpointRow, deleteEndpoint, findEndpoint, insertEndpoint, listEndpoints, rotateSecret, updateEndpoint } from './endpoints.repository.js'
+import { announceDue } from '../records/write/outbox.js'
 import { newSecret } from './signing.js'
 
 /** The admin surface of webhook endpoints: list, create (the secret shown once), update, delete, rotate the secret. */
@@ -132,7 +133,8 @@ builder.mutationFields((t) => ({
       const id = endpointId(input.id)
       const url = input.url != null ? await checkUrl(context, input.url) : undefined
       const events = input.events != null ? checkEvents(input.events) : undefined
-      return inTransaction(context, async (trx, principal) => {
+      let switchedOn = false
+      const updated = await inTransaction(context, async (trx, principal) => {
         const before = await findEndpoint(trx, principal, id, true)
         if (!before) throw notFound('WebhookEndpoint', 'input.id')
         const memberId = input.memberId != null ? await checkMember(trx, principal, input.memberId) : undefined
@@ -140,8 +142,13 @@ builder.mutationFields((t) => ({
         const after = await updateEndpoint(trx, principal, id, patch)
         const diff = changesOf({ url: before.url, events: before.events, memberId: before.member_id, description: before.description, active: before.active }, patch)
         if (diff.fields.length > 0) await auditRequestChange(trx, context, 'webhook.update', { type: 'WebhookEndpoint', id }, diff)
+        // Switched on: its waiting deliveries are due now, and no loop had a timer set for them.
+        switchedOn = !before.active && after.active
+        if (switchedOn) await announceDue(trx)
         return after
       })
+      if (switchedOn) context.services.webhooks?.wake()
+      return updated
     },
   }),
 

@@ -33,6 +33,11 @@ export interface TargetRules {
   allowPrivate: boolean
 }
 
+export type Address = { address: string; family: number }
+/** Looks a host name up: the system resolver, or one a test injects to play a DNS answer that changes. */
+export type Resolver = (host: string) => Promise<Address[]>
+const systemResolver: Resolver = (host) => lookup(host, { all: true, verbatim: true })
+
 /** Why a URL cannot be a webhook target, or null when its syntax and scheme are fine. */
 export function urlProblem(text: string, rules: TargetRules): string | null {
   if (text.length > 2_000) return 'At most 2000 characters.'
@@ -56,9 +61,9 @@ export const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '')
  * The addresses a webhook to `url` may connect to now; throws an Error saying why when there are
  * none (every address refused, or the name does not resolve). Never logs or returns the secret.
  */
-export async function resolveTarget(url: URL, rules: TargetRules): Promise<Array<{ address: string; family: number }>> {
+export async function resolveTarget(url: URL, rules: TargetRules, resolve: Resolver = systemResolver): Promise<Address[]> {
   const host = hostOf(url)
-  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true, verbatim: true })
+  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolve(host)
   if (addresses.length === 0) throw new Error(`${host} does not resolve`)
   if (rules.allowPrivate) return addresses
   if (addresses.some(({ address }) => isRefusedAddress(address))) {

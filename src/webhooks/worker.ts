@@ -1,11 +1,12 @@
-import pg from 'pg'
 import type { Logger } from 'pino'
 import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/database.js'
+import type { Listener } from '../db/listener.js'
 import type { Resource } from '../records/resource.js'
 import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
 import { type DeliveryDeps, deliverOne } from './deliver.js'
+import { pruneOutbox } from './retention.js'
 
 /**
  * The delivery loop of one Gatehouse process. It runs when woken: by a write of this process that
@@ -19,6 +20,8 @@ const BATCH = 20
 /** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
 const LEASE_MARGIN_SECONDS = 5
 const MIN_TIMER_MS = 50
+/** How often the outbox is pruned: half the retention, at least a second and at most an hour apart. */
+const pruneEveryMs = (retentionSeconds: number) => Math.min(Math.max((retentionSeconds * 1000) / 2, 1_000), 3_600_000)
 
 export interface WebhookWorker {
   wake(): void
@@ -33,6 +36,8 @@ export async function startWebhookWorker(deps: {
   database: DatabaseHandle
   log: Logger
   resources: readonly Resource[]
+  /** The process's LISTEN connection (PostgreSQL): writes of other instances wake the loop through it. */
+  listener?: Listener
 }): Promise<WebhookWorker> {
   const { config, database, log } = deps
   const outcomes: Record<string, number> = { delivered: 0, retry: 0, dead: 0, skipped: 0 }
@@ -87,61 +92,31 @@ export async function startWebhookWorker(deps: {
       })
   }
 
-  const url = database.url ?? config.DATABASE_URL
-  const listener = database.kind === 'postgres' && url ? await listen(url, log, wake) : null
+  // After a gap in listening a write may have been announced while nobody heard: a round re-syncs.
+  const unsubscribe = await deps.listener?.subscribe(WEBHOOK_CHANNEL, { onMessage: wake, onReset: (why) => why === 'restored' && wake() })
   // Deliveries left by an earlier run (a crash, a SIGTERM mid-attempt) are picked up at start, in
   // the background: a slow receiver must not hold up the server's start by an attempt's timeout.
   wake()
+  const retention = config.GATEHOUSE_WEBHOOK_RETENTION_SECONDS
+  let pruning: Promise<unknown> | null = null
+  const pruner = retention > 0 ? setInterval(() => {
+    // One prune at a time; every instance prunes (a row another one is deleting is skipped).
+    pruning ??= pruneOutbox(database.db, retention)
+      .then((pruned) => pruned > 0 && log.info({ pruned }, 'webhook outbox pruned'))
+      .catch((error) => log.warn({ err: error }, 'webhook outbox pruning failed; tried again later'))
+      .finally(() => (pruning = null))
+  }, pruneEveryMs(retention)) : undefined
+  pruner?.unref()
   return {
     wake,
     stats: () => ({ ...outcomes }),
     close: async () => {
       closed = true
       clearTimeout(timer)
-      await listener?.close()
+      clearInterval(pruner)
+      await pruning
+      await unsubscribe?.()
       await running
-    },
-  }
-}
-
-/** LISTEN for writes of other instances on a connection of its own; reconnects, and wakes after a gap. */
-async function listen(url: string, log: Logger, wake: () => void): Promise<{ close(): Promise<void> }> {
-  let client: pg.Client | null = null
-  let closed = false
-  let retry: NodeJS.Timeout | undefined
-  const connect = async () => {
-    const next = new pg.Client({ connectionString: url, application_name: 'gatehouse-webhooks', keepAlive: true })
-    const lost = (error?: Error) => {
-      if (client !== next || closed) return
-      client = null
-      log.warn({ err: error }, 'webhooks: LISTEN connection lost; reconnecting')
-      next.end().catch(() => {})
-      schedule()
-    }
-    next.on('notification', () => wake())
-    next.on('error', lost)
-    next.on('end', () => lost())
-    await next.connect()
-    await next.query(`listen ${WEBHOOK_CHANNEL}`)
-    client = next
-  }
-  const schedule = () => {
-    if (closed) return
-    retry = setTimeout(() => {
-      // A write may have been announced while nobody listened.
-      connect().then(wake, (error) => {
-        log.warn({ err: error }, 'webhooks: LISTEN reconnect failed')
-        schedule()
-      })
-    }, 1_000)
-    retry.unref()
-  }
-  await connect()
-  return {
-    close: async () => {
-      closed = true
-      clearTimeout(retry)
-      await client?.end().catch(() => {})
     },
   }
 }

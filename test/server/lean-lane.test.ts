@@ -54,6 +54,8 @@ interface Probe {
   headers: Record<string, string>
   /** Whether the lane answers it (else it hands it to yoga, which must then answer as always). */
   lane: boolean
+  /** Whether the pass-through read answers it (records/read/passthrough.ts); else it executes. */
+  passThrough?: boolean
   /** Sent first instead of `body`, to teach the lane the document (default: `body` itself). */
   teach?: unknown
 }
@@ -65,22 +67,22 @@ const MAYBE = 'query Maybe($s: Boolean = true) { jobs(first: 1) @include(if: $s)
 const TWO = 'query Heavy { jobs(first: 5) { totalCount nodes { id number } } } query Cheap { viewer { business { slug } } }'
 
 const probes = (): Probe[] => [
-  { name: 'one operation of a document', body: { query: TWO, operationName: 'Heavy' }, headers: xApiKey(reader.primary.key), lane: true },
-  { name: 'a job with its client', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(reader.primary.key), lane: true },
-  { name: 'a session instead of a key', body: { query: JOB, variables: { id: jobId } }, headers: admin.headers, lane: true },
-  { name: 'a page with its total', body: { query: PAGE, variables: { first: 3 } }, headers: bearer(reader.primary.key), lane: true },
+  { name: 'one operation of a document', body: { query: TWO, operationName: 'Heavy' }, headers: xApiKey(reader.primary.key), lane: true, passThrough: true },
+  { name: 'a job with its client', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(reader.primary.key), lane: true, passThrough: true },
+  { name: 'a session instead of a key', body: { query: JOB, variables: { id: jobId } }, headers: admin.headers, lane: true, passThrough: true },
+  { name: 'a page with its total', body: { query: PAGE, variables: { first: 3 } }, headers: bearer(reader.primary.key), lane: true, passThrough: true },
   { name: 'FORBIDDEN nulls where the role stops', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(jobsOnly.primary.key), lane: true },
   { name: 'a job that is not there', body: { query: JOB, variables: { id: 'Sm9iOjk5OTk5OTk=' } }, headers: xApiKey(reader.primary.key), lane: true },
   { name: 'an unknown key', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(generateApiKey().key), lane: true },
   { name: 'a malformed key', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey('gk_nonsense'), lane: true },
   { name: 'a key used outside its networks', body: { query: JOB, variables: { id: jobId } }, headers: xApiKey(fenced.primary.key), lane: true },
   { name: 'a bad cursor', body: { query: PAGE, variables: { first: 3, after: 'nope' } }, headers: xApiKey(reader.primary.key), lane: true },
-  { name: 'a page over the cost ceiling', body: { query: `{ a: jobs(first: 100) { nodes { salesOrders(first: 100) { nodes { lines { sku } } } } } }` }, headers: xApiKey(reader.primary.key), lane: true },
-  { name: 'the new media type', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: 'application/graphql-response+json' }, lane: true },
-  { name: 'any media type', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: '*/*' }, lane: true },
+  { name: 'a page over the cost ceiling', body: { query: `{ a: jobs(first: 100) { nodes { salesOrders(first: 100) { nodes { lines { sku } } } } } }` }, headers: xApiKey(reader.primary.key), lane: true, passThrough: true },
+  { name: 'the new media type', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: 'application/graphql-response+json' }, lane: true, passThrough: true },
+  { name: 'any media type', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), accept: '*/*' }, lane: true, passThrough: true },
   { name: 'an operation chosen by name', body: { query: `${JOB} query Other { viewer { business { slug } } }`, operationName: 'Other' }, headers: xApiKey(reader.primary.key), lane: true },
-  { name: 'a request id of the caller', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), 'x-request-id': 'partner-123' }, lane: true },
-  { name: 'page sizes from variables over the cost ceiling', body: { query: 'query Deep($n: Int) { jobs(first: $n) { nodes { salesOrders(first: $n) { nodes { lines { sku } } } } } }', variables: { n: 100 } }, headers: xApiKey(reader.primary.key), lane: true },
+  { name: 'a request id of the caller', body: { query: JOB, variables: { id: jobId } }, headers: { ...xApiKey(reader.primary.key), 'x-request-id': 'partner-123' }, lane: true, passThrough: true },
+  { name: 'page sizes from variables over the cost ceiling', body: { query: 'query Deep($n: Int) { jobs(first: $n) { nodes { salesOrders(first: $n) { nodes { lines { sku } } } } } }', variables: { n: 100 } }, headers: xApiKey(reader.primary.key), lane: true, passThrough: true },
   { name: 'a null condition of @include in a known document', teach: { query: MAYBE }, body: { query: MAYBE, variables: { s: null } }, headers: xApiKey(reader.primary.key), lane: true },
   { name: 'page sizes over the cost ceiling in a known document', teach: { query: PAGE, variables: { first: 2 } }, body: { query: 'query Page($first: Int, $after: String) { jobs(first: $first, after: $after) { totalCount nodes { id number client { name } } pageInfo { hasNextPage endCursor } } }', variables: { first: 2000 } }, headers: xApiKey(reader.primary.key), lane: true },
   { name: 'the other operation of a document', body: { query: TWO, operationName: 'Cheap' }, headers: xApiKey(reader.primary.key), lane: true },
@@ -115,13 +117,14 @@ describe('the lean lane', () => {
       const teach = { ...probe, body: probe.teach ?? probe.body }
       await answer(server.url, teach)
       await answer(yogaOnly.url, teach)
-      const afterFirst = server.app.laneStats()!.served
+      const afterFirst = server.app.laneStats()!
       const lane = await answer(server.url, probe)
       const yoga = await answer(yogaOnly.url, probe)
-      const servedByLane = server.app.laneStats()!.served - afterFirst
+      const afterSecond = server.app.laneStats()!
       expect(lane, probe.name).toEqual(yoga)
       // The first sending teaches the lane a new document; the second is the lane's when it takes the request at all.
-      expect(servedByLane, `${probe.name}: ${probe.lane ? 'answered by the lane' : 'handed to yoga'}`).toBe(probe.lane ? 1 : 0)
+      expect(afterSecond.served - afterFirst.served, `${probe.name}: ${probe.lane ? 'answered by the lane' : 'handed to yoga'}`).toBe(probe.lane ? 1 : 0)
+      expect(afterSecond.passedThrough - afterFirst.passedThrough, `${probe.name}: ${probe.passThrough ? 'passed through' : 'executed'}`).toBe(probe.passThrough ? 1 : 0)
     }
   })
 

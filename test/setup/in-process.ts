@@ -1,4 +1,5 @@
-import { type ExecutionResult, execute, parse, validate } from 'graphql'
+import { type ExecutionResult, execute, getOperationAST, getVariableValues, parse, validate } from 'graphql'
+import { type PassedThrough, passThrough } from '../../src/records/read/passthrough.js'
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import pino from 'pino'
 import type { Credential } from '../../src/access/principal.js'
@@ -38,17 +39,44 @@ export async function executeAs(
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<ExecutionResult & { statements: number; largestTree: string }> {
-  const credential: Credential = { kind: 'session', sessionId: '0' }
-  const principal = await loadPrincipal(database.db, who.businessId, who.principalId, credential)
-  if (!principal) throw new Error('no such principal')
   const counter = new StatementCounter()
-  const db = database.db.withPlugin(counter) as Kysely<Database>
-  const services = { config: loadConfig({ NODE_ENV: 'test' }), database, log: pino({ level: 'silent' }) }
-  const context = { ...createContext(services, { requestId: 'test', clientAddress: null, principal }), db }
+  const context = await contextAs(database, who, counter)
   // Validated as the server validates: an invalid document must not reach the compiler here either.
   const document = parse(query)
   const invalid = validate(getSchema(), document)
   if (invalid.length > 0) return { errors: invalid, statements: 0, largestTree: '' }
   const result = await execute({ schema: getSchema(), document, contextValue: context, variableValues: variables })
   return { ...result, statements: counter.count, largestTree: counter.largestTree }
+}
+
+/** A request's context as `who`, its statements counted by `counter`. */
+async function contextAs(database: DatabaseHandle, who: { businessId: string; principalId: string }, counter: StatementCounter) {
+  const credential: Credential = { kind: 'session', sessionId: '0' }
+  const principal = await loadPrincipal(database.db, who.businessId, who.principalId, credential)
+  if (!principal) throw new Error('no such principal')
+  const db = database.db.withPlugin(counter) as Kysely<Database>
+  const services = { config: loadConfig({ NODE_ENV: 'test' }), database, log: pino({ level: 'silent' }) }
+  return { ...createContext(services, { requestId: 'test', clientAddress: null, principal }), db }
+}
+
+/**
+ * The pass-through read of a valid query as `who` (records/read/passthrough.ts): its data text and
+ * cost, or null where it declines; and the statements it ran.
+ */
+export async function passThroughAs(
+  database: DatabaseHandle,
+  who: { businessId: string; principalId: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ passed: PassedThrough | null; statements: number; coercedVariables: Record<string, unknown> }> {
+  const counter = new StatementCounter()
+  const context = await contextAs(database, who, counter)
+  const schema = getSchema()
+  const document = parse(query)
+  const operation = getOperationAST(document)
+  if (!operation) throw new Error('one operation, please')
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables)
+  if (coerced.errors) throw coerced.errors[0]
+  const passed = await passThrough({ schema, document, operation, variables: coerced.coerced, context })
+  return { passed, statements: counter.count, coercedVariables: coerced.coerced }
 }

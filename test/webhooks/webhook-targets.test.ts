@@ -35,5 +35,6 @@ describe('webhook targets without GATEHOUSE_WEBHOOK_ALLOW_PRIVATE', () => {
     } finally {
       await strict.close()
     }
-  })
+    // A server of its own starts on an embedded database: slow on a loaded machine.
+  }, 60_000)
 })

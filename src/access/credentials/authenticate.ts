@@ -1,10 +1,7 @@
 import { LRUCache } from 'lru-cache'
-import type { Logger } from 'pino'
-import type { Config } from '../../config.js'
-import type { DatabaseHandle } from '../../db/database.js'
 import { type ParsedApiKey, apiKeyMatches, resolveKeyPepper } from './api-keys.js'
 import { type PresentedCredential, readPresentedCredential } from './credential-headers.js'
-import { type InvalidationBus, InvalidationTarget, openInvalidationBus } from './invalidation.js'
+import { type BusDeps, type InvalidationBus, InvalidationTarget, openInvalidationBus } from './invalidation.js'
 import { reliablePublisher } from './reliable-publisher.js'
 import { loadPrincipal } from './load-principal.js'
 import { prepareDummyPasswordHash } from './passwords.js'
@@ -85,11 +82,7 @@ export async function invalidateCredentials(services: { credentials?: Credential
 }
 
 /** Builds the credential service: resolves the key pepper, opens the invalidation bus. */
-export async function createAuthenticator(deps: {
-  config: Config
-  database: DatabaseHandle
-  log: Logger
-}): Promise<CredentialService> {
+export async function createAuthenticator(deps: BusDeps): Promise<CredentialService> {
   const { database, log } = deps
   const keyPepper = await resolveKeyPepper(deps.config, database, log)
   void prepareDummyPasswordHash()

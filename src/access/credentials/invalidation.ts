@@ -1,25 +1,26 @@
 import { EventEmitter } from 'node:events'
 import { Redis } from 'ioredis'
 import { sql } from 'kysely'
-import pg from 'pg'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import { Heartbeat } from './heartbeat.js'
+import { Heartbeat } from '../../db/heartbeat.js'
 import type { Config } from '../../config.js'
 import type { DatabaseHandle } from '../../db/database.js'
+import type { Listener } from '../../db/listener.js'
 
 /**
  * Fan-out of credential invalidations ("forget what you cached about this principal / role / key /
  * session") to every Gatehouse instance: Redis pub/sub when REDIS_URL is set, else PostgreSQL
- * LISTEN/NOTIFY on a dedicated connection, else (the embedded database, one process) in process.
+ * LISTEN/NOTIFY on the process's listener connection (db/listener.ts), else (the embedded
+ * database, one process) in process.
  * A bus that loses its connection reports itself unhealthy and asks its owner to forget
  * everything, since messages may have been missed while it was down.
  *
  * A connection can also be silently stuck (open, but delivering nothing), which no error reports.
- * So each instance sends itself a heartbeat on the channel every HEARTBEAT_MS. Both PostgreSQL
- * (in commit order) and Redis (in the order it processed the publishes) deliver a channel's messages
- * in order, so hearing one's own heartbeat sent at time T proves every invalidation published
- * before T has arrived: `confirmedUpTo()` is that T. The credential cache serves an entry only while
+ * So each instance sends itself heartbeats (db/heartbeat.ts): on the Redis channel, or on the
+ * PostgreSQL listener's own channel. Both PostgreSQL (every channel, in commit order) and Redis (in
+ * the order it processed the publishes) deliver in order, so hearing one's own heartbeat sent at
+ * time T proves every invalidation published before T has arrived: `confirmedUpTo()` is that T. The credential cache serves an entry only while
  * it is younger than a second or confirmed (authenticate.ts), so a revocation applies within a
  * second whatever happens to the channel.
  */
@@ -59,16 +60,19 @@ interface Handlers {
   onReset(): void
 }
 
-interface Deps {
+export interface BusDeps {
   config: Config
   database: DatabaseHandle
   log: Logger
+  /** The process's LISTEN connection (PostgreSQL without Redis): the bus subscribes to it. */
+  listener?: Listener
 }
 
 /** Opens the bus this deployment uses and subscribes to it. */
-export async function openInvalidationBus(deps: Deps, handlers: Handlers): Promise<InvalidationBus> {
+export async function openInvalidationBus(deps: BusDeps, handlers: Handlers): Promise<InvalidationBus> {
   const heartbeat = new Heartbeat()
   const receive = (payload: string) => {
+    // Also drops the heartbeats an older version sent on this channel during a rolling upgrade.
     if (heartbeat.heard(payload)) return
     let parsed: ReturnType<typeof InvalidationTarget.safeParse>
     try {
@@ -80,13 +84,12 @@ export async function openInvalidationBus(deps: Deps, handlers: Handlers): Promi
     else deps.log.warn('ignored a malformed credential invalidation message')
   }
   if (deps.config.REDIS_URL) return openRedisBus(deps.config.REDIS_URL, deps.log, receive, handlers.onReset, heartbeat)
-  const url = deps.database.url ?? deps.config.DATABASE_URL
-  if (deps.database.kind === 'postgres' && url) return openPostgresBus(url, deps, receive, handlers.onReset, heartbeat)
+  if (deps.listener) return openPostgresBus(deps.listener, deps.database, receive, handlers.onReset)
   return openLocalBus(deps.database, receive)
 }
 
 /** Sends one invalidation without subscribing (the admin CLI, a short-lived process). */
-export async function publishInvalidation(deps: Deps, target: InvalidationTarget): Promise<void> {
+export async function publishInvalidation(deps: BusDeps, target: InvalidationTarget): Promise<void> {
   const message = JSON.stringify(InvalidationTarget.parse(target))
   if (deps.config.REDIS_URL) {
     const redis = new Redis(deps.config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 })
@@ -176,95 +179,19 @@ async function openRedisBus(
   }
 }
 
-async function openPostgresBus(
-  url: string,
-  deps: Deps,
-  receive: (payload: string) => void,
-  onReset: () => void,
-  heartbeat: Heartbeat,
-): Promise<InvalidationBus> {
-  const { log, database } = deps
-  let client: pg.Client | null = null
-  let healthy = false
-  let closed = false
-  let retryDelay = 500
-  let retryTimer: NodeJS.Timeout | undefined
-
-  const connect = async () => {
-    const next = new pg.Client({ connectionString: url, application_name: 'gatehouse-listen', keepAlive: true })
-    next.on('notification', (message) => {
-      if (message.channel === INVALIDATION_CHANNEL && message.payload) receive(message.payload)
-    })
-    next.on('error', (error) => drop(next, error))
-    next.on('end', () => drop(next))
-    await next.connect()
-    await next.query(`listen ${INVALIDATION_CHANNEL}`)
-    client = next
-    healthy = true
-    retryDelay = 500
-    heartbeat.reconnected()
-  }
-  /** Gives up a connection that failed, ended or is stuck, and reconnects. */
-  const drop = (lostClient: pg.Client, error?: Error, stuck = false) => {
-    if (client !== lostClient || closed) return
-    client = null
-    healthy = false
-    onReset()
-    if (stuck) {
-      log.warn('credential invalidation: LISTEN connection delivers nothing; reconnecting')
-      // A stuck peer never answers the goodbye end() sends: cut the socket.
-      ;(lostClient as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
-      lostClient.end().catch(() => {})
-    } else {
-      log.warn({ err: error }, 'credential invalidation: LISTEN connection lost; reconnecting')
-    }
-    scheduleReconnect()
-  }
-  const scheduleReconnect = () => {
-    if (closed) return
-    retryTimer = setTimeout(() => {
-      connect().then(
-        () => {
-          // Whatever was cached before the gap may have missed a message.
-          onReset()
-          log.info('credential invalidation: LISTEN connection restored')
-        },
-        (error) => {
-          log.warn({ err: error }, 'credential invalidation: reconnect failed')
-          retryDelay = Math.min(retryDelay * 2, 2_000)
-          scheduleReconnect()
-        },
-      )
-    }, retryDelay)
-    retryTimer.unref()
-  }
-
-  await connect()
-  // Sent on the LISTEN connection itself: when that connection is stuck, the heartbeat is too.
-  const stopHeartbeat = heartbeat.start(
-    async (message) => {
-      await client?.query('select pg_notify($1, $2)', [INVALIDATION_CHANNEL, message])
-    },
-    () => client !== null,
-    { onResync: onReset, onStuck: () => client && drop(client, undefined, true) },
-  )
+/** The bus over the process's PostgreSQL listener (db/listener.ts), which also keeps it checked with heartbeats. */
+async function openPostgresBus(listener: Listener, database: DatabaseHandle, receive: (payload: string) => void, onReset: () => void): Promise<InvalidationBus> {
+  const unsubscribe = await listener.subscribe(INVALIDATION_CHANNEL, { onMessage: receive, onReset })
   return {
     kind: 'postgres',
     get healthy() {
-      return healthy
+      return listener.healthy
     },
-    confirmedUpTo: () => heartbeat.confirmed,
+    confirmedUpTo: () => listener.confirmedUpTo(),
     publish: async (target) => {
       await sql`select pg_notify(${INVALIDATION_CHANNEL}, ${JSON.stringify(target)})`.execute(database.db)
     },
-    close: async () => {
-      stopHeartbeat()
-      closed = true
-      clearTimeout(retryTimer)
-      const current = client
-      client = null
-      await current?.end().catch(() => {})
-    },
+    close: unsubscribe,
   }
 }
 

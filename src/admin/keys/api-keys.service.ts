@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import { inTransaction, requirePrincipal } from '../../records/write/transaction.js'
+import { appendSecurityEvent } from '../../records/write/outbox.js'
 import type { Context } from '../../context.js'
 import type { Database, KeySlot, PrincipalKind } from '../../db/types.js'
 import { conflict, confirmationRequired, notFound } from '../../graphql/errors.js'
@@ -23,6 +24,11 @@ export const REGENERATE_WARNING =
 export const REGENERATED_MESSAGE = 'API Key has been regenerated'
 /** Seven days: the longest an old key may keep working after a regeneration. */
 export const MAX_GRACE_SECONDS = 604_800
+
+/** After the commit, wakes this instance's webhook loop when the change queued deliveries (others hear NOTIFY). */
+const wakeWebhooks = (context: Context, queued: number) => {
+  if (queued > 0) context.services.webhooks?.wake()
+}
 
 /** A key just created: every form of it (shown once) and its listing row. */
 export type IssuedKey = GeneratedApiKey & { row: ApiKeyRow }
@@ -63,7 +69,9 @@ export async function generateKeyPair(
 ): Promise<{ primary: IssuedKey; secondary: IssuedKey }> {
   const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
-  return inTransaction(context, async (trx) => {
+  let queued = 0
+  const pair = await inTransaction(context, async (trx) => {
+    queued = 0
     const owner = await activeOwner(trx, principal, input.owner)
     if ((await currentKeysOf(trx, principal, owner.id)).length > 0) {
       throw conflict('This owner already has a working key pair: rotate it with regenerateApiKeys, or revoke it first.')
@@ -71,6 +79,7 @@ export async function generateKeyPair(
     const common = { ownerId: owner.id, description: input.description, expiresAt: input.expiresAt, allowedNetworks: input.allowedNetworks, pepper }
     const primary = await issue(trx, principal, { ...common, slot: 'PRIMARY' })
     const secondary = await issue(trx, principal, { ...common, slot: 'SECONDARY' })
+    for (const key of [primary, secondary]) queued += await appendSecurityEvent(trx, principal.businessId, 'api_key.created', key.row.id)
     await auditRequestChange(trx, context, 'api_keys.generate', { type: principalTypeName(owner.kind), id: owner.id }, {
       publicKeys: [primary.publicKey, secondary.publicKey],
       description: input.description,
@@ -79,6 +88,8 @@ export async function generateKeyPair(
     })
     return { primary, secondary }
   })
+  wakeWebhooks(context, queued)
+  return pair
 }
 
 /**
@@ -92,7 +103,9 @@ export async function regenerateKeys(
   const principal = requirePrincipal(context)
   const pepper = keyPepper(context)
   const slots: KeySlot[] = input.slot === 'BOTH' ? ['PRIMARY', 'SECONDARY'] : [input.slot]
+  let queued = 0
   const { result, retired } = await inTransaction(context, async (trx) => {
+    queued = 0
     const owner = await activeOwner(trx, principal, input.owner)
     const current = await currentKeysOf(trx, principal, owner.id)
     if (current.length === 0) throw conflict('This owner has no working keys to regenerate: create them with generateApiKeys.')
@@ -113,6 +126,8 @@ export async function regenerateKeys(
         expiresAt: input.expiresAt ?? replaced?.expires_at ?? null,
         pepper,
       })
+      // About the new key; the one it replaces is named in the audit trail.
+      queued += await appendSecurityEvent(trx, principal.businessId, 'api_key.regenerated', issued[slot].row.id)
     }
     await auditRequestChange(trx, context, 'api_keys.regenerate', { type: principalTypeName(owner.kind), id: owner.id }, {
       slot: input.slot,
@@ -124,6 +139,7 @@ export async function regenerateKeys(
     return { result: { primary: issued.PRIMARY ?? null, secondary: issued.SECONDARY ?? null, oldKeysStopAt: stopAt }, retired }
   })
   for (const publicKey of retired) await invalidateCredentials(context.services, { publicKey })
+  wakeWebhooks(context, queued)
   return result
 }
 
@@ -166,15 +182,19 @@ export async function updateKeyPair(
 /** Stops a key now (ending a grace period early, too). Revoking a revoked key changes nothing. */
 export async function revokeKey(context: Context, by: { id: string } | { publicKey: string }): Promise<ApiKeyRow> {
   const principal = requirePrincipal(context)
+  let queued = 0
   const key = await inTransaction(context, async (trx) => {
+    queued = 0
     const key = await findApiKey(trx, principal, by)
     if (!key) throw notFound('ApiKey', 'id' in by ? 'input.id' : 'input.publicKey')
     const changed = await retireApiKeys(trx, principal, [key.id], new Date())
     if (changed.length > 0) {
+      queued = await appendSecurityEvent(trx, principal.businessId, 'api_key.revoked', key.id)
       await auditRequestChange(trx, context, 'api_keys.revoke', { type: 'ApiKey', id: key.id }, { publicKey: key.public_key, owner: { type: principalTypeName(key.owner_kind), id: key.owner_id } })
     }
     return (await findApiKey(trx, principal, { id: key.id }))!
   })
   await invalidateCredentials(context.services, { publicKey: key.public_key })
+  wakeWebhooks(context, queued)
   return key
 }

@@ -1,6 +1,7 @@
 import { builder } from '../../graphql/builder.js'
 import { auditRequestChange } from '../../access/audit.js'
 import { requirePrincipal } from '../../records/write/transaction.js'
+import { appendSecurityEvent } from '../../records/write/outbox.js'
 import { connectionOf, pageArgs } from '../../records/fields/connections.js'
 import { notFound } from '../../graphql/errors.js'
 import { idOfType } from '../../graphql/global-id.js'
@@ -75,8 +76,9 @@ builder.mutationFields((t) => ({
     description: 'Creates an API member. Give it keys with `generateApiKeys`. Admins only.',
     args: { input: t.arg({ type: CreateApiMemberInput, required: true }) },
     authScopes: { admin: true },
-    resolve: (_root, { input }, context) =>
-      inTransaction(context, async (trx, principal) => {
+    resolve: async (_root, { input }, context) => {
+      let queued = 0
+      const created = await inTransaction(context, async (trx, principal) => {
         const { role, teamId } = await resolveAssignment(trx, principal, input)
         const member = await insertMember(trx, principal, {
           name: input.name,
@@ -90,8 +92,13 @@ builder.mutationFields((t) => ({
           roleId: member.role_id,
           teamId: member.team_id,
         })
+        queued = await appendSecurityEvent(trx, principal.businessId, 'api_member.created', member.id)
         return member
-      }),
+      })
+      // After the commit; only when someone subscribed (others hear NOTIFY).
+      if (queued > 0) context.services.webhooks?.wake()
+      return created
+    },
   }),
 
   updateApiMember: t.field({
@@ -102,6 +109,7 @@ builder.mutationFields((t) => ({
     authScopes: { admin: true },
     resolve: async (_root, { input }, context) => {
       const id = idOfType(input.id, 'ApiMember', 'input.id')
+      let queued = 0
       const { member, changed } = await inTransaction(context, async (trx, principal) => {
         const before = await findPrincipal(trx, principal, 'API_MEMBER', id, true)
         if (!before) throw notFound('ApiMember', 'input.id')
@@ -118,11 +126,15 @@ builder.mutationFields((t) => ({
           { name: before.name, description: before.description, roleId: before.role_id, teamId: before.team_id, active: before.active },
           patch,
         )
-        if (diff.fields.length > 0) await auditRequestChange(trx, context, 'member.update', { type: 'ApiMember', id }, diff)
+        if (diff.fields.length > 0) {
+          await auditRequestChange(trx, context, 'member.update', { type: 'ApiMember', id }, diff)
+          queued = await appendSecurityEvent(trx, principal.businessId, 'api_member.updated', id)
+        }
         return { member, changed: diff.fields.length > 0 }
       })
       // After the commit, so no instance can re-cache the old role, team or active flag.
       if (changed) await invalidateCredentials(context.services, { businessId: requirePrincipal(context).businessId, principalId: id })
+      if (queued > 0) context.services.webhooks?.wake()
       return member
     },
   }),

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { defineResource } from '../../records/resource.js'
 
 /** Contacts (clients and prospects): a contact's owner is its sales rep. */
@@ -14,6 +15,8 @@ export const contactsResource = defineResource({
   // Orders adds jobs and salesOrders (src/orders/contacts/contact-orders.ts).
   relations: {},
   fieldColumns: { name: ['first_name', 'last_name'] },
+  // The `name` resolver joins the non-empty names with a space (contacts.graphql.ts).
+  fieldSql: { name: (alias) => sql<string>`concat_ws(' ', nullif(${sql.ref(`${alias}.first_name`)}, ''), nullif(${sql.ref(`${alias}.last_name`)}, ''))` },
   searchColumns: ['first_name', 'last_name', 'company'],
   softDelete: true,
 })

@@ -13,7 +13,7 @@ export function listFilterFields(t: PothosSchemaTypes.InputFieldBuilder<SchemaTy
     search: t.string({
       required: false,
       description: 'Case-insensitive text match (at most 200 characters).',
-      validate: { maxLength: 200 },
+      validate: { maxLength: SEARCH_MAX },
     }),
   }
 }
@@ -27,4 +27,6 @@ export function anyOfFilterField(
   return t.field({ type: [type], required: false, description: `Any of these ${what} (at most ${ANY_OF_MAX}).`, validate: { maxLength: ANY_OF_MAX } })
 }
 
-const ANY_OF_MAX = 20
+/** The longest lists and search texts a filter takes (the pass-through read checks them as validation does). */
+export const ANY_OF_MAX = 20
+export const SEARCH_MAX = 200

@@ -2,6 +2,8 @@ import type { InputObjectRef, ObjectRef } from '@pothos/core'
 import type { ListFilter } from '../read/statement.js'
 import type { Resource } from '../resource.js'
 import { readList, readOne } from '../read/reads.js'
+import { registerRootRead } from '../read/passthrough.js'
+import { ANY_OF_MAX, SEARCH_MAX } from './filters.js'
 import { builder } from '../../graphql/builder.js'
 import { pageArgs } from './connections.js'
 
@@ -30,6 +32,16 @@ export function defineRootFields(options: {
     }
     return { updatedSince: filter.updatedSince as Date | null, search: filter.search as string | null, columns }
   }
+  // The same reads for the pass-through path (read/passthrough.ts), with the filter limits its validation enforces.
+  registerRootRead(options.list, {
+    kind: 'list',
+    resource,
+    filter: (raw) => {
+      const tooLong = (value: unknown) => (typeof value === 'string' ? value.length > SEARCH_MAX : Array.isArray(value) && value.length > ANY_OF_MAX)
+      return raw && Object.values(raw).some(tooLong) ? 'refused' : toListFilter(raw)
+    },
+  })
+  registerRootRead(options.lookup, { kind: 'lookup', resource })
   builder.queryFields((t) => ({
     [options.list]: t.field({
       type: options.connection,

@@ -1,5 +1,6 @@
 import type { ResolveTree } from 'graphql-parse-resolve-info'
 import { type SqlBool, sql } from 'kysely'
+import type { Principal } from '../../access/principal.js'
 import type { Resource } from '../resource.js'
 import { rowScope } from '../row-scope.js'
 import { type PageOrder, type PageRequest, pageRequest } from './pagination.js'
@@ -48,44 +49,13 @@ export async function readPage(
   const page = pageRequest(args, order)
   const filter = appliedFilter(args.filter)
   const { nodes, wantsCount } = connectionSelection(tree, resource.typeName)
-  const values = {
-    ...principalValues(scope.principal),
-    limit: page.size + 1,
-    afterId: page.after?.id ?? null,
-    afterTime: page.after?.updatedAt ?? null,
-    beforeId: page.before?.id ?? null,
-    beforeTime: page.before?.updatedAt ?? null,
-    updatedSince: filter.updatedSince,
-    search: filter.searchPattern,
-    ...Object.fromEntries(filter.columns.map(([column, columnValues]) => [`in:${column}`, columnValues])),
-  }
-  // Everything the statement below branches on; the values above are parameters.
-  const key = [
-    'page',
-    resource.typeName,
-    order,
-    page.backwards,
-    page.after !== null,
-    page.before !== null,
-    filter.updatedSince !== null,
-    filter.searchPattern !== null,
-    filter.columns.map(([column]) => column).join(','),
-    principalShape(scope.principal),
-    JSON.stringify(tree.fieldsByTypeName),
-  ].join('|')
+  const values = pageValues(scope.principal, page, filter)
+  const key = ['page', pageShape(resource, order, page, filter, scope.principal), JSON.stringify(tree.fieldsByTypeName)].join('|')
   const compiled = compileRead(key, values, (bound) => {
     const statement = startStatement({ db: scope.db, principal: boundPrincipal(scope.principal, bound) })
     const alias = statement.nextAlias()
-    const boundPage: PageRequest = {
-      ...page,
-      after: page.after && { ...page.after, id: bound.afterId!, updatedAt: bound.afterTime ?? undefined },
-      before: page.before && { ...page.before, id: bound.beforeId!, updatedAt: bound.beforeTime ?? undefined },
-    }
-    const boundFilter: AppliedFilter = {
-      updatedSince: filter.updatedSince && bound.updatedSince,
-      searchPattern: filter.searchPattern && bound.search,
-      columns: filter.columns.map(([column]) => [column, (bound as Record<string, unknown>)[`in:${column}`] as readonly string[]]),
-    }
+    const boundPage = pageBound(page, bound)
+    const boundFilter = filterBound(filter, bound)
     const filtered = (query: AnySelect) =>
       applyFilter(query.where(rowScope(resource, statement.principal, 'INQUIRE', alias)), resource, alias, boundFilter)
 
@@ -94,7 +64,6 @@ export async function readPage(
       alias,
       boundPage,
       order,
-      bound.limit,
     )
     if (order === 'sync') {
       // The cursor needs updated_at to the microsecond (text); the outer count query orders by the value.
@@ -119,6 +88,49 @@ export async function readPage(
   const totalCount = wantsCount ? Number(result[0]?.[TOTAL_KEY] ?? 0) : null
   const rows = wantsCount ? result.filter((row) => row.id != null) : result
   return { ...pageOf(rows, page), totalCount, order }
+}
+
+/** A root page's request values, each a parameter of its statement: the caller's, the page's, the filter's. */
+export function pageValues(principal: Principal, page: PageRequest, filter: AppliedFilter) {
+  return {
+    ...principalValues(principal),
+    afterId: page.after?.id ?? null,
+    afterTime: page.after?.updatedAt ?? null,
+    beforeId: page.before?.id ?? null,
+    beforeTime: page.before?.updatedAt ?? null,
+    updatedSince: filter.updatedSince,
+    search: filter.searchPattern,
+    ...Object.fromEntries(filter.columns.map(([column, columnValues]) => [`in:${column}`, columnValues])),
+  }
+}
+
+export type PageValues = ReturnType<typeof pageValues>
+
+/** Everything a root page's statement branches on besides the selection; its values are parameters. */
+export function pageShape(resource: Resource, order: PageOrder, page: PageRequest, filter: AppliedFilter, principal: Principal): string {
+  return [
+    // The page size too: see paginate.
+    resource.typeName, order, page.size, page.backwards, page.after !== null, page.before !== null, filter.updatedSince !== null,
+    filter.searchPattern !== null, filter.columns.map(([column]) => column).join(','), principalShape(principal),
+  ].join('|')
+}
+
+/** The page with its cursors' values bound. */
+export function pageBound(page: PageRequest, bound: PageValues): PageRequest {
+  return {
+    ...page,
+    after: page.after && { ...page.after, id: bound.afterId!, updatedAt: bound.afterTime ?? undefined },
+    before: page.before && { ...page.before, id: bound.beforeId!, updatedAt: bound.beforeTime ?? undefined },
+  }
+}
+
+/** The filter with its values bound. */
+export function filterBound(filter: AppliedFilter, bound: PageValues): AppliedFilter {
+  return {
+    updatedSince: filter.updatedSince && bound.updatedSince,
+    searchPattern: filter.searchPattern && bound.search,
+    columns: filter.columns.map(([column]) => [column, (bound as Record<string, unknown>)[`in:${column}`] as readonly string[]]),
+  }
 }
 
 /** Trims the extra row read past the page and puts a backwards page back in order. */

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Principal } from '../../access/principal.js'
 import type { Database } from '../../db/types.js'
 import type { Resource } from '../resource.js'
@@ -16,6 +16,14 @@ import type { Resource } from '../resource.js'
 /** The channel that wakes delivery loops of other instances (NOTIFY is sent at commit, never on rollback). */
 export const WEBHOOK_CHANNEL = 'gatehouse_webhooks'
 
+/**
+ * Announces, at commit, that deliveries became due without a record write (an endpoint switched
+ * on again, a redelivery, a replay), so the loops of instances that did not make the change wake.
+ */
+export async function announceDue(trx: Kysely<Database>): Promise<void> {
+  await sql`select pg_notify(${WEBHOOK_CHANNEL}, '')`.execute(trx)
+}
+
 export type RecordAction = 'created' | 'updated' | 'deleted'
 
 /** `SalesOrder` → `sales_order`: the prefix of a record type's event names. */
@@ -27,7 +35,7 @@ export function eventPrefix(typeName: string): string {
  * Appends `<type>.<action>` for one record, at the version the transaction leaves it, and queues
  * its deliveries. Returns how many deliveries it queued (0: nobody listens).
  */
-export async function appendEvent(
+export function appendEvent(
   trx: Kysely<Database>,
   principal: Principal,
   resource: Resource,
@@ -35,16 +43,45 @@ export async function appendEvent(
   action: RecordAction,
 ): Promise<number> {
   const type = `${eventPrefix(resource.typeName)}.${action}`
+  return queueEvent(trx, principal.businessId, type, sql`
+    select business_id, ${type} as type, ${resource.typeName} as record_type, id as record_id, version
+    from ${sql.table(resource.table)} where business_id = ${principal.businessId} and id = ${recordId}`)
+}
+
+/**
+ * Events about the business's own credentials, for its security tooling: opt-in (an endpoint
+ * hears of them only when it names them) and thin (the key's or member's id, nothing else).
+ */
+export const SECURITY_EVENTS = ['api_key.created', 'api_key.regenerated', 'api_key.revoked', 'api_member.created', 'api_member.updated'] as const
+export type SecurityEvent = (typeof SECURITY_EVENTS)[number]
+/** The node types security events are about: a delivery of one is not filtered by the endpoint's member's role. */
+export const SECURITY_SUBJECTS: ReadonlySet<string> = new Set(['ApiKey', 'ApiMember'])
+
+/**
+ * Appends a security event in the admin change's own transaction (an ApiKey's for `api_key.*`, an
+ * ApiMember's for `api_member.*`). Returns how many deliveries it queued.
+ */
+export function appendSecurityEvent(trx: Kysely<Database>, businessId: string, type: SecurityEvent, subjectId: string): Promise<number> {
+  const subject = type.startsWith('api_key.') ? 'ApiKey' : 'ApiMember'
+  // Credentials have no version: 0 (the payload of a security event carries none).
+  return queueEvent(trx, businessId, type, sql`
+    select ${businessId}::bigint as business_id, ${type} as type, ${subject} as record_type, ${subjectId}::bigint as record_id, 0 as version`)
+}
+
+/**
+ * Stores the event `source` selects, with one delivery per active endpoint subscribed to `type`
+ * (only those of `onlyMember` when given: an export's own principal).
+ */
+async function queueEvent(trx: Kysely<Database>, businessId: string, type: string, source: RawBuilder<unknown>, onlyMember?: string): Promise<number> {
   // No subscribed endpoint, no event: a business without webhooks pays one index probe per write.
   const { rows } = await sql<{ queued: number }>`
     with endpoint as (
       select id from webhook_endpoints
-      where business_id = ${principal.businessId} and active and ${type} = any(events)
+      where business_id = ${businessId} and active and ${type} = any(events)${onlyMember === undefined ? sql`` : sql` and member_id = ${onlyMember}`}
     ), event as (
       insert into webhook_events (business_id, type, record_type, record_id, version)
-      select business_id, ${type}, ${resource.typeName}, id, version
-      from ${sql.table(resource.table)}
-      where business_id = ${principal.businessId} and id = ${recordId} and exists (select 1 from endpoint)
+      select source.business_id, source.type, source.record_type, source.record_id, source.version
+      from (${source}) as source where exists (select 1 from endpoint)
       returning business_id, id, record_type, record_id
     ), queued as (
       insert into webhook_deliveries (business_id, endpoint_id, event_id, message_id, record_key)
@@ -68,23 +105,8 @@ export const BULK_EXPORT_EVENT = 'bulk_export.finished'
 export const BULK_EXPORT_TYPE = 'BulkExport'
 
 /** Appends `bulk_export.finished` for one export; returns how many deliveries it queued. */
-export async function appendExportFinished(trx: Kysely<Database>, businessId: string, principalId: string, exportId: string): Promise<number> {
-  const { rows } = await sql<{ queued: number }>`
-    with endpoint as (
-      select id from webhook_endpoints
-      where business_id = ${businessId} and active and member_id = ${principalId} and ${BULK_EXPORT_EVENT} = any(events)
-    ), event as (
-      insert into webhook_events (business_id, type, record_type, record_id, version)
-      select ${businessId}, ${BULK_EXPORT_EVENT}, ${BULK_EXPORT_TYPE}, ${exportId}, 1
-      where exists (select 1 from endpoint)
-      returning business_id, id, record_type, record_id
-    ), queued as (
-      insert into webhook_deliveries (business_id, endpoint_id, event_id, message_id, record_key)
-      select event.business_id, endpoint.id, event.id, 'msg_' || replace(gen_random_uuid()::text, '-', ''),
-             event.record_type || ':' || event.record_id
-      from event cross join endpoint
-      returning 1
-    )
-    select count(*)::int as queued from queued, lateral (select pg_notify(${WEBHOOK_CHANNEL}, '')) as notified`.execute(trx)
-  return Number(rows[0]?.queued ?? 0)
+export function appendExportFinished(trx: Kysely<Database>, businessId: string, principalId: string, exportId: string): Promise<number> {
+  return queueEvent(trx, businessId, BULK_EXPORT_EVENT, sql`
+    select ${businessId}::bigint as business_id, ${BULK_EXPORT_EVENT} as type, ${BULK_EXPORT_TYPE} as record_type,
+           ${exportId}::bigint as record_id, 1 as version`, principalId)
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../../access/principal.js'
 import type { Context, CostMeter as RequestMeter } from '../../context.js'
 import { badVariable, queryTooComplex, rateLimited } from '../../graphql/errors.js'
 import type { Budget, BucketLevel, CostBuckets, TakeResult } from './buckets.js'
-import { EstimateTooLargeError, MAX_ESTIMATED_SELECTIONS, queryCost, requestedCost } from './estimate.js'
+import { COST, EstimateTooLargeError, MAX_ESTIMATED_SELECTIONS, queryCost, requestedCost } from './estimate.js'
 
 export interface MeteringOptions {
   buckets: CostBuckets
@@ -43,7 +43,8 @@ export interface OperationToMeter {
 export interface MeteredRun {
   refusal?: ExecutionResult
   /** Reports the cost on the result and gives back to the bucket what the query did not use. */
-  finish?: (result: ExecutionResult) => ExecutionResult | Promise<ExecutionResult>
+  /** `measured`: the actual cost when the caller counted it itself (the pass-through read's data is text, not walked). */
+  finish?: (result: ExecutionResult, measured?: number) => ExecutionResult | Promise<ExecutionResult>
 }
 
 export interface CostMeter {
@@ -101,10 +102,12 @@ export function createCostMeter(options: MeteringOptions): CostMeter {
       // What came back, priced; a response with errors is charged what it asked for. An error can null
       // a whole response after every other root field ran (a non-null field failing last), so the rows
       // that came back say nothing of the work done.
-      const actualOf = (result: ExecutionResult) =>
-        result.errors?.length || result.data == null ? requested : Math.min(requested, queryCost({ ...input, data: result.data }))
+      const actualOf = (result: ExecutionResult, measured?: number) =>
+        result.errors?.length || result.data == null
+          ? requested
+          : Math.min(requested, measured === undefined ? queryCost({ ...input, data: result.data }) : Math.max(COST.minimum, measured))
 
-      if (buckets.length === 0) return { finish: (result) => report(result, actualOf(result), null) }
+      if (buckets.length === 0) return { finish: (result, measured) => report(result, actualOf(result, measured), null) }
       const holds = Math.min(...buckets.map((bucket) => bucket.budget.limit))
       if (requested > holds) {
         const error = queryTooComplex(`This query costs ${requested} points; your bucket holds at most ${holds}. Ask for smaller pages.`)
@@ -120,8 +123,8 @@ export function createCostMeter(options: MeteringOptions): CostMeter {
         }
         context.meter = meterOf(requested, binding)
         return {
-          finish(result) {
-            const actual = actualOf(result)
+          finish(result, measured) {
+            const actual = actualOf(result, measured)
             if (actual >= requested) return report(result, actual, binding)
             const refunded = options.buckets.refund(buckets, requested - actual)
             if (!(refunded instanceof Promise)) return report(result, actual, tightest(refunded))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Heartbeat, STUCK_AFTER_MS } from '../../../src/access/credentials/heartbeat.js'
+import { Heartbeat, STUCK_AFTER_MS } from '../../../src/db/heartbeat.js'
 
 /** The heartbeat's bookkeeping, as pure functions of the messages it sends and hears. */
 describe('Heartbeat', () => {

@@ -1,9 +1,10 @@
 import fc from 'fast-check'
-import { getNamedType, isObjectType, parse, validate } from 'graphql'
+import { type DocumentNode, type ExecutionResult, getNamedType, isObjectType, parse, validate } from 'graphql'
+import { queryCost } from '../../../src/server/cost/estimate.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getSchema } from '../../../src/schema.js'
 import { encodeGlobalId } from '../../../src/graphql/global-id.js'
-import { executeAs } from '../../setup/in-process.js'
+import { executeAs, passThroughAs } from '../../setup/in-process.js'
 import { type ReadWorld, buildReadWorld, grant, mayRead, principalOf } from '../../setup/read-world.js'
 import { referenceAnswer } from '../../setup/reference-reader.js'
 import { ROOT_LISTS, ROOT_LOOKUPS, TYPE_NAMES, type TypeName, isTypeName, referenceKnows } from '../../setup/reference-records.js'
@@ -42,6 +43,14 @@ beforeAll(async () => {
   world = await buildReadWorld()
 }, 120_000)
 afterAll(() => world?.database.close())
+
+/** Where two texts part, with some context: `at 120: …"a":1,"b"… vs …"a":1,"c"…`. */
+function firstDifference(a: string, b: string): string {
+  let at = 0
+  while (at < a.length && a[at] === b[at]) at++
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 80), at + 80))
+  return `at ${at}:\n  pass-through ${around(a)}\n  execution    ${around(b)}`
+}
 
 function pools(world: ReadWorld): Pools {
   const byType = (type: TypeName) => world.records.filter((record) => record.type === type)
@@ -93,6 +102,7 @@ describe('the read path, property-tested against a reference reader', () => {
         return { ...c, printed, [fc.toStringMethod]: text }
       })
     let failedAt: number | null = null
+    let passThroughCount = 0
     console.log(`read property: seed ${seed}, ${runs} runs${path ? `, path ${path}` : ''} on ${world.database.kind}`)
     try {
       await fc.assert(
@@ -108,12 +118,35 @@ describe('the read path, property-tested against a reference reader', () => {
         }),
         { seed, numRuns: runs, path, includeErrorInReport: true, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT_MS)] },
       )
+      console.log(`read property: the pass-through read answered ${passThroughCount} of the cases' reads`)
     } catch (error) {
       const message = (error as Error).message
       const replayPath = /path: "([^"]*)"/.exec(message)?.[1]
       throw new Error(
         `replay: READ_PROPERTY_SEED=${seed}${replayPath ? ` READ_PROPERTY_PATH=${replayPath}` : ''} npx vitest run test/records/read/read-property.test.ts\n${message}`,
       )
+    }
+
+    /**
+     * The pass-through read (records/read/passthrough.ts), where it answers, must answer the very
+     * bytes execution wrote, and the cost the meter would count over them; where execution answers
+     * an error it must decline.
+     */
+    async function checkPassThrough(caller: ReadWorld['callers'][number], printed: ReturnType<typeof printDocument>, document: DocumentNode, actual: ExecutionResult) {
+      const { passed, statements, coercedVariables } = await passThroughAs(world.database, caller, printed.text, printed.variables)
+      if (!passed) return
+      passThroughCount++
+      const problems = [
+        actual.errors?.length ? `it answered where execution answered errors: ${actual.errors.map((error) => error.message).join('; ')}` : '',
+        passed.data !== JSON.stringify(actual.data) ? `its data differs: ${firstDifference(passed.data, JSON.stringify(actual.data))}` : '',
+      ].filter(Boolean)
+      if (problems.length === 0) {
+        const metered = queryCost({ schema, document, variables: coercedVariables, data: actual.data })
+        if (Math.max(1, passed.cost) !== metered) problems.push(`its cost ${passed.cost} is not the metered ${metered}`)
+        const roots = Object.keys(actual.data ?? {}).filter((key) => key !== '__typename').length
+        if (statements > roots) problems.push(`it ran ${statements} statements for ${roots} root fields`)
+      }
+      if (problems.length > 0) throw new Error([`pass-through as ${caller.label}`, ...problems].join('\n'))
     }
 
     async function checkCase(index: number, matrix: Parameters<typeof grant>[2], printed: ReturnType<typeof printDocument>) {
@@ -140,6 +173,7 @@ describe('the read path, property-tested against a reference reader', () => {
             difference ?? '',
           ].filter(Boolean).join('\n'))
         }
+        await checkPassThrough(caller, printed, document, actual)
       }
     }
   }, TEST_TIMEOUT_MS)

@@ -10,8 +10,8 @@ const SEND_TIMEOUT_MS = 2_000
 export interface HeartbeatEvents {
   /**
    * The first heartbeat after a (re)connect came back: the subscription is in effect now. Anything
-   * cached before may have missed an invalidation published while it was not (ioredis says 'ready'
-   * before it has resubscribed), so forget it.
+   * cached before may have missed a message published while it was not (ioredis says 'ready'
+   * before it has resubscribed), so re-sync.
    */
   onResync(): void
   /** None of our heartbeats came back for STUCK_AFTER_MS though the bus looks connected. */
@@ -19,8 +19,9 @@ export interface HeartbeatEvents {
 }
 
 /**
- * The heartbeats of one instance: numbered messages it sends itself, and the send time of the
- * latest one it heard back (`confirmed`). Other instances' heartbeats are heard and ignored.
+ * The heartbeats of one instance on a message channel (the PostgreSQL listener, db/listener.ts; the
+ * Redis credential bus): numbered messages it sends itself, and the send time of the latest one it
+ * heard back (`confirmed`). Other instances' heartbeats are heard and ignored.
  */
 export class Heartbeat {
   private readonly instance = randomUUID()
@@ -30,7 +31,7 @@ export class Heartbeat {
   private lastHeardAt = Date.now()
   private resyncPending = false
   private events: HeartbeatEvents = { onResync: () => {}, onStuck: () => {} }
-  /** Every invalidation published before this time (epoch ms) has been received. */
+  /** Every message published on the channel before this time (epoch ms) has been received. */
   confirmed = 0
 
   /** The bus (re)connected: the next heartbeat heard marks the subscription in effect. */

@@ -1,0 +1,284 @@
+import { type AliasedRawBuilder, type Expression, type Kysely, type RawBuilder, type SqlBool, expressionBuilder, sql } from 'kysely'
+import type { Principal } from '../../access/principal.js'
+import type { Resource } from '../resource.js'
+import { ownerImpliedByParent, rowScope } from '../row-scope.js'
+import type { PageOrder, PageRequest } from './pagination.js'
+import type { ColumnFormat, ConnectionPlan, EdgePlan, FieldPlan, JsonMemberPlan } from './response-plan.js'
+import { type AnySelect, type AppliedFilter, applyFilter, paginate } from './statement.js'
+
+/**
+ * SQL that answers a read in the response's own JSON: objects keyed by response names in the
+ * order graphql-js would write them, ids, cursors, money and times formatted as the resolvers
+ * and scalars format them, and compact (row_to_json and array_to_json, not json_build_object,
+ * whose `"a" : 1` spacing JSON.stringify does not write). passthrough.ts decides what may be
+ * answered this way; the plan it hands in is the response's shape, every request value is bound.
+ * Each object also carries its price as the cost meter counts it over returned data
+ * (server/cost/estimate.ts): 1 per record, 2 per connection, 1 per totalCount.
+ */
+
+/** The response's JSON (as text, never parsed here) and its actual cost. */
+export const DATA = 'data'
+export const COST = 'cost'
+
+export interface Build {
+  db: Kysely<any>
+  principal: Principal
+  nextAlias(): string
+}
+
+/** A value of an object under construction: its SQL, the laterals it needs, what it costs. */
+interface Built {
+  json: RawBuilder<unknown>
+  cost: RawBuilder<unknown> | null
+  laterals: RawBuilder<unknown>[]
+}
+
+const ref = (name: string) => sql.ref(name)
+const lit = (value: string) => sql.lit(value)
+
+/** base64url without padding, as Buffer's 'base64url' writes it (encode() wraps lines at 76: the newlines go). */
+const base64url = (text: RawBuilder<unknown>) => sql`rtrim(translate(encode(convert_to(${text}, 'UTF8'), 'base64'), '+/' || chr(10), '-_'), '=')`
+
+/** A record's global id (graphql/global-id.ts): base64url of "Type:id". */
+const globalId = (typeName: string, alias: string) => base64url(sql`${lit(`${typeName}:`)} || ${ref(`${alias}.id`)}::text`)
+
+/** A row's cursor (pagination.ts's encodeCursor): base64url of ["i","id"] or ["s","updated_at","id"]. */
+function cursorOf(alias: string, order: PageOrder): RawBuilder<unknown> {
+  return order === 'sync'
+    ? base64url(sql`'["s","' || ${ref(`${alias}.updated_at`)}::text || '","' || ${ref(`${alias}.id`)}::text || '"]'`)
+    : base64url(sql`'["i","' || ${ref(`${alias}.id`)}::text || '"]'`)
+}
+
+function columnValue(alias: string, name: string, format: ColumnFormat): RawBuilder<unknown> {
+  const value = ref(`${alias}.${name}`)
+  if (format === 'text') return sql`${value}::text`
+  // Date#toISOString: UTC, milliseconds cut (not rounded) from PostgreSQL's microseconds, as to_char's MS does.
+  if (format === 'datetime') return sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+  return sql`${value}`
+}
+
+/** A JSON column's list of flat objects, each with the selected members as strings, in the list's order. */
+function jsonList(build: Build, alias: string, name: string, members: JsonMemberPlan[]): RawBuilder<unknown> {
+  const element = build.nextAlias()
+  const object = build.nextAlias()
+  const values = members.map((member) =>
+    member.kind === 'typename'
+      ? sql`${lit(member.value)}::text`.as(member.key)
+      : sql`${ref(`${element}.value`)} ->> ${lit(member.member)}`.as(member.key),
+  )
+  return sql`(select coalesce(array_to_json(array_agg(row_to_json(${sql.id(object)}) order by ${ref(`${element}.position`)})), '[]'::json)
+    from jsonb_array_elements(${ref(`${alias}.${name}`)}) with ordinality as ${sql.id(element)}(value, position)
+    cross join lateral (select ${sql.join(values)}) as ${sql.id(object)})`
+}
+
+/** The JSON object of one record under `alias`, with its relations as laterals. */
+function recordObject(build: Build, resource: Resource, alias: string, fields: FieldPlan[]): Built {
+  const laterals: RawBuilder<unknown>[] = []
+  const costs: RawBuilder<unknown>[] = [sql`1`]
+  const values = fields.map((field) => {
+    switch (field.kind) {
+      case 'typename':
+        return sql`${lit(field.value)}::text`.as(field.key)
+      case 'id':
+        return globalId(field.typeName, alias).as(field.key)
+      case 'column':
+        return columnValue(alias, field.column, field.format).as(field.key)
+      case 'computed':
+        return resource.fieldSql![field.field]!(alias).as(field.key)
+      case 'jsonList':
+        return jsonList(build, alias, field.column, field.members).as(field.key)
+      default: {
+        const built = relationValue(build, resource, alias, field)
+        laterals.push(...built.laterals)
+        if (built.cost) costs.push(built.cost)
+        return built.json.as(field.key)
+      }
+    }
+  })
+  const object = build.nextAlias()
+  laterals.push(sql`cross join lateral (select ${sql.join(values)}) as ${sql.id(object)}`)
+  return { json: sql`row_to_json(${sql.id(object)})`, cost: sql.join(costs, sql` + `), laterals }
+}
+
+function relationValue(build: Build, parent: Resource, parentAlias: string, field: FieldPlan & { kind: 'one' | 'lines' | 'many' }): Built {
+  const relation = parent.relations[field.relation]!
+  const result = build.nextAlias()
+  const joined = (body: RawBuilder<unknown>) => sql`left join lateral (${body}) as ${sql.id(result)} on true`
+  if (field.kind === 'lines' && relation.kind === 'lines') {
+    const line = build.nextAlias()
+    const object = build.nextAlias()
+    const values = field.fields.map((plan) =>
+      plan.kind === 'typename' ? sql`${lit(plan.value)}::text`.as(plan.key) : columnValue(line, (plan as { column: string }).column, (plan as { format: ColumnFormat }).format).as(plan.key),
+    )
+    const body = sql`select coalesce(array_to_json(array_agg(row_to_json(${sql.id(object)}) order by ${ref(`${line}.${relation.orderColumn}`)})), '[]'::json) as ${sql.id(DATA)}
+      from ${sql.table(relation.table)} as ${sql.id(line)}
+      cross join lateral (select ${sql.join(values)}) as ${sql.id(object)}
+      where ${ref(`${line}.business_id`)} = ${build.principal.businessId} and ${ref(`${line}.${relation.foreignKey}`)} = ${ref(`${parentAlias}.id`)}`
+    // Lines have no id: they cost nothing of their own.
+    return { json: ref(`${result}.${DATA}`), cost: null, laterals: [joined(body)] }
+  }
+  if (field.kind === 'one' && relation.kind === 'one') {
+    const target = relation.target()
+    const child = build.nextAlias()
+    const object = recordObject(build, target, child, field.fields)
+    const eb = expressionBuilder<any, any>()
+    const body = sql`select ${object.json} as ${sql.id(DATA)}, ${object.cost} as ${sql.id(COST)}
+      from ${sql.table(target.table)} as ${sql.id(child)} ${sql.join(object.laterals, sql` `)}
+      where ${ref(`${child}.id`)} = ${ref(`${parentAlias}.${relation.foreignKey}`)} and ${rowScope(target, build.principal, 'INQUIRE', child)(eb)}`
+    return { json: ref(`${result}.${DATA}`), cost: sql`coalesce(${ref(`${result}.${COST}`)}, 0)`, laterals: [joined(body)] }
+  }
+  if (field.kind === 'many' && relation.kind === 'many') {
+    const target = relation.target()
+    const ownerImplied = ownerImpliedByParent(target, parent, relation.foreignKey, build.principal, 'INQUIRE')
+    const belongs = (alias: string) => (eb: any): Expression<SqlBool> =>
+      eb.and([
+        eb(`${alias}.${relation.foreignKey}`, '=', eb.ref(`${parentAlias}.id`)),
+        rowScope(target, build.principal, 'INQUIRE', alias, { ownerImpliedByParent: ownerImplied })(eb),
+      ])
+    const body = connectionSql(build, target, {
+      rows: (alias) => build.db.selectFrom(`${target.table} as ${alias}`).selectAll(alias).where(belongs(alias)),
+      page: field.page,
+      order: 'id',
+      count: (alias) => build.db.selectFrom(`${target.table} as ${alias}`).select(sql`count(*)::int`.as('count')).where(belongs(alias)),
+      plan: field.connection,
+    })
+    return { json: ref(`${result}.${DATA}`), cost: ref(`${result}.${COST}`), laterals: [joined(body)] }
+  }
+  throw new Error(`${parent.typeName}.${field.relation} is not a ${field.kind} relation`)
+}
+
+export interface ConnectionSource {
+  /** The rows the connection pages through (filtered, not paged), read as `alias`. */
+  rows(alias: string): AnySelect
+  /** `select count(*)::int` over the same rows, for totalCount. */
+  count(alias: string): AnySelect
+  page: PageRequest
+  order: PageOrder
+  plan: ConnectionPlan[]
+  filter?: { resource: Resource; applied: AppliedFilter }
+}
+
+/**
+ * One page as a connection object: the page's rows (one more than asked, to learn whether another
+ * follows) numbered in reading order, each list of the selection aggregated over the kept rows.
+ */
+export function connectionSql(build: Build, resource: Resource, source: ConnectionSource): RawBuilder<unknown> {
+  const { page, order, plan } = source
+  const size = sql.lit(page.size)
+  const rowsAlias = build.nextAlias()
+  const keyed = paginate(source.rows(rowsAlias), rowsAlias, page, order)
+  const direction = page.backwards ? sql`desc` : sql`asc`
+  const numberOrder = order === 'sync'
+    ? sql`${ref(`${rowsAlias}.updated_at`)} ${direction}, ${ref(`${rowsAlias}.id`)} ${direction}`
+    : sql`${ref(`${rowsAlias}.id`)} ${direction}`
+  // Rows come back in reading order; a backwards page is shown the other way round.
+  const shown = page.backwards ? sql`desc` : sql`asc`
+  const kept = (alias: string) => sql`${ref(`${alias}.n`)} <= ${size}`
+
+  const rowColumns: Array<RawBuilder<unknown> | AliasedRawBuilder<unknown, string>> = []
+  const rowLaterals: RawBuilder<unknown>[] = []
+  const aggregates: RawBuilder<unknown>[] = [sql`count(*) as n`]
+  const pageRows = build.nextAlias()
+  const totals = build.nextAlias()
+  const wantsCursors = plan.some((item) => item.kind === 'pageInfo' && item.info.some((info) => info.kind === 'startCursor' || info.kind === 'endCursor'))
+  if (wantsCursors) {
+    rowColumns.push(cursorOf(rowsAlias, order).as('cursor'))
+    aggregates.push(sql`array_agg(${ref(`${pageRows}.cursor`)} order by ${ref(`${pageRows}.n`)} ${shown}) filter (where ${kept(pageRows)}) as cursors`)
+  }
+  const costs: RawBuilder<unknown>[] = [sql`2`]
+  const values = plan.map((item, index) => {
+    switch (item.kind) {
+      case 'typename':
+        return sql`${lit(item.value)}::text`.as(item.key)
+      case 'totalCount': {
+        costs.push(sql`1`)
+        const countAlias = build.nextAlias()
+        return sql`(${source.count(countAlias)})`.as(item.key)
+      }
+      case 'pageInfo': {
+        const more = sql`${ref(`${totals}.n`)} > ${size}`
+        const infoValues = item.info.map((info) => {
+          switch (info.kind) {
+            case 'typename':
+              return sql`${lit(info.value)}::text`.as(info.key)
+            case 'hasNextPage':
+              return (page.backwards ? sql`${sql.lit(page.before !== null)}` : more).as(info.key)
+            case 'hasPreviousPage':
+              return (page.backwards ? more : sql`${sql.lit(page.after !== null)}`).as(info.key)
+            case 'startCursor':
+              return sql`${ref(`${totals}.cursors`)}[1]`.as(info.key)
+            case 'endCursor':
+              return sql`${ref(`${totals}.cursors`)}[array_length(${ref(`${totals}.cursors`)}, 1)]`.as(info.key)
+          }
+        })
+        const info = build.nextAlias()
+        return sql`(select row_to_json(${sql.id(info)}) from (select ${sql.join(infoValues)}) as ${sql.id(info)})`.as(item.key)
+      }
+      case 'nodes':
+      case 'edges': {
+        const built = item.kind === 'nodes' ? recordObject(build, resource, rowsAlias, item.fields) : edgeObject(build, resource, rowsAlias, order, item.edge)
+        rowLaterals.push(...built.laterals)
+        rowColumns.push(built.json.as(`j${index}`))
+        if (built.cost) rowColumns.push(sql`${built.cost}`.as(`c${index}`))
+        aggregates.push(
+          sql`coalesce(array_to_json(array_agg(${ref(`${pageRows}.j${index}`)} order by ${ref(`${pageRows}.n`)} ${shown}) filter (where ${kept(pageRows)})), '[]'::json) as ${sql.id(`j${index}`)}`,
+        )
+        if (built.cost) {
+          aggregates.push(sql`coalesce(sum(${ref(`${pageRows}.c${index}`)}) filter (where ${kept(pageRows)}), 0) as ${sql.id(`c${index}`)}`)
+          costs.push(ref(`${totals}.c${index}`))
+        }
+        return ref(`${totals}.j${index}`).as(item.key)
+      }
+    }
+  })
+  const object = build.nextAlias()
+  const numbered = sql`select ${sql.ref(`${rowsAlias}`)}.*, row_number() over (order by ${numberOrder}) as n from (${keyed}) as ${sql.id(rowsAlias)}`
+  const rowsSelect = rowColumns.length ? sql`, ${sql.join(rowColumns)}` : sql``
+  return sql`select row_to_json(${sql.id(object)}) as ${sql.id(DATA)}, (${sql.join(costs, sql` + `)})::int as ${sql.id(COST)}
+    from (
+      select ${sql.join(aggregates)} from (
+        select ${ref(`${rowsAlias}.n`)}${rowsSelect}
+        from (${numbered}) as ${sql.id(rowsAlias)} ${sql.join(rowLaterals, sql` `)}
+      ) as ${sql.id(pageRows)}
+    ) as ${sql.id(totals)}
+    cross join lateral (select ${sql.join(values)}) as ${sql.id(object)}`
+}
+
+function edgeObject(build: Build, resource: Resource, alias: string, order: PageOrder, plan: EdgePlan[]): Built {
+  const laterals: RawBuilder<unknown>[] = []
+  const costs: RawBuilder<unknown>[] = []
+  const values = plan.map((item) => {
+    if (item.kind === 'typename') return sql`${lit(item.value)}::text`.as(item.key)
+    if (item.kind === 'cursor') return cursorOf(alias, order).as(item.key)
+    const node = recordObject(build, resource, alias, item.fields)
+    laterals.push(...node.laterals)
+    if (node.cost) costs.push(node.cost)
+    return node.json.as(item.key)
+  })
+  const object = build.nextAlias()
+  laterals.push(sql`cross join lateral (select ${sql.join(values)}) as ${sql.id(object)}`)
+  return { json: sql`row_to_json(${sql.id(object)})`, cost: costs.length ? sql.join(costs, sql` + `) : null, laterals }
+}
+
+/** One record by id as its response object, or no row. */
+export function recordSql(build: Build, resource: Resource, id: unknown, fields: FieldPlan[]): RawBuilder<unknown> {
+  const alias = build.nextAlias()
+  const object = recordObject(build, resource, alias, fields)
+  const eb = expressionBuilder<any, any>()
+  return sql`select ${object.json}::text as ${sql.id(DATA)}, (${object.cost})::int as ${sql.id(COST)}
+    from ${sql.table(resource.table)} as ${sql.id(alias)} ${sql.join(object.laterals, sql` `)}
+    where ${ref(`${alias}.id`)} = ${id}::bigint and ${rowScope(resource, build.principal, 'INQUIRE', alias)(eb)}`
+}
+
+/** A root list's page as its response object (text). */
+export function listSql(build: Build, resource: Resource, source: Omit<ConnectionSource, 'rows' | 'count'>, filter: AppliedFilter): RawBuilder<unknown> {
+  const filtered = (alias: string) => (query: AnySelect) =>
+    applyFilter(query.where(rowScope(resource, build.principal, 'INQUIRE', alias)), resource, alias, filter)
+  const connection = connectionSql(build, resource, {
+    ...source,
+    rows: (alias) => filtered(alias)(build.db.selectFrom(`${resource.table} as ${alias}`).selectAll(alias)),
+    count: (alias) => filtered(alias)(build.db.selectFrom(`${resource.table} as ${alias}`).select(sql`count(*)::int`.as('count'))),
+  })
+  const outer = build.nextAlias()
+  return sql`select ${ref(`${outer}.${DATA}`)}::text as ${sql.id(DATA)}, ${ref(`${outer}.${COST}`)} as ${sql.id(COST)} from (${connection}) as ${sql.id(outer)}`
+}
