@@ -122,9 +122,13 @@ function relationValue(build: Build, parent: Resource, parentAlias: string, fiel
     const child = build.nextAlias()
     const object = recordObject(build, target, child, field.fields)
     const eb = expressionBuilder<any, any>()
+    // \`limit 1\` (the id is unique) keeps the lateral a lookup per parent row: a plain subquery
+    // PostgreSQL may pull up into a join, and a generic plan then hashes every contact the role
+    // may read to match 50 rows (the MY key's keyset page cost twice the admin key's).
     const body = sql`select ${object.json} as ${sql.id(DATA)}, ${object.cost} as ${sql.id(COST)}
       from ${sql.table(target.table)} as ${sql.id(child)} ${sql.join(object.laterals, sql` `)}
-      where ${ref(`${child}.id`)} = ${ref(`${parentAlias}.${relation.foreignKey}`)} and ${rowScope(target, build.principal, 'INQUIRE', child)(eb)}`
+      where ${ref(`${child}.id`)} = ${ref(`${parentAlias}.${relation.foreignKey}`)} and ${rowScope(target, build.principal, 'INQUIRE', child)(eb)}
+      limit 1`
     return { json: ref(`${result}.${DATA}`), cost: sql`coalesce(${ref(`${result}.${COST}`)}, 0)`, laterals: [joined(body)] }
   }
   if (field.kind === 'many' && relation.kind === 'many') {
