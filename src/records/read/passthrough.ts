@@ -6,7 +6,7 @@ import type { Context } from '../../context.js'
 import { decodeGlobalId } from '../../graphql/global-id.js'
 import type { Resource } from '../resource.js'
 import type { PageOrder } from './pagination.js'
-import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, pageOrDecline, recordPlan } from './response-plan.js'
+import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, pageOrDecline, plainSelections, recordPlan } from './response-plan.js'
 import { COST, DATA, listSql, recordSql } from './response-sql.js'
 import { filterBound, pageBound, pageShape, pageValues } from './compile.js'
 import { boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
@@ -132,6 +132,7 @@ export async function passThrough(input: {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition
     }
     const walk: Walk = { schema, fragments, variables, principal }
+    plainSelections(operation.selectionSet)
     answers = [...collectFields(schema, fragments, variables, queryType, operation.selectionSet)].map(([key, nodes]) =>
       rootAnswer(walk, queryType, key, nodes),
     )
