@@ -1,5 +1,6 @@
 import { type ExecutionResult, execute, getOperationAST, getVariableValues, parse, validate } from 'graphql'
 import { type PassedThrough, passThrough } from '../../src/records/read/passthrough.js'
+import { createJitCache } from '../../src/server/jit.js'
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import pino from 'pino'
 import type { Credential } from '../../src/access/principal.js'
@@ -61,14 +62,15 @@ async function contextAs(database: DatabaseHandle, who: { businessId: string; pr
 
 /**
  * The pass-through read of a valid query as `who` (records/read/passthrough.ts): its data text and
- * cost, or null where it declines; and the statements it ran.
+ * cost, or null where it declines; the statements it ran; and the same query executed as the lean
+ * lane executes it (graphql-jit), to compare with.
  */
 export async function passThroughAs(
   database: DatabaseHandle,
   who: { businessId: string; principalId: string },
   query: string,
   variables: Record<string, unknown> = {},
-): Promise<{ passed: PassedThrough | null; statements: number; coercedVariables: Record<string, unknown> }> {
+): Promise<{ passed: PassedThrough | null; statements: number; coercedVariables: Record<string, unknown>; executed: ExecutionResult }> {
   const counter = new StatementCounter()
   const context = await contextAs(database, who, counter)
   const schema = getSchema()
@@ -78,5 +80,13 @@ export async function passThroughAs(
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables)
   if (coerced.errors) throw coerced.errors[0]
   const passed = await passThrough({ schema, document, operation, variables: coerced.coerced, context })
-  return { passed, statements: counter.count, coercedVariables: coerced.coerced }
+  const statements = counter.count
+  // Execution as the lean lane runs it: graphql-jit (whose key order the pass-through follows).
+  const compiled = jit.compiled(schema, document, operation.name?.value ?? null)
+  const executed = (compiled
+    ? await compiled.query(undefined, { ...context, relationLoaders: new Map() }, variables)
+    : await execute({ schema, document, contextValue: { ...context, relationLoaders: new Map() }, variableValues: variables })) as ExecutionResult
+  return { passed, statements, coercedVariables: coerced.coerced, executed }
 }
+
+const jit = createJitCache()

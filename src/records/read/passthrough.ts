@@ -1,12 +1,12 @@
 import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql'
-import { collectFields } from 'graphql/execution/collectFields.js'
+import { fragmentDirectives, rootFields } from './field-order.js'
 import type { RawBuilder } from 'kysely'
 import { can } from '../../access/permissions.js'
 import type { Context } from '../../context.js'
 import { decodeGlobalId } from '../../graphql/global-id.js'
 import type { Resource } from '../resource.js'
 import type { PageOrder } from './pagination.js'
-import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, pageOrDecline, plainSelections, recordPlan } from './response-plan.js'
+import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, pageOrDecline, recordPlan } from './response-plan.js'
 import { COST, DATA, listSql, recordSql } from './response-sql.js'
 import { filterBound, pageBound, pageShape, pageValues } from './compile.js'
 import { boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
@@ -132,8 +132,8 @@ export async function passThrough(input: {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition
     }
     const walk: Walk = { schema, fragments, variables, principal }
-    plainSelections(operation.selectionSet)
-    answers = [...collectFields(schema, fragments, variables, queryType, operation.selectionSet)].map(([key, nodes]) =>
+    if (fragmentDirectives(operation.selectionSet, fragments)) return null
+    answers = [...rootFields({ schema, fragments, variables }, queryType, operation.selectionSet)].map(([key, nodes]) =>
       rootAnswer(walk, queryType, key, nodes),
     )
   } catch (error) {

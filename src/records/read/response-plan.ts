@@ -1,7 +1,5 @@
 import {
   type FieldNode,
-  Kind,
-  type SelectionSetNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLObjectType,
@@ -11,11 +9,11 @@ import {
   isEnumType,
   isObjectType,
 } from 'graphql'
-import { collectSubfields } from 'graphql/execution/collectFields.js'
 import { can } from '../../access/permissions.js'
 import type { Principal } from '../../access/principal.js'
 import type { ColumnKind, Resource } from '../resource.js'
 import { type PageOrder, type PageRequest, pageRequest } from './pagination.js'
+import { subfieldsOf } from './field-order.js'
 import { snakeCase } from './statement.js'
 
 /**
@@ -82,21 +80,7 @@ export function argsOf(walk: Walk, parent: GraphQLObjectType, node: FieldNode): 
 }
 
 function subfields(walk: Walk, type: GraphQLObjectType, nodes: readonly FieldNode[]) {
-  for (const node of nodes) if (node.selectionSet) plainSelections(node.selectionSet)
-  return collectSubfields(walk.schema, walk.fragments, walk.variables, type, nodes)
-}
-
-/**
- * Declines a selection with fragments or directives. The lean lane executes with graphql-jit,
- * which orders keys differently from graphql-js's collectFields there (a selection's own fields
- * before its fragments', sibling fragments last first, a field excluded by @include keeping its
- * place): the pass-through would answer the same data with keys in another order. Plain fields
- * are ordered alike by both.
- */
-export function plainSelections(selectionSet: SelectionSetNode): void {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind !== Kind.FIELD || selection.directives?.length) decline()
-  }
+  return subfieldsOf(walk, type, nodes)
 }
 
 export const objectType = (field: GraphQLField<unknown, unknown>): GraphQLObjectType => {
