@@ -8,6 +8,7 @@ import {
 } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import { queryTooComplex } from '../graphql/errors.js'
+import { fragmentsOf } from '../graphql/fragments.js'
 
 /**
  * Every limit on the shape of a GraphQL document, in one place. A document over any of them is
@@ -139,7 +140,7 @@ const INTROSPECTION_LISTS = new Set(['fields', 'inputFields', 'interfaces', 'pos
  * fragment spread many times at many levels costs one walk, not one per path.
  */
 const circularIntrospectionRule: ValidationRule = (context) => {
-  const fragments = new Map(context.getDocument().definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])))
+  const fragments = fragmentsOf(context.getDocument())
   const memo = new Map<string, number>()
   /** The deepest nesting of introspection lists below these selections. */
   const deepest = (selections: readonly SelectionNode[], inside: boolean, open: ReadonlySet<string>): number => {
@@ -147,7 +148,7 @@ const circularIntrospectionRule: ValidationRule = (context) => {
     for (const selection of selections) {
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const name = selection.name.value
-        const fragment = fragments.get(name)
+        const fragment = fragments[name]
         // A cycle is NoFragmentCyclesRule's to report; here it adds nothing.
         if (!fragment || open.has(name)) continue
         const key = `${name}:${inside}`

@@ -2,6 +2,7 @@ import { Kind, type OperationDefinitionNode, type SelectionSetNode, getOperation
 import type { Plugin } from 'graphql-yoga'
 import type { Context } from '../context.js'
 import { badRequest, unauthenticated } from '../graphql/errors.js'
+import { type FragmentMap, fragmentsOf } from '../graphql/fragments.js'
 
 /** Root fields an anonymous caller may use: signing in, and `__typename`. */
 const ANONYMOUS_FIELDS = new Set(['signIn', '__typename'])
@@ -21,7 +22,7 @@ export function useRequireCredential(options: { allowAnonymousIntrospection: boo
     onExecute({ args, setResultAndStopExecution }) {
       const context = args.contextValue as Context
       const operation = getOperationAST(args.document, args.operationName)
-      const names = operation ? rootFieldNames(operation, args.document.definitions) : null
+      const names = operation ? rootFieldNames(operation, fragmentsOf(args.document)) : null
       if (names?.includes('signIn') && names.filter((name) => name !== '__typename').length > 1) {
         setResultAndStopExecution({ errors: [badRequest('`signIn` must be the only field of its operation: send other fields in a request of their own, with the new token.')] })
         return
@@ -34,12 +35,7 @@ export function useRequireCredential(options: { allowAnonymousIntrospection: boo
 }
 
 /** The root field names an operation selects, through fragments and inline fragments; null when a fragment is missing. */
-function rootFieldNames(operation: OperationDefinitionNode, definitions: readonly unknown[]): string[] | null {
-  const fragments = new Map<string, SelectionSetNode>()
-  for (const definition of definitions as OperationDefinitionNode[]) {
-    const node = definition as unknown as { kind: string; name?: { value: string }; selectionSet: SelectionSetNode }
-    if (node.kind === Kind.FRAGMENT_DEFINITION && node.name) fragments.set(node.name.value, node.selectionSet)
-  }
+function rootFieldNames(operation: OperationDefinitionNode, fragments: FragmentMap): string[] | null {
   const names: string[] = []
   // Each fragment is collected once: the set of root names is all that is asked, and a fragment
   // spread many times must not cost one walk per spread.
@@ -48,11 +44,11 @@ function rootFieldNames(operation: OperationDefinitionNode, definitions: readonl
     selectionSet.selections.every((selection) => {
       if (selection.kind === Kind.FIELD) return names.push(selection.name.value) > 0
       if (selection.kind === Kind.INLINE_FRAGMENT) return collect(selection.selectionSet)
-      const fragment = fragments.get(selection.name.value)
+      const fragment = fragments[selection.name.value]
       if (!fragment) return false
       if (visited.has(selection.name.value)) return true
       visited.add(selection.name.value)
-      return collect(fragment)
+      return collect(fragment.selectionSet)
     })
   return collect(operation.selectionSet) ? names : null
 }

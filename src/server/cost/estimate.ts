@@ -1,12 +1,10 @@
 import {
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLObjectType,
   type GraphQLSchema,
-  Kind,
   type OperationDefinitionNode,
   getArgumentValues,
   getOperationAST,
@@ -18,6 +16,7 @@ import {
   isObjectType,
 } from 'graphql'
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js'
+import { type FragmentMap, fragmentsOf } from '../../graphql/fragments.js'
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../records/read/pagination.js'
 
 /**
@@ -72,10 +71,7 @@ export function queryCost(input: CostInput): number {
   if (!operation) return COST.minimum
   const root = input.schema.getRootType(operation.operation)
   if (!root) return COST.minimum
-  const fragments: Record<string, FragmentDefinitionNode> = Object.create(null)
-  for (const definition of input.document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition
-  }
+  const fragments = fragmentsOf(input.document)
   const walk = new CostWalk(input.schema, fragments, input.variables, input.data !== undefined)
   const fields = collectFields(input.schema, fragments, input.variables, root, operation.selectionSet)
   const perField = operation.operation === 'mutation' ? COST.mutation : 0
@@ -126,7 +122,7 @@ class CostWalk {
 
   constructor(
     private readonly schema: GraphQLSchema,
-    private readonly fragments: Record<string, FragmentDefinitionNode>,
+    private readonly fragments: FragmentMap,
     private readonly variables: Record<string, unknown>,
     /** Walking returned data: sizes come from the data, missing values cost nothing. */
     private readonly actual: boolean,
