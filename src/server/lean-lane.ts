@@ -5,6 +5,7 @@ import { type FetchAPI, type Plugin, processRegularResult } from 'graphql-yoga'
 import { LRUCache } from 'lru-cache'
 import type { Logger } from 'pino'
 import type { Context } from '../context.js'
+import type { PassThroughInput, PassedThrough } from '../records/read/passthrough.js'
 import type { CostMeter } from './cost/metering.js'
 import { underDeadline } from './deadline.js'
 import { MASKED_MESSAGE } from './mask-errors.js'
@@ -52,7 +53,7 @@ export interface LeanLaneDeps {
   /** Runs a request in its trace span (server/tracing.ts). */
   traced<T>(headers: Pick<Headers, 'get'>, method: string, path: string, work: () => Promise<T>): Promise<T>
   /** The pass-through read (records/read/passthrough.ts): the data as JSON text and its cost, or null to execute. */
-  passThrough?(input: { document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown>; context: Context }): Promise<{ data: string; cost: number } | null>
+  passThrough?(input: Omit<PassThroughInput, 'schema'>): Promise<PassedThrough | null>
 }
 
 /** A result to send, with its data as JSON text when the pass-through answered it. */
@@ -199,7 +200,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     const prepared = { operation: entry.operation, coercedVariables }
     const run = await deps.meter.begin({ schema: deps.schema, document: entry.document, operationName: params.operationName, variableValues: params.variables, contextValue: context, prepared })
     if (run?.refusal) return { result: run.refusal }
-    const passed = await deps.passThrough?.({ document: entry.document, operation: entry.operation, variables: coercedVariables, context })
+    const passed = await passThroughOrNull({ document: entry.document, operation: entry.operation, variables: coercedVariables, context })
     if (passed) {
       passedThrough++
       const result: ExecutionResult = { data: RAW_DATA as never }
@@ -208,6 +209,16 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     let result = (await entry.compiled.query(undefined, context, params.variables ?? {})) as ExecutionResult
     if (result.errors?.length) result = { ...result, errors: result.errors.map((error) => deps.maskError(error, MASKED_MESSAGE) as never) }
     return { result: run?.finish ? await run.finish(result) : result }
+  }
+
+  /** A bug in the pass-through's planner is logged, and execution answers the request instead. */
+  const passThroughOrNull = async (input: Omit<PassThroughInput, 'schema'>): Promise<PassedThrough | null> => {
+    try {
+      return (await deps.passThrough?.(input)) ?? null
+    } catch (error) {
+      deps.log.error({ err: error }, 'pass-through read failed to plan; executing the request instead')
+      return null
+    }
   }
 
   const send = async (response: ServerResponse, record: RequestRecord, { result, rawData }: Answer, mediaType: string) => {

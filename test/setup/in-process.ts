@@ -1,4 +1,4 @@
-import { type ExecutionResult, execute, getOperationAST, getVariableValues, parse, validate } from 'graphql'
+import { type DocumentNode, type ExecutionResult, execute, getOperationAST, getVariableValues, parse, validate } from 'graphql'
 import { type PassedThrough, passThrough } from '../../src/records/read/passthrough.js'
 import { createJitCache } from '../../src/server/jit.js'
 import type { Kysely, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
@@ -68,13 +68,14 @@ async function contextAs(database: DatabaseHandle, who: { businessId: string; pr
 export async function passThroughAs(
   database: DatabaseHandle,
   who: { businessId: string; principalId: string },
-  query: string,
+  /** The query's text, or its parsed document: one document sent again reuses the plan kept for it. */
+  query: string | DocumentNode,
   variables: Record<string, unknown> = {},
 ): Promise<{ passed: PassedThrough | null; statements: number; coercedVariables: Record<string, unknown>; executed: ExecutionResult }> {
   const counter = new StatementCounter()
   const context = await contextAs(database, who, counter)
   const schema = getSchema()
-  const document = parse(query)
+  const document = typeof query === 'string' ? parse(query) : query
   const operation = getOperationAST(document)
   if (!operation) throw new Error('one operation, please')
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables)

@@ -1,16 +1,19 @@
-import { type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, Kind, type OperationDefinitionNode } from 'graphql'
+import type { DocumentNode, FieldNode, GraphQLObjectType, GraphQLSchema, OperationDefinitionNode } from 'graphql'
+import { LRUCache } from 'lru-cache'
 import { fragmentDirectives, rootFields } from './field-order.js'
 import type { RawBuilder } from 'kysely'
 import { can } from '../../access/permissions.js'
+import type { Principal } from '../../access/principal.js'
 import type { Context } from '../../context.js'
+import { fragmentsOf } from '../../graphql/fragments.js'
 import { decodeGlobalId } from '../../graphql/global-id.js'
 import type { Resource } from '../resource.js'
 import type { PageOrder } from './pagination.js'
 import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, pageOrDecline, recordPlan } from './response-plan.js'
 import { COST, DATA, listSql, recordSql } from './response-sql.js'
 import { filterBound, pageBound, pageShape, pageValues } from './compile.js'
-import { boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
-import { type ListFilter, appliedFilter } from './statement.js'
+import { type ReadValues, boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
+import { type ListFilter, type StatementScope, appliedFilter } from './statement.js'
 
 /**
  * The pass-through read: a query whose every field the compiler can answer exactly is answered
@@ -39,10 +42,19 @@ export function registerRootRead(fieldName: string, read: RootRead): void {
   roots.set(fieldName, read)
 }
 
-/** One root field as a statement to run, or the literal text of its value. */
-type RootAnswer = { key: string; text: string } | { key: string; run: (context: Context) => Promise<{ text: string; cost: number } | null> }
+/** One root field, planned: the literal text of its value, or a statement of a known shape. */
+type PlannedRoot =
+  | { key: string; text: string }
+  | {
+      key: string
+      /** The statement's shape: everything about it but its values (statement-cache.ts). */
+      shape: string
+      /** The statement's values for a caller of the shape it was planned for. */
+      values(principal: Principal): ReadValues
+      build(scope: StatementScope, bound: ReadValues): RawBuilder<unknown>
+    }
 
-function rootAnswer(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: readonly FieldNode[]): RootAnswer {
+function planRoot(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: readonly FieldNode[]): PlannedRoot {
   if (!fits(key)) decline()
   const node = nodes[0]!
   if (node.name.value === '__typename') return { key, text: JSON.stringify(queryType.name) }
@@ -50,19 +62,15 @@ function rootAnswer(walk: Walk, queryType: GraphQLObjectType, key: string, nodes
   const { field, args } = argsOf(walk, queryType, node)
   const resource = read.resource
   if (!can(walk.principal.permissions, resource.module, 'INQUIRE')) decline()
-  const principal = walk.principal
   if (read.kind === 'lookup') {
     const decoded = decodeGlobalId(String(args.id))
     if (decoded.typename !== resource.typeName) decline()
     const fields = recordPlan(walk, resource, objectType(field), nodes)
-    const shape = ['pass-one', resource.typeName, principalShape(principal), JSON.stringify(fields)].join('|')
-    const values = { ...principalValues(principal), id: decoded.id }
     return {
       key,
-      run: (context) =>
-        runStatement(context, shape, values, (bound, nextAlias) =>
-          recordSql({ db: context.db, principal: boundPrincipal(principal, bound), nextAlias }, resource, bound.id, fields),
-        ),
+      shape: ['pass-one', resource.typeName, principalShape(walk.principal), JSON.stringify(fields)].join('|'),
+      values: (principal) => ({ ...principalValues(principal), id: decoded.id }),
+      build: (scope, bound) => recordSql(scope, resource, bound.id, fields),
     }
   }
   const filter = read.filter(args.filter as Record<string, unknown> | null | undefined)
@@ -71,31 +79,21 @@ function rootAnswer(walk: Walk, queryType: GraphQLObjectType, key: string, nodes
   const page = pageOrDecline(args, order)
   const applied = appliedFilter(filter as ListFilter | null)
   const connection = connectionPlan(walk, resource, objectType(field), nodes)
-  const values = pageValues(principal, page, applied)
-  const shape = ['pass-list', pageShape(resource, order, page, applied, principal), JSON.stringify(connection)].join('|')
   return {
     key,
-    run: (context) =>
-      runStatement(context, shape, values, (bound, nextAlias) =>
-        listSql(
-          { db: context.db, principal: boundPrincipal(principal, bound), nextAlias },
-          resource,
-          { page: pageBound(page, bound), order, plan: connection },
-          filterBound(applied, bound),
-        ),
-      ),
+    shape: ['pass-list', pageShape(resource, order, page, applied, walk.principal), JSON.stringify(connection)].join('|'),
+    values: (principal) => pageValues(principal, page, applied),
+    build: (scope, bound) =>
+      listSql(scope, resource, { page: pageBound(page, bound as never), order, plan: connection }, filterBound(applied, bound as never)),
   }
 }
 
-async function runStatement<V extends Record<string, unknown>>(
-  context: Context,
-  shape: string,
-  values: V,
-  build: (bound: V, nextAlias: () => string) => RawBuilder<unknown>,
-): Promise<{ text: string; cost: number } | null> {
-  const compiled = compileRead(shape, values, (bound) => {
+/** Runs a planned statement for the request's caller; null when it found no row (not found). */
+async function runRoot(context: Context, principal: Principal, root: Exclude<PlannedRoot, { text: string }>): Promise<{ text: string; cost: number } | null> {
+  const compiled = compileRead(root.shape, root.values(principal), (bound) => {
     let count = 0
-    const statement = build(bound, () => `p${++count}`)
+    const scope: StatementScope = { db: context.db, principal: boundPrincipal(principal, bound as never), nextAlias: () => `p${++count}` }
+    const statement = root.build(scope, bound)
     return { compile: () => statement.compile(context.db) }
   })
   const [row] = (await context.db.executeQuery(compiled)).rows as Array<Record<string, unknown>>
@@ -104,44 +102,87 @@ async function runStatement<V extends Record<string, unknown>>(
   return typeof text === 'string' ? { text, cost: Number(row![COST]) } : null
 }
 
+/**
+ * Plans are kept per operation (yoga's parse cache hands every request of a document the same
+ * nodes), by the variables and the caller's shape: the plan depends on nothing else, and a
+ * caller's own values (business, member, team) are filled in per request by `values`. A query
+ * that declines is remembered as declining, so it is not planned again either.
+ */
+const plans = new WeakMap<OperationDefinitionNode, LRUCache<string, readonly PlannedRoot[] | 'declines'>>()
+const PLANS_PER_OPERATION = 64
+/** Counted for the tests, which check that requests were in fact answered from kept plans. */
+export const planCacheStats = { hits: 0, misses: 0 }
+/** Variables longer than this as JSON are planned every time rather than made into a key. */
+const PLAN_KEY_MAX = 4_096
+
+function planKey(principal: Principal, variables: Record<string, unknown>): string | null {
+  let json: string
+  try {
+    json = JSON.stringify(variables)
+  } catch {
+    return null
+  }
+  return json.length > PLAN_KEY_MAX ? null : `${principalShape(principal)}|${json}`
+}
+
+function plan(input: PassThroughInput, principal: Principal, queryType: GraphQLObjectType): readonly PlannedRoot[] | 'declines' {
+  const { schema, document, operation, variables } = input
+  const key = planKey(principal, variables)
+  let cache = plans.get(operation)
+  const known = key === null ? undefined : cache?.get(key)
+  if (known) {
+    planCacheStats.hits++
+    return known
+  }
+  planCacheStats.misses++
+  let planned: readonly PlannedRoot[] | 'declines'
+  try {
+    const fragments = fragmentsOf(document)
+    const walk: Walk = { schema, fragments, variables, principal }
+    planned = fragmentDirectives(operation.selectionSet, fragments)
+      ? 'declines'
+      : [...rootFields({ schema, fragments, variables }, queryType, operation.selectionSet)].map(([name, nodes]) => planRoot(walk, queryType, name, nodes))
+  } catch (error) {
+    if (!(error instanceof Decline)) throw error
+    planned = 'declines'
+  }
+  if (key !== null) {
+    if (!cache) plans.set(operation, (cache = new LRUCache({ max: PLANS_PER_OPERATION })))
+    cache.set(key, planned)
+  }
+  return planned
+}
+
 /** What the pass-through answers: the response's `data` as JSON text, and its actual cost. */
 export interface PassedThrough {
   data: string
   cost: number
 }
 
-/**
- * The answer to a query operation, or null when it must run the ordinary way. Never throws: a
- * failure of any kind declines, and execution meets (and reports) it again.
- */
-export async function passThrough(input: {
+/** What the pass-through reads: an operation already validated, with its variables coerced. */
+export interface PassThroughInput {
   schema: GraphQLSchema
   document: DocumentNode
   operation: OperationDefinitionNode
   variables: Record<string, unknown>
   context: Context
-}): Promise<PassedThrough | null> {
-  const { schema, document, operation, variables, context } = input
-  const principal = context.principal
-  const queryType = schema.getQueryType()
-  if (!principal || operation.operation !== 'query' || !queryType) return null
-  let answers: RootAnswer[]
+}
+
+/**
+ * The answer to a query operation, or null when it must run the ordinary way. A decline while
+ * planning, or a failure while running the statements, is null: execution meets (and reports) it
+ * again. Any other error while planning is a bug in the planner and is thrown, for the caller to
+ * log, rather than hidden behind a silent fallback.
+ */
+export async function passThrough(input: PassThroughInput): Promise<PassedThrough | null> {
+  const principal = input.context.principal
+  const queryType = input.schema.getQueryType()
+  if (!principal || input.operation.operation !== 'query' || !queryType) return null
+  const answers = plan(input, principal, queryType)
+  if (answers === 'declines') return null
+  const context = input.context
   try {
-    const fragments: Record<string, FragmentDefinitionNode> = Object.create(null)
-    for (const definition of document.definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition
-    }
-    const walk: Walk = { schema, fragments, variables, principal }
-    if (fragmentDirectives(operation.selectionSet, fragments)) return null
-    answers = [...rootFields({ schema, fragments, variables }, queryType, operation.selectionSet)].map(([key, nodes]) =>
-      rootAnswer(walk, queryType, key, nodes),
-    )
-  } catch (error) {
-    if (error instanceof Decline) return null
-    throw error
-  }
-  try {
-    const results = await Promise.all(answers.map((answer) => ('text' in answer ? { text: answer.text, cost: 0 } : answer.run(context))))
+    const results = await Promise.all(answers.map((answer) => ('text' in answer ? { text: answer.text, cost: 0 } : runRoot(context, principal, answer))))
     if (results.some((result) => result === null)) return null
     let data = '{'
     let cost = 0
