@@ -42,4 +42,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains in-flight requests for up to GATEHOUSE_SHUTDOWN_GRACE_SECONDS (10 s) and exits 0.
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/main.js"]
+# The V8 flags are npm start's (package.json); docs/operations.md says why they bound memory.
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=30", "dist/src/main.js"]

@@ -55,6 +55,12 @@ export function ensurePostgraphile(paths: Paths, log: (line: string) => void): R
   )
 }
 
+/** The node flags `npm start` runs the server with (package.json's script): the bench runs what users run. */
+function startFlags(): string[] {
+  const scripts = (JSON.parse(readFileSync(join(paths.root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  return scripts.start!.split(/\s+/).filter((word) => word.startsWith('--'))
+}
+
 /** Compiles Gatehouse into dist/ as `npm start` does (incremental: seconds when nothing changed). */
 export function buildGatehouse(paths: Paths): void {
   execFileSync(process.execPath, ['--import', 'tsx', join(paths.root, 'src', 'bin', 'build.ts')], { cwd: paths.root, stdio: ['ignore', 'inherit', 'inherit'] })
@@ -102,7 +108,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   } else {
     // The compiled build, as `npm start` serves it (buildGatehouse, before the first start).
     const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, name)] : []
-    args = [...profile, join(paths.root, 'dist', 'src', 'main.js')]
+    args = [...profile, ...startFlags(), join(paths.root, 'dist', 'src', 'main.js')]
     env = {
       ...base,
       DATABASE_URL: options.databaseUrl,
