@@ -56,8 +56,8 @@ export function ensurePostgraphile(paths: Paths, log: (line: string) => void): R
 }
 
 /** The node flags `npm start` runs the server with (package.json's script): the bench runs what users run. */
-function startFlags(): string[] {
-  const scripts = (JSON.parse(readFileSync(join(paths.root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+function startFlags(root: string): string[] {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
   return scripts.start!.split(/\s+/).filter((word) => word.startsWith('--'))
 }
 
@@ -108,7 +108,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   } else {
     // The compiled build, as `npm start` serves it (buildGatehouse, before the first start).
     const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, name)] : []
-    args = [...profile, ...startFlags(), join(paths.root, 'dist', 'src', 'main.js')]
+    args = [...profile, ...startFlags(paths.root), join(paths.root, 'dist', 'src', 'main.js')]
     env = {
       ...base,
       DATABASE_URL: options.databaseUrl,
