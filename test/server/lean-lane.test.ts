@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { uniformMatrix } from '../../src/access/permissions.js'
 import { generateApiKey } from '../../src/access/credentials/api-keys.js'
-import { type TestServer, startTestServer } from '../setup/app.js'
-import { type MemberWithKeys, type SignedIn, bearer, createMemberWithKeys, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
-import { loadIntoBusiness } from '../setup/factories.js'
-import { startInstance } from './server-helpers.js'
+import type { TestServer } from '../setup/app.js'
+import { type MemberWithKeys, type SignedIn, bearer, createMemberWithKeys, createRoleSql, xApiKey } from '../setup/clients.js'
+import { type LaneTwins, startLaneTwins } from './lane-twins.js'
 
 /**
  * The lean lane answers what yoga would, byte for byte: every request below goes to a server with
@@ -15,22 +14,17 @@ import { startInstance } from './server-helpers.js'
  */
 
 let server: TestServer
-let yogaOnly: Awaited<ReturnType<typeof startInstance>>
+let yogaOnly: LaneTwins['yogaOnly']
 let admin: SignedIn
 let reader: MemberWithKeys
 let jobsOnly: MemberWithKeys
 let fenced: MemberWithKeys
 let jobId: string
+let twins: LaneTwins
 
 beforeAll(async () => {
-  server = await startTestServer({ GATEHOUSE_REQUEST_TIMEOUT_MS: '10000' })
-  yogaOnly = await startInstance(server, { GATEHOUSE_LEAN_HTTP: false })
-  admin = await signInAsAdmin(server)
-  await loadIntoBusiness(server.app.services.database.db, admin, {
-    seed: 11,
-    sizes: { salesReps: 2, contacts: 6, suppliers: 2, jobs: 8, salesOrdersPerJob: 1, purchaseOrdersPerJob: 1, linesPerOrder: 2 },
-  })
-  reader = await createMemberWithKeys(server, admin)
+  twins = await startLaneTwins()
+  ;({ server, yogaOnly, admin, reader, jobId } = twins)
   const jobsMatrix = uniformMatrix('NONE')
   jobsMatrix.JOBS.INQUIRE = 'ALL'
   jobsOnly = await createMemberWithKeys(server, admin, { roleId: await createRoleSql(server, admin.businessId, jobsMatrix) })
@@ -40,12 +34,9 @@ beforeAll(async () => {
     { headers: admin.headers, variables: { input: { memberId: fenced.globalId, allowedNetworks: ['192.0.2.0/24'] } } },
   )
   expect(body.errors).toBeUndefined()
-  const jobs = await server.graphql('{ jobs(first: 1) { nodes { id } } }', { headers: admin.headers })
-  jobId = jobs.body.data.jobs.nodes[0].id
 })
 afterAll(async () => {
-  await yogaOnly?.close()
-  await server?.close()
+  await twins?.close()
 })
 
 interface Probe {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestServer, startTestServer } from '../setup/app.js'
-import { type MemberWithKeys, type SignedIn, createMemberWithKeys, signInAsAdmin, xApiKey } from '../setup/clients.js'
-import { loadIntoBusiness } from '../setup/factories.js'
-import { startInstance } from './server-helpers.js'
+import { xApiKey } from '../setup/clients.js'
+import { type LaneTwins, startLaneTwins } from './lane-twins.js'
 
 /**
  * Wherever the pass-through read answers, the HTTP body must be byte-identical to what execution
@@ -14,33 +12,19 @@ import { startInstance } from './server-helpers.js'
  * answers other data than graphql-js would).
  */
 
-let server: TestServer
-let yogaOnly: Awaited<ReturnType<typeof startInstance>>
-let admin: SignedIn
-let reader: MemberWithKeys
-let jobId: string
+let twins: LaneTwins
 
 beforeAll(async () => {
-  server = await startTestServer({ GATEHOUSE_REQUEST_TIMEOUT_MS: '10000' })
-  yogaOnly = await startInstance(server, { GATEHOUSE_LEAN_HTTP: false })
-  admin = await signInAsAdmin(server)
-  await loadIntoBusiness(server.app.services.database.db, admin, {
-    seed: 11,
-    sizes: { salesReps: 2, contacts: 6, suppliers: 2, jobs: 8, salesOrdersPerJob: 1, purchaseOrdersPerJob: 1, linesPerOrder: 2 },
-  })
-  reader = await createMemberWithKeys(server, admin)
-  const jobs = await server.graphql('{ jobs(first: 1) { nodes { id } } }', { headers: admin.headers })
-  jobId = jobs.body.data.jobs.nodes[0].id
+  twins = await startLaneTwins()
 })
 afterAll(async () => {
-  await yogaOnly?.close()
-  await server?.close()
+  await twins?.close()
 })
 
 async function body(url: string, query: string, variables: Record<string, unknown>) {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...xApiKey(reader.primary.key) },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...xApiKey(twins.reader.primary.key) },
     body: JSON.stringify({ query, variables }),
   })
   return (await response.text()).replace(/"currentlyAvailable":\d+/, '"currentlyAvailable":"…"')
@@ -60,7 +44,8 @@ const documents: Array<[string, string, boolean]> = [
 
 describe('the pass-through read, against graphql-jit execution', () => {
   it.each(documents)('answers %s with the bytes execution answers', async (_name, query, passes) => {
-    const variables = { id: jobId }
+    const { server, yogaOnly } = twins
+    const variables = { id: twins.jobId }
     // Twice each: the first request teaches the lean lane the document.
     await body(server.url, query, variables)
     await body(yogaOnly.url, query, variables)
