@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate.js'
 import { modules } from './modules.js'
 import { startWebhookWorker } from './webhooks/worker.js'
 import { startExportRunner } from './exports/runner.js'
+import { startLiveCountFolding } from './records/live-counts.js'
 import type { ExportExecutor } from './exports/run-export.js'
 import { createJitCache } from './server/jit.js'
 import { execute } from 'graphql'
@@ -81,10 +82,12 @@ export async function createApp(
     // After the services it runs exports with (as each export's principal) are complete.
     const exports = startExportRunner(services, getSchema(), exportExecutor(config))
     services.exports = exports
+    const liveCounts = startLiveCountFolding(database.db, log)
     let server: ReturnType<typeof createGatehouseServer>
     try {
       server = createGatehouseServer(services)
     } catch (error) {
+      await liveCounts.close()
       await exports.close()
       await webhooks?.close()
       await authenticator.close()
@@ -100,6 +103,7 @@ export async function createApp(
       close: async () => {
         // Releases what the server's plugins hold (the rate limiter's Redis connection).
         await yoga.dispose()
+        await liveCounts.close()
         await exports.close()
         await webhooks?.close()
         await authenticator.close()

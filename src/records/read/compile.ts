@@ -6,6 +6,7 @@ import { rowScope } from '../row-scope.js'
 import { type PageOrder, type PageRequest, pageRequest } from './pagination.js'
 import { boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
 import { type Selection, connectionSelection } from './selection.js'
+import { totalCountQuery } from './total-count.js'
 import {
   type AnyRow,
   type AnySelect,
@@ -74,7 +75,7 @@ export async function readPage(
     }
     if (!wantsCount) return query
     // The count rides along in the same statement; the outer join keeps it when the page is empty.
-    const counted = filtered(scope.db.selectFrom(`${resource.table} as ${alias}`).select(sql<number>`count(*)::int`.as('total')))
+    const counted = totalCountQuery(statement, resource, boundFilter, alias, 'total')
     let outer = scope.db
       .selectFrom(counted.as('counted'))
       .leftJoinLateral(query.as('page'), (join) => join.onTrue())
