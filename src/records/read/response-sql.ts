@@ -5,6 +5,7 @@ import { ownerImpliedByParent, rowScope } from '../row-scope.js'
 import type { PageOrder, PageRequest } from './pagination.js'
 import type { ColumnFormat, ConnectionPlan, EdgePlan, FieldPlan, JsonMemberPlan } from './response-plan.js'
 import { type AnySelect, type AppliedFilter, applyFilter, paginate } from './statement.js'
+import { totalCountQuery } from './total-count.js'
 
 /**
  * SQL that answers a read in the response's own JSON: objects keyed by response names in the
@@ -36,18 +37,26 @@ interface Built {
 const ref = (name: string) => sql.ref(name)
 const lit = (value: string) => sql.lit(value)
 
-/** base64url without padding, as Buffer's 'base64url' writes it (encode() wraps lines at 76: the newlines go). */
-const base64url = (text: RawBuilder<unknown>) => sql`rtrim(translate(encode(convert_to(${text}, 'UTF8'), 'base64'), '+/' || chr(10), '-_'), '=')`
+/**
+ * base64url without padding, as Buffer's 'base64url' writes it (encode() wraps lines at 76: the
+ * newlines go). The text becomes bytes by the `::bytea` cast, which reads a backslash as an escape:
+ * only for texts made of type names, ids and timestamps PostgreSQL renders, which never hold one
+ * (convert_to would accept any text, and cost 15 % of a nested page's PostgreSQL time).
+ */
+const base64url = (text: RawBuilder<unknown>) => sql`rtrim(translate(encode((${text})::bytea, 'base64'), '+/' || chr(10), '-_'), '=')`
 
 /** A record's global id (graphql/global-id.ts): base64url of "Type:id". */
 const globalId = (typeName: string, alias: string) => base64url(sql`${lit(`${typeName}:`)} || ${ref(`${alias}.id`)}::text`)
 
-/** A row's cursor (pagination.ts's encodeCursor): base64url of ["i","id"] or ["s","updated_at","id"]. */
-function cursorOf(alias: string, order: PageOrder): RawBuilder<unknown> {
+/** A row's cursor before its encoding: the JSON ["i","id"] or ["s","updated_at","id"] (pagination.ts's encodeCursor). */
+function cursorJson(alias: string, order: PageOrder): RawBuilder<unknown> {
   return order === 'sync'
-    ? base64url(sql`'["s","' || ${ref(`${alias}.updated_at`)}::text || '","' || ${ref(`${alias}.id`)}::text || '"]'`)
-    : base64url(sql`'["i","' || ${ref(`${alias}.id`)}::text || '"]'`)
+    ? sql`'["s","' || ${ref(`${alias}.updated_at`)}::text || '","' || ${ref(`${alias}.id`)}::text || '"]'`
+    : sql`'["i","' || ${ref(`${alias}.id`)}::text || '"]'`
 }
+
+/** A row's cursor, as clients see it: base64url of its JSON. */
+const cursorOf = (alias: string, order: PageOrder) => base64url(cursorJson(alias, order))
 
 function columnValue(alias: string, name: string, format: ColumnFormat): RawBuilder<unknown> {
   const value = ref(`${alias}.${name}`)
@@ -186,7 +195,8 @@ export function connectionSql(build: Build, resource: Resource, source: Connecti
   const totals = build.nextAlias()
   const wantsCursors = plan.some((item) => item.kind === 'pageInfo' && item.info.some((info) => info.kind === 'startCursor' || info.kind === 'endCursor'))
   if (wantsCursors) {
-    rowColumns.push(cursorOf(rowsAlias, order).as('cursor'))
+    // Every row's cursor JSON is gathered, but only pageInfo's first and last are encoded.
+    rowColumns.push(cursorJson(rowsAlias, order).as('cursor'))
     aggregates.push(sql`array_agg(${ref(`${pageRows}.cursor`)} order by ${ref(`${pageRows}.n`)} ${shown}) filter (where ${kept(pageRows)}) as cursors`)
   }
   const costs: RawBuilder<unknown>[] = [sql`2`]
@@ -210,9 +220,9 @@ export function connectionSql(build: Build, resource: Resource, source: Connecti
             case 'hasPreviousPage':
               return (page.backwards ? more : sql`${sql.lit(page.after !== null)}`).as(info.key)
             case 'startCursor':
-              return sql`${ref(`${totals}.cursors`)}[1]`.as(info.key)
+              return base64url(sql`${ref(`${totals}.cursors`)}[1]`).as(info.key)
             case 'endCursor':
-              return sql`${ref(`${totals}.cursors`)}[array_length(${ref(`${totals}.cursors`)}, 1)]`.as(info.key)
+              return base64url(sql`${ref(`${totals}.cursors`)}[array_length(${ref(`${totals}.cursors`)}, 1)]`).as(info.key)
           }
         })
         const info = build.nextAlias()
@@ -281,7 +291,7 @@ export function listSql(build: Build, resource: Resource, source: Omit<Connectio
   const connection = connectionSql(build, resource, {
     ...source,
     rows: (alias) => filtered(alias)(build.db.selectFrom(`${resource.table} as ${alias}`).selectAll(alias)),
-    count: (alias) => filtered(alias)(build.db.selectFrom(`${resource.table} as ${alias}`).select(sql`count(*)::int`.as('count'))),
+    count: (alias) => totalCountQuery(build, resource, filter, alias, 'count'),
   })
   const outer = build.nextAlias()
   return sql`select ${ref(`${outer}.${DATA}`)}::text as ${sql.id(DATA)}, ${ref(`${outer}.${COST}`)} as ${sql.id(COST)} from (${connection}) as ${sql.id(outer)}`
