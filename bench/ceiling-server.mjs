@@ -16,8 +16,8 @@ if (!businessId) throw new Error('BENCH_BUSINESS_ID is required')
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 })
 pool.on('error', () => {})
 
-/** Gatehouse's global id (base64url of "Type:id", no padding), made in SQL. */
-const globalId = (type, column) => `translate(rtrim(encode(convert_to('${type}:' || ${column}, 'UTF8'), 'base64'), '='), '+/', '-_')`
+/** Gatehouse's global id (base64url of "Type:id", no padding), made in SQL; ::bytea is cheaper than convert_to (no backslash in an id). */
+const globalId = (type, column) => `translate(rtrim(encode(('${type}:' || ${column})::bytea, 'base64'), '='), '+/', '-_')`
 
 /** One row as a JSON object (its column aliases are the keys), or null: to_json of a row is PostgreSQL's cheapest JSON. */
 const object = (select) => `(select to_json(x) from (${select}) x)`
