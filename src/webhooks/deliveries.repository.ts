@@ -50,13 +50,22 @@ export interface ClaimedDelivery {
  * made, and returns each with its endpoint, event and member. The lock is taken where the claim's
  * conditions are written, so a row another instance claimed meanwhile is re-checked and skipped.
  */
-export async function claimDue(
-  db: Kysely<Database>,
-  options: { limit: number; perEndpoint: number; leaseSeconds: number },
-): Promise<ClaimedDelivery[]> {
+export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const { rows } = await claimStatement(db, options).execute(db)
+  return rows
+}
+
+export interface ClaimOptions {
+  limit: number
+  perEndpoint: number
+  leaseSeconds: number
+}
+
+/** The claim as a statement (bench/webhook-sql.ts explains it). */
+export function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
   // Correlated with the endpoint of the outer statement (e), which kysely does not know of here.
   const member = principalRows(db).where('p.business_id', '=', sql<string>`e.business_id`).where('p.id', '=', sql<string>`e.member_id`)
-  const { rows } = await sql<ClaimedDelivery>`
+  return sql<ClaimedDelivery>`
     with live as (
       select business_id, endpoint_id, count(*)::int as n from webhook_deliveries
       where status = 'PENDING' and claimed_until >= now()
@@ -75,12 +84,17 @@ export async function claimDue(
       limit ${options.limit}
       for update skip locked
     )
+    -- Each lookup is its own small subquery (limit 1 keeps PostgreSQL from folding them into one
+    -- join of seven tables): planning that join cost more than running the whole claim, and a
+    -- lookup by primary key is what each of them is.
     update webhook_deliveries d
     set claimed_until = now() + make_interval(secs => ${options.leaseSeconds}), attempts = d.attempts + 1
     from picked
-    join webhook_endpoints e on e.business_id = picked.business_id and e.id = picked.endpoint_id
-    join webhook_events ev on ev.business_id = picked.business_id and ev.id = picked.event_id
-    left join lateral (select to_jsonb(m) as member from (${member}) m) m on true
+    cross join lateral (
+      select * from webhook_endpoints e where e.business_id = picked.business_id and e.id = picked.endpoint_id limit 1) e
+    cross join lateral (
+      select * from webhook_events ev where ev.business_id = picked.business_id and ev.id = picked.event_id limit 1) ev
+    left join lateral (select to_jsonb(m) as member from (${member}) m limit 1) m on true
     where d.business_id = picked.business_id and d.id = picked.id
     returning d.business_id::text, d.id::text, d.attempts, d.endpoint_id::text, d.message_id,
       e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.member_id::text, e.failing_since,
@@ -88,8 +102,7 @@ export async function claimDue(
       exists (
         select 1 from webhook_deliveries s
         where s.business_id = d.business_id and s.endpoint_id = d.endpoint_id and s.record_key = d.record_key
-          and s.status = 'PENDING' and s.id > d.id) as has_successor`.execute(db)
-  return rows
+          and s.status = 'PENDING' and s.id > d.id) as has_successor`
 }
 
 /** When the next delivery becomes due (a retry's time, or a lease running out); null when none waits. */
