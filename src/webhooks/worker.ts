@@ -21,12 +21,6 @@ import { pruneOutbox } from './retention.js'
 const BATCH = 64
 /** Attempts in flight to one endpoint at once, over every instance (the claim counts live leases). */
 const PER_ENDPOINT = 8
-/**
- * A wake waits this long before its round starts, so the events of a stream of writes (and the
- * in-process wake and NOTIFY of one write) go out in one round: its statements are then shared by
- * several deliveries instead of repeated for each (docs/webhooks.md, *Where the time goes*).
- */
-const LINGER_MS = 10
 /** How stale the retry timer may get while rounds keep delivering without retries (see round). */
 const RECHECK_MS = 1_000
 /** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
@@ -83,32 +77,30 @@ export async function startWebhookWorker(deps: {
     timer.unref()
   }
   const round = async () => {
-    do {
-      again = false
-      let retried = false
-      let delivered = false
-      for (let more = true; more && !closed;) {
-        const claimed = await claimDue(database.db, { limit: BATCH, perEndpoint: PER_ENDPOINT, leaseSeconds })
-        if (claimed.length === 0) break
-        delivered = true
-        retried = (await deliverBatch(delivery, claimed)).retried || retried
-        // Due now and not claimed: a later event of a delivered record, or what the limits left.
-        const perEndpoint = new Map<string, number>()
-        for (const one of claimed) perEndpoint.set(one.endpoint_id, (perEndpoint.get(one.endpoint_id) ?? 0) + 1)
-        more = claimed.length === BATCH || claimed.some((one) => one.has_successor) || [...perEndpoint.values()].some((n) => n >= PER_ENDPOINT)
-      }
-      if (closed) return
-      // The retry timer: what is due later (a retry, another instance's lease running out). A round
-      // that delivered without scheduling a retry leaves it to a check at most RECHECK_MS later,
-      // which spares a statement per round under a stream of writes.
-      if (!delivered || retried || Date.now() - checkedAt >= RECHECK_MS) {
-        checkedAt = Date.now()
-        const due = await nextDueAt(database.db)
-        clearTimeout(timer)
-        timerAt = Infinity
-        if (due) setTimer(due.getTime())
-      } else if (timerAt > checkedAt + RECHECK_MS) setTimer(checkedAt + RECHECK_MS)
-    } while (again && !closed)
+    again = false
+    let retried = false
+    let delivered = false
+    for (let more = true; more && !closed;) {
+      const claimed = await claimDue(database.db, { limit: BATCH, perEndpoint: PER_ENDPOINT, leaseSeconds })
+      if (claimed.length === 0) break
+      delivered = true
+      retried = (await deliverBatch(delivery, claimed)).retried || retried
+      // Due now and not claimed: a later event of a delivered record, or what the limits left.
+      const perEndpoint = new Map<string, number>()
+      for (const one of claimed) perEndpoint.set(one.endpoint_id, (perEndpoint.get(one.endpoint_id) ?? 0) + 1)
+      more = claimed.length === BATCH || claimed.some((one) => one.has_successor) || [...perEndpoint.values()].some((n) => n >= PER_ENDPOINT)
+    }
+    if (closed) return
+    // The retry timer: what is due later (a retry, another instance's lease running out). A round
+    // that delivered without scheduling a retry leaves it to a check at most RECHECK_MS later,
+    // which spares a statement per round under a stream of writes.
+    if (!delivered || retried || Date.now() - checkedAt >= RECHECK_MS) {
+      checkedAt = Date.now()
+      const due = await nextDueAt(database.db)
+      clearTimeout(timer)
+      timerAt = Infinity
+      if (due) setTimer(due.getTime())
+    } else if (timerAt > checkedAt + RECHECK_MS) setTimer(checkedAt + RECHECK_MS)
   }
   let lingering: NodeJS.Timeout | undefined
   function wake() {
@@ -118,10 +110,13 @@ export async function startWebhookWorker(deps: {
       return
     }
     if (lingering) return
+    // A wake lets events gather for GATEHOUSE_WEBHOOK_LINGER_MS, so that a stream's events (and a
+    // write's in-process wake and its NOTIFY) go out in one round, whose statements they share;
+    // wakes during a round start the next one the same way.
     lingering = setTimeout(() => {
       lingering = undefined
       start()
-    }, LINGER_MS)
+    }, config.GATEHOUSE_WEBHOOK_LINGER_MS)
   }
   function start() {
     if (closed || running) return
@@ -132,6 +127,7 @@ export async function startWebhookWorker(deps: {
       })
       .finally(() => {
         running = null
+        if (again) wake()
       })
   }
 
