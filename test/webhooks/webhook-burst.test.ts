@@ -1,8 +1,8 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { ok } from '../setup/admin-client.js'
 import { type SignedIn, createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
+import { ClaimCounter } from './claim-counter.js'
 import { eventually, startReceiver } from './receiver.js'
 
 /**
@@ -13,22 +13,6 @@ import { eventually, startReceiver } from './receiver.js'
 
 const RECORDS = 12
 const HOLD_MS = 80
-
-/** Counts the loop's claim statements and the rows they claimed. */
-class ClaimCounter implements KyselyPlugin {
-  statements = 0
-  rows = 0
-  #claims = new WeakSet<object>()
-  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
-    const fragments = (node as { sqlFragments?: readonly string[] }).sqlFragments
-    if (fragments?.join('').includes('set claimed_until')) this.#claims.add(queryId)
-    return node
-  }
-  async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    if (this.#claims.has(queryId)) (this.statements += 1), (this.rows += result.rows.length)
-    return result
-  }
-}
 
 let server: TestServer
 let admin: SignedIn
@@ -79,6 +63,6 @@ it('delivers a burst concurrently, at most 8 at once to the endpoint, one at a t
     for (let i = 1; i < ofRecord.length; i++) expect(ofRecord[i]!.arrivedAt).toBeGreaterThanOrEqual(ofRecord[i - 1]!.answeredAt!)
   }
   // A claim serves several deliveries (the per-record rule leaves 12 heads due at a time).
-  expect(claims.rows).toBe(total)
+  expect(claims.claimed).toBe(total)
   expect(claims.statements).toBeLessThanOrEqual(total / 2)
 }, 30_000)
