@@ -7,6 +7,7 @@ import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
 import { type DeliveryDeps, deliverBatch } from './deliver.js'
 import { pruneOutbox } from './retention.js'
+import { CONNECTIONS_PER_RECEIVER } from './send.js'
 
 /**
  * The delivery loop of one Gatehouse process. It runs when woken: by a write of this process that
@@ -19,8 +20,8 @@ import { pruneOutbox } from './retention.js'
 
 /** Deliveries one claim takes at most. */
 const BATCH = 64
-/** Attempts in flight to one endpoint at once, over every instance (the claim counts live leases). */
-const PER_ENDPOINT = 8
+/** Attempts in flight to one endpoint at once, over every instance (the claim counts live leases): one connection each. */
+const PER_ENDPOINT = CONNECTIONS_PER_RECEIVER
 /** How stale the retry timer may get while rounds keep delivering without retries (see round). */
 const RECHECK_MS = 1_000
 /** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
