@@ -18,8 +18,8 @@ import { busiestProfile, summariseProfile } from './profile.js'
 import { QUERY_NAMES, type QueryName, READ_QUERIES, anchorsFrom, answerSummary, canonicalAnswer, requestFor, tailRequest } from './queries.js'
 import { type BenchResults, SERVER_LABELS, failedRequests, renderMarkdown } from './report.js'
 import { type TotalCountResult, measureTotalCount } from './total-count.js'
-import { type CpuSeconds, type WebhookWritesResult, loopbackCertificate, measureWebhookWrites } from './webhook-writes.js'
-import { type RunningServer, buildGatehouse, cpuSeconds, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
+import { type WebhookWritesResult, loopbackCertificate, measureWebhookWrites } from './webhook-writes.js'
+import { type RunningServer, buildGatehouse, ensurePostgraphile, newKeyPepper, rssMiB, startServer, stopServer } from './servers.js'
 import { gatehouseVersions, gitCommit, machine } from './run-info.js'
 import { previousSoak, soakOnly } from './soak.js'
 import { exportBench } from './export.bench.js'
@@ -165,7 +165,7 @@ async function main(options: BenchOptions): Promise<void> {
       log(`Webhooks: ${options.webhookWrites} writes per window with one endpoint active and none, on ${hooked.name}…`)
       webhookWrites = await measureWebhookWrites({
         graphqlUrl: hooked.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls: webhookTls,
-        cpuSeconds: await cpuMeter([hooked.pid], databaseCpu),
+        cpuSeconds: await databaseCpu.meter([hooked.pid]),
       })
       logWebhookWrites(webhookWrites)
       webhookWritesSeparate = await measureSeparateDelivery(options, dataset, keyPepper, webhookTls, databaseCpu)
@@ -264,13 +264,6 @@ const logWebhookWrites = (result: WebhookWritesResult) =>
     (result.cpuPerWriteMs ? `, CPU per write ${result.cpuPerWriteMs.none.toFixed(2)} → ${result.cpuPerWriteMs.one.toFixed(2)} ms (${result.cpuPerWriteMs.addedPercent.toFixed(1)} %; ` +
       `PostgreSQL ${result.cpuPerWriteMs.databaseNone.toFixed(2)} → ${result.cpuPerWriteMs.databaseOne.toFixed(2)} ms)` : ''))
 
-/** CPU seconds the given Gatehouse processes and the bench database's backends used since this call. */
-async function cpuMeter(pids: number[], databaseCpu: DatabaseCpu): Promise<() => Promise<CpuSeconds>> {
-  const ownSeconds = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
-  const [databaseBase, ownBase] = [await databaseCpu.snapshot(), ownSeconds()]
-  return async () => ({ gatehouse: ownSeconds() - ownBase, database: DatabaseCpu.between(databaseBase, await databaseCpu.snapshot()) })
-}
-
 /**
  * The same webhook measurement with the delivery loop in a process of its own: a JIT Gatehouse
  * without one (GATEHOUSE_WEBHOOK_WORKER=0) takes the writes, a second delivers (the deployment
@@ -292,7 +285,7 @@ async function measureSeparateDelivery(
     log(`Webhooks, delivered by a second process (pid ${deliverer.pid}); writes on pid ${writer.pid}…`)
     const result = await measureWebhookWrites({
       graphqlUrl: writer.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls,
-      cpuSeconds: await cpuMeter([writer.pid, deliverer.pid], databaseCpu),
+      cpuSeconds: await databaseCpu.meter([writer.pid, deliverer.pid]),
     })
     logWebhookWrites(result)
     await stopAndForget(deliverer)

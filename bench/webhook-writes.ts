@@ -1,6 +1,7 @@
 import { execFileSync, fork } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { CpuSeconds } from './database-cpu.js'
 
 /**
  * What webhooks cost a write, and how soon they arrive: one client updates contacts round-robin,
@@ -30,11 +31,6 @@ export interface WebhookWritesResult {
   commitToDeliveryMs: Summary & { missing: number }
   /** CPU ms per write (Gatehouse processes and PostgreSQL) without and with the endpoint, and PostgreSQL's part; with a meter. */
   cpuPerWriteMs?: { none: number; one: number; addedPercent: number; databaseNone: number; databaseOne: number }
-}
-
-export interface CpuSeconds {
-  gatehouse: number
-  database: number
 }
 
 export interface WebhookWritesOptions {
