@@ -6,6 +6,11 @@ import { cpuSeconds } from './servers.js'
  * SQL (and, for one-statement reads, the JSON building), so server CPU alone would flatter whoever
  * pushes work into the database. Only one server is loaded at a time, so a window's delta is its.
  */
+export interface CpuSeconds {
+  gatehouse: number
+  database: number
+}
+
 export class DatabaseCpu {
   private constructor(
     private readonly client: pg.Client,
@@ -41,6 +46,16 @@ export class DatabaseCpu {
     let total = 0
     for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0)
     return total
+  }
+
+  /**
+   * A meter of CPU seconds used since this call by the given processes (the Gatehouse servers)
+   * and by this database's backends, apart.
+   */
+  async meter(pids: number[]): Promise<() => Promise<CpuSeconds>> {
+    const ownSeconds = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0)
+    const [databaseBase, ownBase] = [await this.snapshot(), ownSeconds()]
+    return async () => ({ gatehouse: ownSeconds() - ownBase, database: DatabaseCpu.between(databaseBase, await this.snapshot()) })
   }
 
   close(): Promise<void> {

@@ -129,7 +129,11 @@ export function renderMarkdown(results: BenchResults): string {
     for (const [where, result] of [['delivered in process', results.webhookWrites], ['delivered by another process', results.webhookWritesSeparate]] as const) {
       if (!result) continue
       const added = result.addedP50Percent
-      targets.push(`| one webhook endpoint adds ≤ 10 % to a write (${where}) | p50 ${added >= 0 ? '+' : ''}${fixed(added, 1)} % | ${added <= 10 ? 'met' : '**missed**'} |`)
+      const cpuAdded = result.cpuPerWriteMs?.addedPercent
+      const cpu = cpuAdded === undefined ? '' : `, CPU/write ${cpuAdded >= 0 ? '+' : ''}${fixed(cpuAdded, 1)} %`
+      // One run's latency swings by ±10 points on a shared machine: met only when the CPU agrees.
+      const met = added <= 10 && (cpuAdded === undefined || cpuAdded <= 10)
+      targets.push(`| one webhook endpoint adds ≤ 10 % to a write (${where}) | p50 ${added >= 0 ? '+' : ''}${fixed(added, 1)} %${cpu} | ${met ? 'met' : '**missed**'} |`)
     }
   }
   if (targets.length > 0) {

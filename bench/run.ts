@@ -165,9 +165,10 @@ async function main(options: BenchOptions): Promise<void> {
       log(`Webhooks: ${options.webhookWrites} writes per window with one endpoint active and none, on ${hooked.name}…`)
       webhookWrites = await measureWebhookWrites({
         graphqlUrl: hooked.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls: webhookTls,
+        cpuSeconds: await databaseCpu.meter([hooked.pid]),
       })
       logWebhookWrites(webhookWrites)
-      webhookWritesSeparate = await measureSeparateDelivery(options, dataset, keyPepper, webhookTls)
+      webhookWritesSeparate = await measureSeparateDelivery(options, dataset, keyPepper, webhookTls, databaseCpu)
     }
   } finally {
     await databaseCpu.close()
@@ -259,7 +260,9 @@ const isGatehouse = (name: ServerName) => name.startsWith('gatehouse')
 
 const logWebhookWrites = (result: WebhookWritesResult) =>
   log(`  write p50 ${result.writeMs.none.p50.toFixed(1)} → ${result.writeMs.one.p50.toFixed(1)} ms (${result.addedP50Percent.toFixed(1)} %), ` +
-    `commit → delivery p50 ${result.commitToDeliveryMs.p50.toFixed(1)} ms, p99 ${result.commitToDeliveryMs.p99.toFixed(1)} ms`)
+    `commit → delivery p50 ${result.commitToDeliveryMs.p50.toFixed(1)} ms, p99 ${result.commitToDeliveryMs.p99.toFixed(1)} ms` +
+    (result.cpuPerWriteMs ? `, CPU per write ${result.cpuPerWriteMs.none.toFixed(2)} → ${result.cpuPerWriteMs.one.toFixed(2)} ms (${result.cpuPerWriteMs.addedPercent.toFixed(1)} %; ` +
+      `PostgreSQL ${result.cpuPerWriteMs.databaseNone.toFixed(2)} → ${result.cpuPerWriteMs.databaseOne.toFixed(2)} ms)` : ''))
 
 /**
  * The same webhook measurement with the delivery loop in a process of its own: a JIT Gatehouse
@@ -271,6 +274,7 @@ async function measureSeparateDelivery(
   dataset: Awaited<ReturnType<typeof prepareDataset>>,
   keyPepper: string,
   tls: ReturnType<typeof loopbackCertificate>,
+  databaseCpu: DatabaseCpu,
 ): Promise<WebhookWritesResult> {
   const common = { name: 'gatehouse-jit' as const, databaseUrl: dataset.url, businessId: dataset.business.id, paths, keyPepper, webhookCaFile: tls.certFile }
   const writer = await startServer({ ...common, webhookWorker: '0', logName: 'webhook-writer' })
@@ -279,7 +283,10 @@ async function measureSeparateDelivery(
     const deliverer = await startServer({ ...common, webhookWorker: '1', logName: 'webhook-deliverer' })
     running.push(deliverer)
     log(`Webhooks, delivered by a second process (pid ${deliverer.pid}); writes on pid ${writer.pid}…`)
-    const result = await measureWebhookWrites({ graphqlUrl: writer.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls })
+    const result = await measureWebhookWrites({
+      graphqlUrl: writer.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls,
+      cpuSeconds: await databaseCpu.meter([writer.pid, deliverer.pid]),
+    })
     logWebhookWrites(result)
     await stopAndForget(deliverer)
     return result

@@ -1,6 +1,7 @@
 import { execFileSync, fork } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { CpuSeconds } from './database-cpu.js'
 
 /**
  * What webhooks cost a write, and how soon they arrive: one client updates contacts round-robin,
@@ -8,6 +9,9 @@ import { fileURLToPath } from 'node:url'
  * inactive endpoint is, for the write, the same as none: nothing is queued), against a receiver on
  * 127.0.0.1 in a child process (bench/webhook-receiver.mjs). Measures the write latency of both (p50 / p99), the added latency,
  * and the time from the write's answer (after its commit) to the delivery's arrival (p50 / p99).
+ * Given a CPU meter, also the CPU a write costs with and without the endpoint, its delivery
+ * included (a window with the endpoint ends when its deliveries arrived): on a shared machine the
+ * latency tracks the load, the CPU per write much less.
  * Used by `npm run bench` (a Gatehouse server process, HTTPS receiver) and `npm run bench:webhooks`
  * (in process).
  */
@@ -25,6 +29,8 @@ export interface WebhookWritesResult {
   writeMs: { none: Summary; one: Summary }
   addedP50Percent: number
   commitToDeliveryMs: Summary & { missing: number }
+  /** CPU ms per write (Gatehouse processes and PostgreSQL) without and with the endpoint, and PostgreSQL's part; with a meter. */
+  cpuPerWriteMs?: { none: number; one: number; addedPercent: number; databaseNone: number; databaseOne: number }
 }
 
 export interface WebhookWritesOptions {
@@ -38,6 +44,8 @@ export interface WebhookWritesOptions {
   tls?: { keyFile: string; certFile: string }
   /** How long to wait for the last deliveries (0: the server delivers nothing). */
   drainMs?: number
+  /** CPU seconds used so far by the Gatehouse processes and by their PostgreSQL backends. */
+  cpuSeconds?: () => Promise<CpuSeconds>
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
@@ -106,22 +114,34 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
       contact.version = data.updateContact.contact.version
       return { ms: done - started, done, key: `${contact.id}@${contact.version}` }
     }
+    const drained = async (keys: Iterable<string>, waitMs: number) => {
+      const deadline = Date.now() + waitMs
+      let arrivals = await arrivalsNow()
+      while ([...keys].some((key) => !arrivals.has(key)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        arrivals = await arrivalsNow()
+      }
+      return arrivals
+    }
     for (let i = 0; i < 50; i++) await update() // warm-up, endpoint active
+    const cpu = { none: { gatehouse: 0, database: 0 }, one: { gatehouse: 0, database: 0 } }
     for (let window = 0; window < options.windows * 2; window++) {
       const mode = window % 2 === 0 ? 'none' : 'one'
       await gql('mutation($i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(input: $i) { active } }', { i: { id: endpoint, active: mode === 'one' } })
+      const cpuBefore = await options.cpuSeconds?.()
+      const keys: string[] = []
       for (let i = 0; i < options.writes; i++) {
         const { ms, done, key } = await update()
         latency[mode].push(ms)
-        if (mode === 'one') answered.set(key, done)
+        if (mode === 'one') answered.set(key, done), keys.push(key)
       }
+      if (cpuBefore === undefined) continue
+      if (keys.length > 0) await drained(keys, options.drainMs ?? 30_000)
+      const cpuAfter = await options.cpuSeconds!()
+      cpu[mode].gatehouse += cpuAfter.gatehouse - cpuBefore.gatehouse
+      cpu[mode].database += cpuAfter.database - cpuBefore.database
     }
-    const deadline = Date.now() + (options.drainMs ?? 30_000)
-    let arrivals = await arrivalsNow()
-    while ([...answered.keys()].some((key) => !arrivals.has(key)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200))
-      arrivals = await arrivalsNow()
-    }
+    const arrivals = await drained(answered.keys(), options.drainMs ?? 30_000)
     const toDelivery = [...answered].filter(([key]) => arrivals.has(key)).map(([key, at]) => arrivals.get(key)! - at)
     const [none, one] = [summary(latency.none), summary(latency.one)]
     return {
@@ -131,6 +151,7 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
       writeMs: { none, one },
       addedP50Percent: ((one.p50 - none.p50) / none.p50) * 100,
       commitToDeliveryMs: { ...summary(toDelivery), missing: answered.size - toDelivery.length },
+      ...(options.cpuSeconds ? { cpuPerWriteMs: perWrite(cpu, options.windows * options.writes) } : {}),
     }
   } finally {
     // A reused bench database keeps no endpoint: later runs' writes must not queue deliveries.
@@ -139,14 +160,27 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
   }
 }
 
+function perWrite(cpu: Record<'none' | 'one', CpuSeconds>, writes: number) {
+  const ms = (seconds: number) => (seconds * 1000) / writes
+  const none = ms(cpu.none.gatehouse + cpu.none.database)
+  const one = ms(cpu.one.gatehouse + cpu.one.database)
+  return { none, one, addedPercent: ((one - none) / none) * 100, databaseNone: ms(cpu.none.database), databaseOne: ms(cpu.one.database) }
+}
+
 /** The report's section (bench/report.ts): delivered in process, and by a second process when measured. */
 export function webhookWritesSection(inProcess: WebhookWritesResult, separate?: WebhookWritesResult): string[] {
   const ms = (value: number) => value.toFixed(1)
   const rows = (where: string, result: WebhookWritesResult) => [
-    `| ${where} | none | ${result.writeMs.none.n} | ${ms(result.writeMs.none.p50)} | ${ms(result.writeMs.none.p99)} | | |`,
+    `| ${where} | none | ${result.writeMs.none.n} | ${ms(result.writeMs.none.p50)} | ${ms(result.writeMs.none.p99)} | | | ${cpu(result, 'none')} |`,
     `| ${where} | one active | ${result.writeMs.one.n} | ${ms(result.writeMs.one.p50)} | ${ms(result.writeMs.one.p99)} | ` +
-      `${ms(result.commitToDeliveryMs.p50)} / ${ms(result.commitToDeliveryMs.p99)} | ${result.addedP50Percent >= 0 ? '+' : ''}${result.addedP50Percent.toFixed(1)} % |`,
+      `${ms(result.commitToDeliveryMs.p50)} / ${ms(result.commitToDeliveryMs.p99)} | ${signed(result.addedP50Percent)} | ${cpu(result, 'one')} |`,
   ]
+  const signed = (percent: number) => `${percent >= 0 ? '+' : ''}${percent.toFixed(1)} %`
+  const cpu = (result: WebhookWritesResult, mode: 'none' | 'one') => {
+    const per = result.cpuPerWriteMs
+    if (!per) return ''
+    return mode === 'none' ? `${per.none.toFixed(2)} (PostgreSQL ${per.databaseNone.toFixed(2)})` : `${per.one.toFixed(2)} (PostgreSQL ${per.databaseOne.toFixed(2)}; ${signed(per.addedPercent)})`
+  }
   return [
     '## What a webhook endpoint costs a write',
     '',
@@ -154,10 +188,12 @@ export function webhookWritesSection(inProcess: WebhookWritesResult, separate?: 
       `${inProcess.windows * 2} alternating windows of ${inProcess.writesPerWindow} writes with the business's one endpoint (subscribed to ` +
       '`contact.updated`) active and inactive (inactive queues nothing: the same as none for the write). The receiver is HTTPS on ' +
       '127.0.0.1, in a process of its own. First with the delivery loop in the writing server (the default), then with the writing ' +
-      'server running none (`GATEHOUSE_WEBHOOK_WORKER=0`) and a second server process delivering.',
+      'server running none (`GATEHOUSE_WEBHOOK_WORKER=0`) and a second server process delivering. CPU per write is the ' +
+      'Gatehouse processes\' and their PostgreSQL backends\' user + system time over the windows (from /proc), divided by ' +
+      'the writes; a window with the endpoint ends when its deliveries arrived, so their work is counted.',
     '',
-    '| delivery loop | endpoint | writes | p50 ms | p99 ms | commit → delivery p50 / p99 ms | added p50 |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| delivery loop | endpoint | writes | p50 ms | p99 ms | commit → delivery p50 / p99 ms | added p50 | CPU ms per write (PostgreSQL; added) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
     ...rows('in the writing process', inProcess),
     ...(separate ? rows('in another process', separate) : []),
     '',

@@ -141,6 +141,11 @@ const EnvSchema = z.object({
   /** 0 runs no delivery loop in this process (the outbox still fills; another instance delivers). */
   GATEHOUSE_WEBHOOK_WORKER: booleanFlag.default(true),
   /**
+   * How long the delivery loop lets events gather after a wake before it claims them: under a
+   * stream of writes, one round's statements then serve several deliveries (src/webhooks/worker.ts).
+   */
+  GATEHOUSE_WEBHOOK_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(50),
+  /**
    * Where bulk exports write their JSONL files (src/exports/). Every instance behind one load
    * balancer must see the same folder (a download may reach another instance than the one that
    * wrote it). Unset: `exports` in GATEHOUSE_DATA_DIR.

@@ -1,6 +1,6 @@
 /**
  * The console's shell: the sign-in gate (admins only), the navigation and the hash routes
- * (#/api, #/members, #/roles, #/users, #/teams, #/audit). The session token is kept in
+ * (#/api, #/webhooks, #/members, #/roles, #/users, #/teams, #/audit). The session token is kept in
  * sessionStorage (session.ts); when the server stops accepting it, the console returns to sign-in.
  */
 import { useEffect, useState } from 'preact/hooks'
@@ -9,6 +9,7 @@ import { Me, SignOut } from './operations/auth.js'
 import { session } from './session.js'
 import { type Admin, SignIn, adminOrRefusal } from './screens/sign-in.js'
 import { ApiKeysScreen } from './screens/api-keys.js'
+import { WebhooksScreen } from './screens/webhooks.js'
 import { MembersScreen } from './screens/members.js'
 import { RolesScreen } from './screens/roles.js'
 import { UsersScreen } from './screens/users.js'
@@ -17,6 +18,7 @@ import { AuditScreen } from './screens/audit.js'
 
 const ROUTES = {
   api: { title: 'API', screen: ApiKeysScreen },
+  webhooks: { title: 'Webhooks', screen: WebhooksScreen },
   members: { title: 'API Members', screen: MembersScreen },
   roles: { title: 'Security roles', screen: RolesScreen },
   users: { title: 'Users', screen: UsersScreen },

@@ -1311,6 +1311,8 @@ export type Query = {
   viewer: Viewer;
   /** The business's webhook endpoints, in creation order. Admins only. */
   webhookEndpoints?: Maybe<WebhookEndpointConnection>;
+  /** Every event an endpoint may subscribe to, in the order the admin console lists them. Admins only. */
+  webhookEventTypes?: Maybe<Array<Scalars['String']['output']>>;
 };
 
 

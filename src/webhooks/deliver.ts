@@ -1,24 +1,22 @@
 import { type Kysely, sql } from 'kysely'
 import type { Logger } from 'pino'
 import { recordAudit } from '../access/audit.js'
-import { loadPrincipal } from '../access/credentials/load-principal.js'
-import { levelOf } from '../access/permissions.js'
 import type { Database } from '../db/types.js'
 import { encodeGlobalId } from '../graphql/global-id.js'
 import type { Resource } from '../records/resource.js'
 import { SECURITY_SUBJECTS } from '../records/write/outbox.js'
-import { ownerCondition } from '../records/row-scope.js'
-import { BULK_EXPORT_TYPE } from '../records/write/outbox.js'
-import { type ClaimedDelivery, type LoadedDelivery, type Outcome, loadDelivery, recordOutcome } from './deliveries.repository.js'
+import { type ClaimedDelivery, type Outcome, recordOutcomes } from './deliveries.repository.js'
+import { readRefusals } from './read-refusals.js'
 import { postWebhook } from './send.js'
 import { signedHeaders } from './signing.js'
 import type { TargetRules } from './targets.js'
 
 /**
- * Makes one claimed delivery: checks that the endpoint's member may read the record (else the
- * delivery is SKIPPED and nothing is sent), signs and POSTs the thin payload, and records the
- * outcome: DELIVERED, a retry at the schedule's next step (jittered), DEAD past its last step. An
- * endpoint failing without a success for `disableAfterSeconds` is disabled and audited.
+ * Makes a round's claimed deliveries: checks that each endpoint's member may read the record (else
+ * the delivery is SKIPPED and nothing is sent), signs and POSTs the thin payloads concurrently (the
+ * claim bounded how many go to one endpoint, and took at most one per record), and records every
+ * outcome in one statement: DELIVERED, a retry at the schedule's next step (jittered), DEAD past its
+ * last step. An endpoint failing without a success for `disableAfterSeconds` is disabled and audited.
  */
 
 export interface DeliverySettings {
@@ -37,24 +35,50 @@ export interface DeliveryDeps {
   count(outcome: 'delivered' | 'retry' | 'dead' | 'skipped'): void
 }
 
-export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): Promise<void> {
-  const delivery = await loadDelivery(deps.db, claimed)
-  if (!delivery) return
-  // Security events are about the business's credentials, subscribed to by an admin, and carry ids
-  // only: no record for the member's role to filter.
-  const security = SECURITY_SUBJECTS.has(delivery.record_type)
-  const refusal = security ? null : await readRefusal(deps, delivery)
-  if (refusal) {
-    await recordOutcome(deps.db, delivery, { status: 'SKIPPED', attempt: claimed.attempts, responseStatus: null, latencyMs: null, error: refusal })
-    deps.count('skipped')
-    return
+/** Makes and records the claimed deliveries; says whether any was scheduled for a retry. */
+export async function deliverBatch(deps: DeliveryDeps, claimed: readonly ClaimedDelivery[]): Promise<{ retried: boolean }> {
+  const refusals = await readRefusals(deps.db, deps.resources, claimed)
+  const attempts = await Promise.all(claimed.map(async (delivery) => {
+    const refusal = refusals.get(delivery.id)
+    if (refusal) return { delivery, ok: null, outcome: skipped(delivery, refusal) }
+    const result = await send(deps.settings, delivery)
+    return { delivery, ok: result.ok, outcome: outcomeOf(deps.settings, delivery, result) }
+  }))
+  const outcomes = attempts.map((attempt) => attempt.outcome)
+  // Which endpoints' health changes: a failure starts or extends a streak, and the first success
+  // after failures ends it. The usual round (healthy endpoints answering) is the one statement.
+  const health = new Map<string, { delivery: ClaimedDelivery; ok: boolean }>()
+  for (const { delivery, ok } of attempts) {
+    if (ok === null || (ok && !delivery.failing_since)) continue
+    const key = `${delivery.business_id}:${delivery.endpoint_id}`
+    health.set(key, { delivery, ok: ok || (health.get(key)?.ok ?? false) })
   }
+  if (health.size === 0) await recordOutcomes(deps.db, outcomes)
+  else {
+    await deps.db.transaction().execute(async (trx) => {
+      await recordOutcomes(trx, outcomes)
+      for (const { delivery, ok } of health.values()) await trackEndpointHealth(trx, deps.settings, delivery, ok)
+    })
+  }
+  for (const { delivery, outcome } of attempts) {
+    deps.count(outcome.status === 'DELIVERED' ? 'delivered' : outcome.status === 'DEAD' ? 'dead' : outcome.status === 'SKIPPED' ? 'skipped' : 'retry')
+    if (outcome.status !== 'DELIVERED' && outcome.status !== 'SKIPPED') {
+      deps.log.info({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, attempt: delivery.attempts, error: outcome.error, next: outcome.status }, 'webhook delivery failed')
+    }
+  }
+  return { retried: outcomes.some((outcome) => outcome.status === 'PENDING') }
+}
+
+/** Signs and POSTs one delivery's thin payload. */
+function send(settings: DeliverySettings, delivery: ClaimedDelivery) {
+  // Security events are about credentials and carry no version (readRefusals lets them through).
+  const security = SECURITY_SUBJECTS.has(delivery.record_type)
   const occurredAt = new Date(delivery.occurred_at).toISOString()
   const body = JSON.stringify({
     type: delivery.type,
     timestamp: occurredAt,
     data: {
-      id: encodeGlobalId(delivery.record_type, String(delivery.record_id)),
+      id: encodeGlobalId(delivery.record_type, delivery.record_id),
       typename: delivery.record_type,
       ...(security ? {} : { version: delivery.version }),
       occurredAt,
@@ -63,64 +87,23 @@ export async function deliverOne(deps: DeliveryDeps, claimed: ClaimedDelivery): 
   const overlapping = delivery.previous_secret && delivery.previous_secret_expires_at && new Date(delivery.previous_secret_expires_at) > new Date()
   const secrets = overlapping ? [delivery.secret, delivery.previous_secret!] : [delivery.secret]
   const headers = signedHeaders(secrets, delivery.message_id, Math.floor(Date.now() / 1000), body)
-  const result = await postWebhook(delivery.url, headers, body, { timeoutMs: deps.settings.timeoutMs, rules: deps.settings.rules })
-  const outcome = outcomeOf(deps.settings, claimed.attempts, result)
-  // A success of a healthy endpoint (the usual case) is one statement; a failure, or the first
-  // success after failures, also updates the endpoint's health, in the same transaction.
-  if (result.ok && !delivery.failing_since) await recordOutcome(deps.db, delivery, outcome)
-  else {
-    await deps.db.transaction().execute(async (trx) => {
-      await recordOutcome(trx, delivery, outcome)
-      await trackEndpointHealth(trx, deps.settings, delivery, result.ok)
-    })
-  }
-  deps.count(outcome.status === 'DELIVERED' ? 'delivered' : outcome.status === 'DEAD' ? 'dead' : 'retry')
-  if (!result.ok) deps.log.info({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, attempt: claimed.attempts, error: result.error, next: outcome.status }, 'webhook delivery failed')
+  return postWebhook(delivery.url, headers, body, { timeoutMs: settings.timeoutMs, rules: settings.rules })
 }
 
-/** Why the endpoint's member may not see this event's record, or null when it may. */
-async function readRefusal(deps: DeliveryDeps, delivery: LoadedDelivery): Promise<string | null> {
-  if (delivery.record_type === BULK_EXPORT_TYPE) return exportRefusal(deps, delivery)
-  const resource = deps.resources.get(delivery.record_type)
-  if (!resource) return `unknown record type ${delivery.record_type}`
-  // The member reads as itself; no credential is involved (nothing here is a request).
-  const member = await loadPrincipal(deps.db, delivery.business_id, delivery.member_id, { kind: 'session', sessionId: '0' })
-  if (!member) return "the endpoint's member is deactivated"
-  const level = levelOf(member.permissions, resource.module, 'INQUIRE')
-  if (level === 'NONE') return `the endpoint's member may not inquire ${resource.module}`
-  // The owner rule on the row itself; a tombstone counts (a delete is news to whoever could read it).
-  const readable = await (deps.db as Kysely<any>)
-    .selectFrom(`${resource.table} as target`)
-    .select('target.id')
-    .where('target.business_id', '=', delivery.business_id)
-    .where('target.id', '=', String(delivery.record_id))
-    .where((eb) => ownerCondition(eb, resource, member, level, 'target'))
-    .executeTakeFirst()
-  return readable ? null : "the record is outside the endpoint's member's scope"
-}
+const skipped = (delivery: ClaimedDelivery, refusal: string): Outcome =>
+  ({ delivery, status: 'SKIPPED', attempt: delivery.attempts, responseStatus: null, latencyMs: null, error: refusal })
 
-/** An export is heard of only by its own principal, while that principal is active. */
-async function exportRefusal(deps: DeliveryDeps, delivery: LoadedDelivery): Promise<string | null> {
-  const own = await deps.db.selectFrom('bulk_exports as x')
-    .innerJoin('principals as p', (join) => join.onRef('p.business_id', '=', 'x.business_id').onRef('p.id', '=', 'x.principal_id'))
-    .select('x.id')
-    .where('x.business_id', '=', delivery.business_id).where('x.id', '=', String(delivery.record_id))
-    .where('x.principal_id', '=', delivery.member_id).where('p.active', '=', true)
-    .executeTakeFirst()
-  return own ? null : "the export is not the endpoint's member's, or that member is deactivated"
-}
-
-function outcomeOf(settings: DeliverySettings, attempt: number, result: Awaited<ReturnType<typeof postWebhook>>): Outcome {
-  const base = { attempt, responseStatus: result.status, latencyMs: result.latencyMs, error: result.error }
+function outcomeOf(settings: DeliverySettings, delivery: ClaimedDelivery, result: Awaited<ReturnType<typeof postWebhook>>): Outcome {
+  const base = { delivery, attempt: delivery.attempts, responseStatus: result.status, latencyMs: result.latencyMs, error: result.error }
   if (result.ok) return { ...base, status: 'DELIVERED' }
-  const wait = settings.retrySchedule[attempt - 1]
+  const wait = settings.retrySchedule[delivery.attempts - 1]
   if (wait === undefined) return { ...base, status: 'DEAD' }
   const jitter = 0.8 + Math.random() * 0.4
   return { ...base, status: 'PENDING', retryAt: new Date(Date.now() + wait * 1000 * jitter) }
 }
 
 /** A success clears the endpoint's failing streak; a failure starts it, and a long one disables the endpoint. */
-async function trackEndpointHealth(trx: Kysely<Database>, settings: DeliverySettings, delivery: LoadedDelivery, ok: boolean): Promise<void> {
+async function trackEndpointHealth(trx: Kysely<Database>, settings: DeliverySettings, delivery: ClaimedDelivery, ok: boolean): Promise<void> {
   const endpoint = trx.updateTable('webhook_endpoints').where('business_id', '=', delivery.business_id).where('id', '=', delivery.endpoint_id)
   if (ok) {
     if (delivery.failing_since) await endpoint.set({ failing_since: null }).execute()

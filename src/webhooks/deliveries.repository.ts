@@ -1,13 +1,14 @@
 import { type Kysely, sql } from 'kysely'
+import { type PrincipalRow, principalRows } from '../access/credentials/load-principal.js'
 import type { Database } from '../db/types.js'
 
 /**
  * The delivery loop's SQL. A delivery is due when it is PENDING, its time has come, no live claim
  * holds it, its endpoint is active, and no earlier PENDING delivery of the same record to the same
  * endpoint is waiting (the per-record ordering rule: the next event of a record goes out only once
- * the one before it was delivered or given up). Claims are `FOR UPDATE SKIP LOCKED` and leased:
- * instances never claim the same row at once, and a lease that ran out (its instance died
- * mid-delivery) makes the row due again.
+ * the one before it was delivered or given up, so one record never has two in flight). Claims are
+ * `FOR UPDATE SKIP LOCKED` and leased: instances never claim the same row at once, and a lease that
+ * ran out (its instance died mid-delivery) makes the row due again.
  */
 
 const dueHead = sql`
@@ -18,25 +19,90 @@ const dueHead = sql`
     where p.business_id = c.business_id and p.endpoint_id = c.endpoint_id and p.record_key = c.record_key
       and p.status = 'PENDING' and p.id < c.id)`
 
+/** A claimed delivery with all it takes to make it: the endpoint, the event and the endpoint's member. */
 export interface ClaimedDelivery {
   business_id: string
   id: string
+  /** This attempt's number (the claim counted it). */
   attempts: number
+  endpoint_id: string
+  message_id: string
+  url: string
+  secret: string
+  previous_secret: string | null
+  previous_secret_expires_at: Date | string | null
+  member_id: string
+  failing_since: Date | string | null
+  type: string
+  record_type: string
+  record_id: string
+  version: number
+  occurred_at: Date | string
+  /** The endpoint's member as principalRows reads it (JSON); null when it no longer exists. */
+  member: PrincipalRow | null
+  /** A later event of the same record waits for this one: claim again once it is recorded. */
+  has_successor: boolean
 }
 
-/** Claims up to `limit` due deliveries for `leaseSeconds`, counting the attempt about to be made. */
-export async function claimDue(db: Kysely<Database>, limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
-  const { rows } = await sql<ClaimedDelivery>`
-    update webhook_deliveries d
-    set claimed_until = now() + make_interval(secs => ${leaseSeconds}), attempts = d.attempts + 1
-    where (d.business_id, d.id) in (
-      select c.business_id, c.id from webhook_deliveries c
+/**
+ * Claims, in one statement, up to `limit` due deliveries, at most `perEndpoint` in flight per
+ * endpoint (claims of every instance count), for `leaseSeconds`, counting the attempt about to be
+ * made, and returns each with its endpoint, event and member. The lock is taken where the claim's
+ * conditions are written, so a row another instance claimed meanwhile is re-checked and skipped.
+ */
+export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const { rows } = await claimStatement(db, options).execute(db)
+  return rows
+}
+
+export interface ClaimOptions {
+  limit: number
+  perEndpoint: number
+  leaseSeconds: number
+}
+
+/** The claim as a statement (bench/webhook-sql.ts explains it). */
+export function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
+  // Correlated with the endpoint of the outer statement (e), which kysely does not know of here.
+  const member = principalRows(db).where('p.business_id', '=', sql<string>`e.business_id`).where('p.id', '=', sql<string>`e.member_id`)
+  return sql<ClaimedDelivery>`
+    with live as (
+      select business_id, endpoint_id, count(*)::int as n from webhook_deliveries
+      where status = 'PENDING' and claimed_until >= now()
+      group by business_id, endpoint_id
+    ), ranked as (
+      select c.business_id, c.id,
+        row_number() over (partition by c.business_id, c.endpoint_id order by c.id) + coalesce(live.n, 0) as slot
+      from webhook_deliveries c
+      left join live on live.business_id = c.business_id and live.endpoint_id = c.endpoint_id
       where ${dueHead} and c.next_attempt_at <= now() and (c.claimed_until is null or c.claimed_until < now())
-      order by c.id
-      limit ${limit}
-      for update skip locked)
-    returning d.business_id, d.id, d.attempts`.execute(db)
-  return rows.map((row) => ({ ...row, business_id: String(row.business_id), id: String(row.id), attempts: Number(row.attempts) }))
+    ), picked as (
+      select d.business_id, d.id, d.endpoint_id, d.event_id from webhook_deliveries d
+      where (d.business_id, d.id) in (select business_id, id from ranked where slot <= ${options.perEndpoint})
+        and d.status = 'PENDING' and (d.claimed_until is null or d.claimed_until < now())
+      order by d.id
+      limit ${options.limit}
+      for update skip locked
+    )
+    -- Each lookup is its own small subquery (limit 1 keeps PostgreSQL from folding them into one
+    -- join of seven tables): planning that join cost more than running the whole claim, and a
+    -- lookup by primary key is what each of them is.
+    update webhook_deliveries d
+    set claimed_until = now() + make_interval(secs => ${options.leaseSeconds}), attempts = d.attempts + 1
+    from picked
+    cross join lateral (
+      select * from webhook_endpoints e where e.business_id = picked.business_id and e.id = picked.endpoint_id limit 1) e
+    cross join lateral (
+      select * from webhook_events ev where ev.business_id = picked.business_id and ev.id = picked.event_id limit 1) ev
+    left join lateral (select to_jsonb(m) as member from (${member}) m limit 1) m on true
+    where d.business_id = picked.business_id and d.id = picked.id
+    returning d.business_id::text, d.id::text, d.attempts, d.endpoint_id::text, d.message_id,
+      e.url, e.secret, e.previous_secret, e.previous_secret_expires_at, e.member_id::text, e.failing_since,
+      ev.type, ev.record_type, ev.record_id::text, ev.version, ev.occurred_at, m.member,
+      exists (
+        select 1 from webhook_deliveries s
+        where s.business_id = d.business_id and s.endpoint_id = d.endpoint_id and s.record_key = d.record_key
+          and s.status = 'PENDING' and s.id > d.id) as has_successor`
 }
 
 /** When the next delivery becomes due (a retry's time, or a lease running out); null when none waits. */
@@ -48,26 +114,12 @@ export async function nextDueAt(db: Kysely<Database>): Promise<Date | null> {
   return due ? new Date(due) : null
 }
 
-/** What one claimed delivery sends, and to whom. */
-export async function loadDelivery(db: Kysely<Database>, claimed: ClaimedDelivery) {
-  return db
-    .selectFrom('webhook_deliveries as d')
-    .innerJoin('webhook_endpoints as e', (join) => join.onRef('e.business_id', '=', 'd.business_id').onRef('e.id', '=', 'd.endpoint_id'))
-    .innerJoin('webhook_events as ev', (join) => join.onRef('ev.business_id', '=', 'd.business_id').onRef('ev.id', '=', 'd.event_id'))
-    .select([
-      'd.business_id', 'd.id', 'd.endpoint_id', 'd.message_id', 'e.url', 'e.secret', 'e.previous_secret', 'e.previous_secret_expires_at',
-      'e.member_id', 'e.failing_since', 'ev.type', 'ev.record_type', 'ev.record_id', 'ev.version', 'ev.occurred_at',
-    ])
-    .where('d.business_id', '=', claimed.business_id)
-    .where('d.id', '=', claimed.id)
-    .executeTakeFirst()
-}
-export type LoadedDelivery = NonNullable<Awaited<ReturnType<typeof loadDelivery>>>
-
 export interface Outcome {
+  delivery: Pick<ClaimedDelivery, 'business_id' | 'id'>
   status: 'DELIVERED' | 'PENDING' | 'DEAD' | 'SKIPPED'
   attempt: number
   responseStatus: number | null
+  /** Null when no request was made (SKIPPED): then no attempt is recorded. */
   latencyMs: number | null
   error: string | null
   /** For PENDING: when to try again. */
@@ -75,26 +127,32 @@ export interface Outcome {
 }
 
 /**
- * Records an attempt's outcome on the delivery, and in its attempt history when a request was
- * made, in one statement: the usual outcome (a success of a healthy endpoint) needs no transaction.
- * A delivery deleted while the attempt ran (its endpoint was deleted) records nothing.
+ * Records the outcomes of a round's attempts on their deliveries, and in the attempt history where
+ * a request was made, in one statement. A delivery deleted while its attempt ran (its endpoint was
+ * deleted) records nothing.
  */
-export async function recordOutcome(db: Kysely<Database>, delivery: LoadedDelivery, outcome: Outcome): Promise<void> {
+export async function recordOutcomes(db: Kysely<Database>, outcomes: readonly Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return
+  const values = sql.join(outcomes.map((o) => sql`(
+    ${o.delivery.business_id}::bigint, ${o.delivery.id}::bigint, ${o.status}::text, ${o.retryAt ?? null}::timestamptz,
+    ${o.attempt}::int, ${o.responseStatus}::int, ${o.latencyMs}::int, ${o.error}::text)`))
   await sql`
-    with updated as (
-      update webhook_deliveries set
-        status = ${outcome.status},
+    with outcome (business_id, id, status, retry_at, attempt, response_status, latency_ms, error) as (values ${values}),
+    updated as (
+      update webhook_deliveries d set
+        status = o.status,
         claimed_until = null,
-        next_attempt_at = coalesce(${outcome.retryAt ?? null}::timestamptz, next_attempt_at),
+        next_attempt_at = coalesce(o.retry_at, d.next_attempt_at),
         last_attempt_at = now(),
-        last_response_status = ${outcome.responseStatus}::int,
-        last_latency_ms = ${outcome.latencyMs}::int,
-        last_error = ${outcome.error}::text,
-        delivered_at = case when ${outcome.status} = 'DELIVERED' then now() end
-      where business_id = ${delivery.business_id} and id = ${delivery.id}
-      returning business_id, id)
+        last_response_status = o.response_status,
+        last_latency_ms = o.latency_ms,
+        last_error = o.error,
+        delivered_at = case when o.status = 'DELIVERED' then now() end
+      from outcome o
+      where d.business_id = o.business_id and d.id = o.id
+      returning o.business_id, o.id, o.attempt, o.response_status, o.latency_ms, o.error)
     insert into webhook_attempts (business_id, delivery_id, attempt, response_status, latency_ms, error)
-    select business_id, id, ${outcome.attempt}, ${outcome.responseStatus}::int, ${outcome.latencyMs}::int, ${outcome.error}::text
-    from updated where ${outcome.latencyMs}::int is not null
+    select business_id, id, attempt, response_status, latency_ms, error
+    from updated where latency_ms is not null
     on conflict (business_id, delivery_id, attempt) do nothing`.execute(db)
 }

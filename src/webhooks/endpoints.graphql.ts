@@ -94,6 +94,12 @@ const DeletePayload = builder.objectRef<{ deletedId: string }>('DeleteWebhookEnd
 const endpointId = (globalId: string) => idOfType(globalId, 'WebhookEndpoint', 'input.id')
 
 builder.queryFields((t) => ({
+  webhookEventTypes: t.stringList({
+    nullable: true,
+    description: 'Every event an endpoint may subscribe to, in the order the admin console lists them. Admins only.',
+    authScopes: { admin: true },
+    resolve: () => [...WEBHOOK_EVENTS],
+  }),
   webhookEndpoints: t.field({
     type: WebhookEndpointConnection,
     nullable: true,

@@ -82,6 +82,8 @@ export async function postWebhook(
   })
 }
 
+/** Connections to one receiver at one address at most: the delivery loop keeps as many attempts in flight per endpoint. */
+export const CONNECTIONS_PER_RECEIVER = 8
 /** Idle connections to a receiver are kept this long for its next delivery. */
 const IDLE_MS = 15_000
 /** Agents kept at once (the least recently used goes first, with its connections). */
@@ -106,7 +108,7 @@ function agentFor(url: URL, pinned: Address): HttpAgent {
     if ((lookupOptions as { all?: boolean }).all) (callback as (e: null, a: Address[]) => void)(null, [pinned])
     else callback(null, pinned.address, pinned.family)
   }
-  const options = { keepAlive: true, timeout: IDLE_MS, maxSockets: 8, lookup }
+  const options = { keepAlive: true, timeout: IDLE_MS, maxSockets: CONNECTIONS_PER_RECEIVER, lookup }
   const agent = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options)
   agents.set(key, agent)
   if (agents.size > MAX_AGENTS) {

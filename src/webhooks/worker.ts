@@ -5,18 +5,25 @@ import type { Listener } from '../db/listener.js'
 import type { Resource } from '../records/resource.js'
 import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
-import { type DeliveryDeps, deliverOne } from './deliver.js'
+import { type DeliveryDeps, deliverBatch } from './deliver.js'
 import { pruneOutbox } from './retention.js'
+import { CONNECTIONS_PER_RECEIVER } from './send.js'
 
 /**
  * The delivery loop of one Gatehouse process. It runs when woken: by a write of this process that
  * queued deliveries (in process, after commit), by NOTIFY from a write of another instance
  * (PostgreSQL; the embedded database has one process), and by a timer set for the next retry or
- * lease expiry it saw. Each round claims due deliveries (deliveries.repository.ts) and makes them
- * concurrently. Nothing polls while nothing waits.
+ * lease expiry it saw. A round claims a burst of due deliveries in one statement
+ * (deliveries.repository.ts), makes them concurrently, records them in one statement (deliver.ts),
+ * and claims again at once while more may be due. Nothing polls while nothing waits.
  */
 
-const BATCH = 20
+/** Deliveries one claim takes at most. */
+const BATCH = 64
+/** Attempts in flight to one endpoint at once, over every instance (the claim counts live leases): one connection each. */
+const PER_ENDPOINT = CONNECTIONS_PER_RECEIVER
+/** How stale the retry timer may get while rounds keep delivering without retries (see round). */
+const RECHECK_MS = 1_000
 /** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
 const LEASE_MARGIN_SECONDS = 5
 const MIN_TIMER_MS = 50
@@ -59,36 +66,69 @@ export async function startWebhookWorker(deps: {
   let running: Promise<void> | null = null
   let timer: NodeJS.Timeout | undefined
 
+  let checkedAt = 0
+  let timerAt = Infinity
+  const setTimer = (at: number) => {
+    clearTimeout(timer)
+    timerAt = at
+    timer = setTimeout(() => {
+      timerAt = Infinity
+      wake()
+    }, Math.min(Math.max(at - Date.now(), MIN_TIMER_MS), 2 ** 31 - 1))
+    timer.unref()
+  }
   const round = async () => {
-    do {
-      again = false
-      for (let claimed = await claimDue(database.db, BATCH, leaseSeconds); claimed.length > 0 && !closed; claimed = await claimDue(database.db, BATCH, leaseSeconds)) {
-        await Promise.all(claimed.map((one) => deliverOne(delivery, one).catch((error) => log.error({ err: error, deliveryId: one.id }, 'webhook delivery crashed'))))
-      }
-      if (closed) return
+    again = false
+    let retried = false
+    let delivered = false
+    for (let more = true; more && !closed;) {
+      const claimed = await claimDue(database.db, { limit: BATCH, perEndpoint: PER_ENDPOINT, leaseSeconds })
+      if (claimed.length === 0) break
+      delivered = true
+      retried = (await deliverBatch(delivery, claimed)).retried || retried
+      // Due now and not claimed: a later event of a delivered record, or what the limits left.
+      const perEndpoint = new Map<string, number>()
+      for (const one of claimed) perEndpoint.set(one.endpoint_id, (perEndpoint.get(one.endpoint_id) ?? 0) + 1)
+      more = claimed.length === BATCH || claimed.some((one) => one.has_successor) || [...perEndpoint.values()].some((n) => n >= PER_ENDPOINT)
+    }
+    if (closed) return
+    // The retry timer: what is due later (a retry, another instance's lease running out). A round
+    // that delivered without scheduling a retry leaves it to a check at most RECHECK_MS later,
+    // which spares a statement per round under a stream of writes.
+    if (!delivered || retried || Date.now() - checkedAt >= RECHECK_MS) {
+      checkedAt = Date.now()
       const due = await nextDueAt(database.db)
       clearTimeout(timer)
-      if (due) {
-        timer = setTimeout(wake, Math.min(Math.max(due.getTime() - Date.now(), MIN_TIMER_MS), 2 ** 31 - 1))
-        timer.unref()
-      }
-    } while (again && !closed)
+      timerAt = Infinity
+      if (due) setTimer(due.getTime())
+    } else if (timerAt > checkedAt + RECHECK_MS) setTimer(checkedAt + RECHECK_MS)
   }
+  let lingering: NodeJS.Timeout | undefined
   function wake() {
     if (closed) return
     if (running) {
       again = true
       return
     }
+    if (lingering) return
+    // A wake lets events gather for GATEHOUSE_WEBHOOK_LINGER_MS, so that a stream's events (and a
+    // write's in-process wake and its NOTIFY) go out in one round, whose statements they share;
+    // wakes during a round start the next one the same way.
+    lingering = setTimeout(() => {
+      lingering = undefined
+      start()
+    }, config.GATEHOUSE_WEBHOOK_LINGER_MS)
+  }
+  function start() {
+    if (closed || running) return
     running = round()
       .catch((error) => {
         log.warn({ err: error }, 'webhook delivery round failed; retrying shortly')
-        clearTimeout(timer)
-        timer = setTimeout(wake, 1_000)
-        timer.unref()
+        setTimer(Date.now() + 1_000)
       })
       .finally(() => {
         running = null
+        if (again) wake()
       })
   }
 
@@ -113,6 +153,7 @@ export async function startWebhookWorker(deps: {
     close: async () => {
       closed = true
       clearTimeout(timer)
+      clearTimeout(lingering)
       clearInterval(pruner)
       await pruning
       await unsubscribe?.()

@@ -8,9 +8,13 @@ export interface Received {
   headers: Record<string, string>
   body: string
   json: { type: string; timestamp: string; data: { id: string; typename: string; version: number; occurredAt: string } }
+  /** When the request had arrived whole, and when it was answered (performance.now()). */
+  arrivedAt: number
+  answeredAt?: number
 }
 
-export async function startReceiver() {
+/** `holdMs`: how long each answer is held back (a slow receiver, so that attempts overlap). */
+export async function startReceiver(options: { holdMs?: number } = {}) {
   const received: Received[] = []
   /** Per path: how many more requests to answer 500 before answering 204. */
   const failures = new Map<string, number>()
@@ -21,12 +25,15 @@ export async function startReceiver() {
       const body = Buffer.concat(chunks).toString('utf8')
       const path = request.url ?? '/'
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]))
-      received.push({ path, headers, body, json: JSON.parse(body) })
+      const got: Received = { path, headers, body, json: JSON.parse(body), arrivedAt: performance.now() }
+      received.push(got)
       const failing = failures.get(path) ?? 0
-      if (failing > 0) {
-        failures.set(path, failing - 1)
-        response.writeHead(500).end('not now')
-      } else response.writeHead(204).end()
+      if (failing > 0) failures.set(path, failing - 1)
+      setTimeout(() => {
+        got.answeredAt = performance.now()
+        if (failing > 0) response.writeHead(500).end('not now')
+        else response.writeHead(204).end()
+      }, options.holdMs ?? 0)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -1,10 +1,10 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/database.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { ok } from '../setup/admin-client.js'
 import { type SignedIn, createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
 import { createTestDatabase } from '../setup/database.js'
+import { ClaimCounter } from './claim-counter.js'
 import { eventually, startReceiver } from './receiver.js'
 
 /**
@@ -15,21 +15,6 @@ import { eventually, startReceiver } from './receiver.js'
 
 const RECORDS = 100
 const ENV = { GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1', GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '0.05,0.05', GATEHOUSE_WEBHOOK_TIMEOUT_MS: '5000' }
-
-/** Counts the deliveries an instance's loop claimed. */
-class ClaimCounter implements KyselyPlugin {
-  claimed = 0
-  #claims = new WeakSet<object>()
-  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
-    const fragments = (node as { sqlFragments?: readonly string[] }).sqlFragments
-    if (fragments?.join('').includes('set claimed_until')) this.#claims.add(queryId)
-    return node
-  }
-  async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    if (this.#claims.has(queryId)) this.claimed += result.rows.length
-    return result
-  }
-}
 
 const onPostgres = Boolean(process.env.DATABASE_URL)
 let servers: TestServer[] = []

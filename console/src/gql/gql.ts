@@ -35,6 +35,13 @@ type Documents = {
     "\n  mutation ConsoleCreateRole($input: CreateSecurityRoleInput!) {\n    createSecurityRole(input: $input) { id name }\n  }\n": typeof types.ConsoleCreateRoleDocument,
     "\n  mutation ConsoleUpdateRole($input: UpdateSecurityRoleInput!) {\n    updateSecurityRole(input: $input) { id name }\n  }\n": typeof types.ConsoleUpdateRoleDocument,
     "\n  mutation ConsoleDeleteRole($input: DeleteSecurityRoleInput!) {\n    deleteSecurityRole(input: $input) { id name }\n  }\n": typeof types.ConsoleDeleteRoleDocument,
+    "\n  query ConsoleWebhookEndpoints {\n    webhookEndpoints(first: 100) {\n      nodes {\n        id url description events active createdAt failingSince disabledAt disabledReason previousSecretExpiresAt\n        member { id name }\n      }\n    }\n    webhookEventTypes\n    apiMembers(first: 100) { nodes { id name active } }\n  }\n": typeof types.ConsoleWebhookEndpointsDocument,
+    "\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { id url } }\n  }\n": typeof types.ConsoleCreateWebhookEndpointDocument,
+    "\n  mutation ConsoleUpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) { id url active }\n  }\n": typeof types.ConsoleUpdateWebhookEndpointDocument,
+    "\n  mutation ConsoleRotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) { secret endpoint { id url previousSecretExpiresAt } }\n  }\n": typeof types.ConsoleRotateWebhookSecretDocument,
+    "\n  mutation ConsoleDeleteWebhookEndpoint($input: DeleteWebhookEndpointInput!) {\n    deleteWebhookEndpoint(input: $input) { deletedId }\n  }\n": typeof types.ConsoleDeleteWebhookEndpointDocument,
+    "\n  query ConsoleWebhookDeliveries($id: ID!) {\n    node(id: $id) {\n      ... on WebhookEndpoint {\n        id\n        deliveries(last: 50) {\n          nodes {\n            id messageId eventType recordId version status attemptCount nextAttemptAt lastAttemptAt\n            lastResponseStatus lastLatencyMs lastError deliveredAt\n            attempts { attempt attemptedAt responseStatus latencyMs error }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleWebhookDeliveriesDocument,
+    "\n  mutation ConsoleRedeliverWebhook($input: RedeliverWebhookInput!) {\n    redeliverWebhook(input: $input) { id status }\n  }\n": typeof types.ConsoleRedeliverWebhookDocument,
 };
 const documents: Documents = {
     "\n  query ConsoleAuditLog($after: String, $filter: AuditEventFilter) {\n    auditEvents(first: 50, after: $after, filter: $filter) {\n      nodes { id occurredAt action actor { id name } credential targetType targetId clientAddress requestId details }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ConsoleAuditLogDocument,
@@ -58,6 +65,13 @@ const documents: Documents = {
     "\n  mutation ConsoleCreateRole($input: CreateSecurityRoleInput!) {\n    createSecurityRole(input: $input) { id name }\n  }\n": types.ConsoleCreateRoleDocument,
     "\n  mutation ConsoleUpdateRole($input: UpdateSecurityRoleInput!) {\n    updateSecurityRole(input: $input) { id name }\n  }\n": types.ConsoleUpdateRoleDocument,
     "\n  mutation ConsoleDeleteRole($input: DeleteSecurityRoleInput!) {\n    deleteSecurityRole(input: $input) { id name }\n  }\n": types.ConsoleDeleteRoleDocument,
+    "\n  query ConsoleWebhookEndpoints {\n    webhookEndpoints(first: 100) {\n      nodes {\n        id url description events active createdAt failingSince disabledAt disabledReason previousSecretExpiresAt\n        member { id name }\n      }\n    }\n    webhookEventTypes\n    apiMembers(first: 100) { nodes { id name active } }\n  }\n": types.ConsoleWebhookEndpointsDocument,
+    "\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { id url } }\n  }\n": types.ConsoleCreateWebhookEndpointDocument,
+    "\n  mutation ConsoleUpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) { id url active }\n  }\n": types.ConsoleUpdateWebhookEndpointDocument,
+    "\n  mutation ConsoleRotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) { secret endpoint { id url previousSecretExpiresAt } }\n  }\n": types.ConsoleRotateWebhookSecretDocument,
+    "\n  mutation ConsoleDeleteWebhookEndpoint($input: DeleteWebhookEndpointInput!) {\n    deleteWebhookEndpoint(input: $input) { deletedId }\n  }\n": types.ConsoleDeleteWebhookEndpointDocument,
+    "\n  query ConsoleWebhookDeliveries($id: ID!) {\n    node(id: $id) {\n      ... on WebhookEndpoint {\n        id\n        deliveries(last: 50) {\n          nodes {\n            id messageId eventType recordId version status attemptCount nextAttemptAt lastAttemptAt\n            lastResponseStatus lastLatencyMs lastError deliveredAt\n            attempts { attempt attemptedAt responseStatus latencyMs error }\n          }\n        }\n      }\n    }\n  }\n": types.ConsoleWebhookDeliveriesDocument,
+    "\n  mutation ConsoleRedeliverWebhook($input: RedeliverWebhookInput!) {\n    redeliverWebhook(input: $input) { id status }\n  }\n": types.ConsoleRedeliverWebhookDocument,
 };
 
 /**
@@ -158,6 +172,34 @@ export function graphql(source: "\n  mutation ConsoleUpdateRole($input: UpdateSe
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleDeleteRole($input: DeleteSecurityRoleInput!) {\n    deleteSecurityRole(input: $input) { id name }\n  }\n"): (typeof documents)["\n  mutation ConsoleDeleteRole($input: DeleteSecurityRoleInput!) {\n    deleteSecurityRole(input: $input) { id name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleWebhookEndpoints {\n    webhookEndpoints(first: 100) {\n      nodes {\n        id url description events active createdAt failingSince disabledAt disabledReason previousSecretExpiresAt\n        member { id name }\n      }\n    }\n    webhookEventTypes\n    apiMembers(first: 100) { nodes { id name active } }\n  }\n"): (typeof documents)["\n  query ConsoleWebhookEndpoints {\n    webhookEndpoints(first: 100) {\n      nodes {\n        id url description events active createdAt failingSince disabledAt disabledReason previousSecretExpiresAt\n        member { id name }\n      }\n    }\n    webhookEventTypes\n    apiMembers(first: 100) { nodes { id name active } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { id url } }\n  }\n"): (typeof documents)["\n  mutation ConsoleCreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) { secret endpoint { id url } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleUpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) { id url active }\n  }\n"): (typeof documents)["\n  mutation ConsoleUpdateWebhookEndpoint($input: UpdateWebhookEndpointInput!) {\n    updateWebhookEndpoint(input: $input) { id url active }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) { secret endpoint { id url previousSecretExpiresAt } }\n  }\n"): (typeof documents)["\n  mutation ConsoleRotateWebhookSecret($input: RotateWebhookSecretInput!) {\n    rotateWebhookSecret(input: $input) { secret endpoint { id url previousSecretExpiresAt } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleDeleteWebhookEndpoint($input: DeleteWebhookEndpointInput!) {\n    deleteWebhookEndpoint(input: $input) { deletedId }\n  }\n"): (typeof documents)["\n  mutation ConsoleDeleteWebhookEndpoint($input: DeleteWebhookEndpointInput!) {\n    deleteWebhookEndpoint(input: $input) { deletedId }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleWebhookDeliveries($id: ID!) {\n    node(id: $id) {\n      ... on WebhookEndpoint {\n        id\n        deliveries(last: 50) {\n          nodes {\n            id messageId eventType recordId version status attemptCount nextAttemptAt lastAttemptAt\n            lastResponseStatus lastLatencyMs lastError deliveredAt\n            attempts { attempt attemptedAt responseStatus latencyMs error }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ConsoleWebhookDeliveries($id: ID!) {\n    node(id: $id) {\n      ... on WebhookEndpoint {\n        id\n        deliveries(last: 50) {\n          nodes {\n            id messageId eventType recordId version status attemptCount nextAttemptAt lastAttemptAt\n            lastResponseStatus lastLatencyMs lastError deliveredAt\n            attempts { attempt attemptedAt responseStatus latencyMs error }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRedeliverWebhook($input: RedeliverWebhookInput!) {\n    redeliverWebhook(input: $input) { id status }\n  }\n"): (typeof documents)["\n  mutation ConsoleRedeliverWebhook($input: RedeliverWebhookInput!) {\n    redeliverWebhook(input: $input) { id status }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
