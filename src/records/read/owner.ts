@@ -49,7 +49,7 @@ export function ownerExpression(
   ).as(OWNER_KEY)
 }
 
-function ownerIdOf(scope: StatementScope, eb: ExpressionBuilder<any, any>, resource: Resource, alias: string): Expression<unknown> | null {
+export function ownerIdOf(scope: StatementScope, eb: ExpressionBuilder<any, any>, resource: Resource, alias: string): Expression<unknown> | null {
   const ownership = resource.ownership
   if (ownership.kind === 'none') return null
   if (ownership.kind === 'column') return eb.ref(`${alias}.${ownership.column}`)

@@ -36,6 +36,13 @@ export type FieldPlan =
   | { key: string; kind: 'one'; relation: string; fields: FieldPlan[] }
   | { key: string; kind: 'lines'; relation: string; fields: FieldPlan[] }
   | { key: string; kind: 'many'; relation: string; page: PageRequest; connection: ConnectionPlan[] }
+  | { key: string; kind: 'owner'; fields: OwnerPlan[] }
+
+/** A record's owner (fields/owner-field.ts) and its team, member by member. */
+export type OwnerPlan =
+  | { key: string; kind: 'typename'; value: string }
+  | { key: string; kind: 'id' | 'kind' | 'name' }
+  | { key: string; kind: 'team'; fields: Array<{ key: string; kind: 'typename'; value: string } | { key: string; kind: 'id' | 'name' }> }
 
 export type JsonMemberPlan = { key: string; kind: 'typename'; value: string } | { key: string; kind: 'member'; member: string }
 
@@ -114,6 +121,10 @@ export function recordPlan(walk: Walk, resource: Resource, type: GraphQLObjectTy
       continue
     }
     const { field, args } = argsOf(walk, type, node)
+    if (name === 'owner' && resource.ownership.kind !== 'none') {
+      plans.push({ key, kind: 'owner', fields: ownerPlan(walk, objectType(field), fieldNodes) })
+      continue
+    }
     const relation = resource.relations[name]
     if (relation) {
       if (relation.kind === 'lines') {
@@ -168,6 +179,25 @@ function jsonListPlan(walk: Walk, key: string, field: GraphQLField<unknown, unkn
     members.push({ key: memberKey, kind: 'member', member: name })
   }
   return { key, kind: 'jsonList', column: snakeCase(field.name), members }
+}
+
+function ownerPlan(walk: Walk, type: GraphQLObjectType, nodes: readonly FieldNode[]): OwnerPlan[] {
+  if (type.name !== 'RecordOwner') decline()
+  return [...subfields(walk, type, nodes)].map(([key, fieldNodes]): OwnerPlan => {
+    const name = fieldNodes[0]!.name.value
+    if (!fits(key)) decline()
+    if (name === '__typename') return { key, kind: 'typename', value: type.name }
+    if (name === 'id' || name === 'kind' || name === 'name') return { key, kind: name }
+    if (name !== 'team') return decline()
+    const teamType = objectType(type.getFields().team!)
+    const fields = [...subfields(walk, teamType, fieldNodes)].map(([teamKey, teamNodes]): (OwnerPlan & { kind: 'team' })['fields'][number] => {
+      const teamName = teamNodes[0]!.name.value
+      if (!fits(teamKey)) decline()
+      if (teamName === '__typename') return { key: teamKey, kind: 'typename', value: teamType.name }
+      return teamName === 'id' || teamName === 'name' ? { key: teamKey, kind: teamName } : decline()
+    })
+    return { key, kind: 'team', fields }
+  })
 }
 
 function columnPlan(key: string, field: GraphQLField<unknown, unknown>, columns: Record<string, ColumnKind>): FieldPlan {

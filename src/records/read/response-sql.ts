@@ -2,6 +2,8 @@ import { type AliasedRawBuilder, type Expression, type Kysely, type RawBuilder, 
 import type { Principal } from '../../access/principal.js'
 import type { Resource } from '../resource.js'
 import { ownerImpliedByParent, rowScope } from '../row-scope.js'
+import { base64url, globalId } from './global-id-sql.js'
+import { ownerValue } from './owner-sql.js'
 import type { PageOrder, PageRequest } from './pagination.js'
 import type { ColumnFormat, ConnectionPlan, EdgePlan, FieldPlan, JsonMemberPlan } from './response-plan.js'
 import { type AnySelect, type AppliedFilter, applyFilter, paginate } from './statement.js'
@@ -28,7 +30,7 @@ export interface Build {
 }
 
 /** A value of an object under construction: its SQL, the laterals it needs, what it costs. */
-interface Built {
+export interface Built {
   json: RawBuilder<unknown>
   cost: RawBuilder<unknown> | null
   laterals: RawBuilder<unknown>[]
@@ -36,17 +38,6 @@ interface Built {
 
 const ref = (name: string) => sql.ref(name)
 const lit = (value: string) => sql.lit(value)
-
-/**
- * base64url without padding, as Buffer's 'base64url' writes it (encode() wraps lines at 76: the
- * newlines go). The text becomes bytes by the `::bytea` cast, which reads a backslash as an escape:
- * only for texts made of type names, ids and timestamps PostgreSQL renders, which never hold one
- * (convert_to would accept any text, and cost 15 % of a nested page's PostgreSQL time).
- */
-const base64url = (text: RawBuilder<unknown>) => sql`rtrim(translate(encode((${text})::bytea, 'base64'), '+/' || chr(10), '-_'), '=')`
-
-/** A record's global id (graphql/global-id.ts): base64url of "Type:id". */
-const globalId = (typeName: string, alias: string) => base64url(sql`${lit(`${typeName}:`)} || ${ref(`${alias}.id`)}::text`)
 
 /** A row's cursor before its encoding: the JSON ["i","id"] or ["s","updated_at","id"] (pagination.ts's encodeCursor). */
 function cursorJson(alias: string, order: PageOrder): RawBuilder<unknown> {
@@ -56,7 +47,7 @@ function cursorJson(alias: string, order: PageOrder): RawBuilder<unknown> {
 }
 
 /** A row's cursor, as clients see it: base64url of its JSON. */
-const cursorOf = (alias: string, order: PageOrder) => base64url(cursorJson(alias, order))
+export const cursorOf = (alias: string, order: PageOrder) => base64url(cursorJson(alias, order))
 
 function columnValue(alias: string, name: string, format: ColumnFormat): RawBuilder<unknown> {
   const value = ref(`${alias}.${name}`)
@@ -81,7 +72,7 @@ function jsonList(build: Build, alias: string, name: string, members: JsonMember
 }
 
 /** The JSON object of one record under `alias`, with its relations as laterals. */
-function recordObject(build: Build, resource: Resource, alias: string, fields: FieldPlan[]): Built {
+export function recordObject(build: Build, resource: Resource, alias: string, fields: FieldPlan[]): Built {
   const laterals: RawBuilder<unknown>[] = []
   const costs: RawBuilder<unknown>[] = [sql`1`]
   const values = fields.map((field) => {
@@ -97,7 +88,7 @@ function recordObject(build: Build, resource: Resource, alias: string, fields: F
       case 'jsonList':
         return jsonList(build, alias, field.column, field.members).as(field.key)
       default: {
-        const built = relationValue(build, resource, alias, field)
+        const built = field.kind === 'owner' ? ownerValue(build, resource, alias, field.fields) : relationValue(build, resource, alias, field)
         laterals.push(...built.laterals)
         if (built.cost) costs.push(built.cost)
         return built.json.as(field.key)
@@ -142,12 +133,7 @@ function relationValue(build: Build, parent: Resource, parentAlias: string, fiel
   }
   if (field.kind === 'many' && relation.kind === 'many') {
     const target = relation.target()
-    const ownerImplied = ownerImpliedByParent(target, parent, relation.foreignKey, build.principal, 'INQUIRE')
-    const belongs = (alias: string) => (eb: any): Expression<SqlBool> =>
-      eb.and([
-        eb(`${alias}.${relation.foreignKey}`, '=', eb.ref(`${parentAlias}.id`)),
-        rowScope(target, build.principal, 'INQUIRE', alias, { ownerImpliedByParent: ownerImplied })(eb),
-      ])
+    const belongs = childOf(build, parent, parentAlias, field.relation)
     const body = connectionSql(build, target, {
       rows: (alias) => build.db.selectFrom(`${target.table} as ${alias}`).selectAll(alias).where(belongs(alias)),
       page: field.page,
@@ -158,6 +144,19 @@ function relationValue(build: Build, parent: Resource, parentAlias: string, fiel
     return { json: ref(`${result}.${DATA}`), cost: ref(`${result}.${COST}`), laterals: [joined(body)] }
   }
   throw new Error(`${parent.typeName}.${field.relation} is not a ${field.kind} relation`)
+}
+
+/** The rows of a to-many relation under the parent row `parentAlias`, as the caller may read them, read as `alias`. */
+export function childOf(build: Build, parent: Resource, parentAlias: string, relationName: string) {
+  const relation = parent.relations[relationName]!
+  if (relation.kind !== 'many') throw new Error(`${parent.typeName}.${relationName} is not a to-many relation`)
+  const target = relation.target()
+  const ownerImplied = ownerImpliedByParent(target, parent, relation.foreignKey, build.principal, 'INQUIRE')
+  return (alias: string) => (eb: any): Expression<SqlBool> =>
+    eb.and([
+      eb(`${alias}.${relation.foreignKey}`, '=', eb.ref(`${parentAlias}.id`)),
+      rowScope(target, build.principal, 'INQUIRE', alias, { ownerImpliedByParent: ownerImplied })(eb),
+    ])
 }
 
 export interface ConnectionSource {
@@ -286,8 +285,7 @@ export function recordSql(build: Build, resource: Resource, id: unknown, fields:
 
 /** A root list's page as its response object (text). */
 export function listSql(build: Build, resource: Resource, source: Omit<ConnectionSource, 'rows' | 'count'>, filter: AppliedFilter): RawBuilder<unknown> {
-  const filtered = (alias: string) => (query: AnySelect) =>
-    applyFilter(query.where(rowScope(resource, build.principal, 'INQUIRE', alias)), resource, alias, filter)
+  const filtered = listed(build, resource, filter)
   const connection = connectionSql(build, resource, {
     ...source,
     rows: (alias) => filtered(alias)(build.db.selectFrom(`${resource.table} as ${alias}`).selectAll(alias)),
@@ -296,3 +294,7 @@ export function listSql(build: Build, resource: Resource, source: Omit<Connectio
   const outer = build.nextAlias()
   return sql`select ${ref(`${outer}.${DATA}`)}::text as ${sql.id(DATA)}, ${ref(`${outer}.${COST}`)} as ${sql.id(COST)} from (${connection}) as ${sql.id(outer)}`
 }
+
+/** A root list's query narrowed to the rows the caller may read (its row scope) and its filter, the rows read as `alias`. */
+export const listed = (build: Build, resource: Resource, filter: AppliedFilter) => (alias: string) => (query: AnySelect) =>
+  applyFilter(query.where(rowScope(resource, build.principal, 'INQUIRE', alias)), resource, alias, filter)
