@@ -1,20 +1,28 @@
 import { createWriteStream } from 'node:fs'
 import { stat, truncate } from 'node:fs/promises'
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql'
-import type { Credential } from '../access/principal.js'
+import type { Credential, Principal } from '../access/principal.js'
 import { loadPrincipal } from '../access/credentials/load-principal.js'
 import { type AppServices, type Context, createContext } from '../context.js'
 import { ErrorCode } from '../graphql/errors.js'
+import { principalShape } from '../records/read/statement-cache.js'
+import { type SqlRoot, planSqlRoot, readSqlBatch } from './export-sql.js'
 import { type ConnectionPlan, type RootPlan, followUpDocument, planExport } from './export-query.js'
 import { type ExportProgress, type ExportRow, beat, saveProgress } from './exports.repository.js'
 
 /**
- * One run of one export: root connection by root connection, a batch of 100 nodes at a time, each
- * batch an ordinary GraphQL execution as the export's principal (loaded afresh for every batch, so
- * a deactivated principal or a narrowed role applies at once), its own short statement — no
- * transaction spans the export. Lines are written to the file as they come; after each batch the
- * bytes on disk and the cursor are saved, so another instance can resume from there.
+ * One run of one export: root connection by root connection, a batch of 100 nodes at a time, as
+ * the export's principal (loaded afresh for every batch, so a deactivated principal or a narrowed
+ * role applies at once), each batch its own short statement — no transaction spans the export.
+ * A batch is one statement whose lines PostgreSQL writes (export-sql.ts) when the pass-through's
+ * plan answers the root exactly; otherwise an ordinary GraphQL execution, flattened here. Both
+ * write the same bytes and save the same progress, so either may go on from the other's batch.
+ * Lines are written to the file as they come; after each batch the bytes on disk and the cursor
+ * are saved, so another instance can resume from there.
  */
+
+/** Root batches read by each path since the process started, for tests and the bench. */
+export const exportBatchStats = { sql: 0, graphql: 0 }
 
 /** A failure that ends the export with one of the contract's codes. */
 export class ExportFailure extends Error {
@@ -41,7 +49,15 @@ export interface RunResult {
 
 /** Runs `row` to its end (or throws ExportFailure / ExportLost), writing `path`. */
 export async function runExport(
-  deps: { services: AppServices; schema: GraphQLSchema; execute: ExportExecutor; runner: string; stopped: () => boolean },
+  deps: {
+    services: AppServices
+    schema: GraphQLSchema
+    execute: ExportExecutor
+    runner: string
+    stopped: () => boolean
+    /** Whether batches PostgreSQL can write go the SQL path (GATEHOUSE_READ_PASSTHROUGH). */
+    sqlPath: boolean
+  },
   row: ExportRow,
   path: string,
 ): Promise<RunResult> {
@@ -54,12 +70,24 @@ export async function runExport(
     return principal
   }
   // Planned again as the principal stands now: a role narrowed since the start is refused here.
-  let roots: RootPlan[]
-  try {
-    roots = planExport(schema, row.query, await principalNow())
-  } catch (error) {
-    throw asFailure(error)
+  let roots: RootPlan[] = []
+  // The SQL path's plan per root for the principal's role as it stands (its shape): planned again
+  // when the role changes, when a narrowed one is refused as at the start.
+  let sqlRoots: { shape: string; roots: Array<SqlRoot | null> } = { shape: '', roots: [] }
+  const sqlRootsOf = (principal: Principal) => {
+    const shape = principalShape(principal)
+    if (sqlRoots.shape !== shape) {
+      try {
+        roots = planExport(schema, row.query, principal)
+      } catch (error) {
+        throw asFailure(error)
+      }
+      const jitOrder = services.config.GATEHOUSE_JIT
+      sqlRoots = { shape, roots: roots.map((root) => (deps.sqlPath ? planSqlRoot(schema, principal, root, jitOrder) : null)) }
+    }
+    return sqlRoots.roots
   }
+  sqlRootsOf(await principalNow())
 
   let progress = (row.progress as ExportProgress | null) ?? { root: 0, after: null }
   let bytes = Number(row.bytes)
@@ -89,15 +117,15 @@ export async function runExport(
     if (file.writableNeedDrain) await new Promise<void>((resolve) => file.once('drain', () => resolve()))
     if (failed) throw failed
   }
-  const writeLine = async (line: Record<string, unknown>) => {
-    const text = `${JSON.stringify(line)}\n`
+  const write = async (text: string, objects: number) => {
     const size = Buffer.byteLength(text)
     bytes += size
     chunkBytes += size
-    objectCount++
+    objectCount += objects
     chunk.push(text)
     if (chunkBytes >= 64 * 1024) await flush()
   }
+  const writeLine = (line: Record<string, unknown>) => write(`${JSON.stringify(line)}\n`, 1)
 
   // A batch with many nested pages can take a while: the runner beats between executions too, so no
   // other instance takes the export over (and writes the same file) while this one is still at it.
@@ -109,9 +137,9 @@ export async function runExport(
     lastBeat = Date.now()
   }
 
-  const run = async (document: DocumentNode, variables: Record<string, unknown>) => {
+  const run = async (document: DocumentNode, variables: Record<string, unknown>, principal?: Principal) => {
     await keepBeating()
-    const context = createContext(services, { requestId: `export-${row.id}`, clientAddress: null, principal: await principalNow() })
+    const context = createContext(services, { requestId: `export-${row.id}`, clientAddress: null, principal: principal ?? (await principalNow()) })
     const result = await deps.execute(document, variables, context)
     const error = result.errors?.[0]
     if (error) {
@@ -152,11 +180,24 @@ export async function runExport(
   try {
     while (progress.root < roots.length) {
       if (deps.stopped()) throw new ExportLost()
+      await keepBeating()
+      const principal = await principalNow()
+      const sqlRoot = sqlRootsOf(principal)[progress.root]
       const root = roots[progress.root]!
-      const data = await run(root.document, { after: progress.after })
-      const page = data[root.key] as Connection
-      await writeNodes(page, root, null)
-      progress = page.pageInfo.hasNextPage ? { root: progress.root, after: page.pageInfo.endCursor } : { root: progress.root + 1, after: null }
+      let next: { more: boolean; endCursor: string | null }
+      if (sqlRoot) {
+        const batch = await readSqlBatch(db, principal, sqlRoot, progress.after)
+        exportBatchStats.sql++
+        await write(batch.text, batch.objects)
+        next = batch
+      } else {
+        const data = await run(root.document, { after: progress.after }, principal)
+        exportBatchStats.graphql++
+        const page = data[root.key] as Connection
+        await writeNodes(page, root, null)
+        next = { more: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor }
+      }
+      progress = next.more ? { root: progress.root, after: next.endCursor } : { root: progress.root + 1, after: null }
       // On disk before it is recorded: a resumed run truncates to the recorded size, never past the disk's.
       await flush()
       await written

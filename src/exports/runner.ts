@@ -51,7 +51,11 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
     await mkdir(dir, { recursive: true })
     log.info({ exportId: row.id, businessId: row.business_id, resumed: Number(row.bytes) > 0 }, 'bulk export running')
     try {
-      const result = await runExport({ services, schema, execute, runner, stopped: () => closed }, row, path)
+      const result = await runExport(
+        { services, schema, execute, runner, stopped: () => closed, sqlPath: config.GATEHOUSE_READ_PASSTHROUGH },
+        row,
+        path,
+      )
       const done = await finishExport(db, row, runner, { status: 'COMPLETED', ...result, retentionHours: config.GATEHOUSE_EXPORT_RETENTION_HOURS })
       if (!done) await rm(path, { force: true })
       // Its bulk_export.finished deliveries (if any endpoint listens) go out now, not at the loop's next round.

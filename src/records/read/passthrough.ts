@@ -42,6 +42,9 @@ export function registerRootRead(fieldName: string, read: RootRead): void {
   roots.set(fieldName, read)
 }
 
+/** The read registered for a root field (bulk exports plan their batches from it too). */
+export const rootRead = (fieldName: string): RootRead | undefined => roots.get(fieldName)
+
 /** One root field, planned: the literal text of its value, or a statement of a known shape. */
 type PlannedRoot =
   | { key: string; text: string }

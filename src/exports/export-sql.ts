@@ -1,0 +1,151 @@
+import { BREAK, type FieldNode, type GraphQLSchema, visit } from 'graphql'
+import { type Kysely, type RawBuilder, expressionBuilder, sql } from 'kysely'
+import { can } from '../access/permissions.js'
+import type { Principal } from '../access/principal.js'
+import type { Resource } from '../records/resource.js'
+import { filterBound, pageBound, pageShape, pageValues } from '../records/read/compile.js'
+import { fragmentDirectives } from '../records/read/field-order.js'
+import { MAX_PAGE_SIZE, type PageOrder, type PageRequest, pageRequest } from '../records/read/pagination.js'
+import { rootRead } from '../records/read/passthrough.js'
+import { Decline, type FieldPlan, type Walk, argsOf, connectionPlan, decline, objectType } from '../records/read/response-plan.js'
+import { globalId } from '../records/read/global-id-sql.js'
+import { type Build, childOf, cursorOf, listed, recordObject } from '../records/read/response-sql.js'
+import { boundPrincipal, compileRead } from '../records/read/statement-cache.js'
+import { type AppliedFilter, type ListFilter, appliedFilter, paginate } from '../records/read/statement.js'
+import type { RootPlan } from './export-query.js'
+
+/**
+ * The SQL path of an export: one statement per batch of root nodes in which PostgreSQL writes the
+ * batch's JSONL itself — each root node's line, each child of a nested connection as its own line
+ * with `__parentId` after its parent — so Node only appends the text to the file. The lines are
+ * the pass-through read's objects (response-plan.ts plans them, response-sql.ts writes them), so
+ * ids, money, dates and key order are what a paged read answers, and the rows are the paged read's
+ * (the list's row scope and filter at the root, the relation's row scope under each parent).
+ * A root the pass-through cannot answer exactly is null here, and run-export.ts reads it through
+ * GraphQL execution instead; test/exports/export-paths.test.ts holds the two to the same bytes.
+ */
+
+/** One root connection as the SQL path reads it. */
+export interface SqlRoot {
+  resource: Resource
+  order: PageOrder
+  filter: AppliedFilter
+  /** A root node's line: its fields without its nested connections. */
+  fields: FieldPlan[]
+  /** Each nested connection, by relation: its nodes' lines, in id order (as its pages are read). */
+  children: Array<{ relation: string; fields: FieldPlan[] }>
+}
+
+/** What one batch wrote: its lines as text, how many, and where the next batch starts. */
+export interface SqlBatch {
+  text: string
+  objects: number
+  more: boolean
+  endCursor: string | null
+}
+
+/**
+ * Plans `root` (as export-query.ts rewrote it) for the SQL path, or null. `jitOrder`: the
+ * fallback executes with graphql-jit, whose key order the plan follows (field-order.ts); under
+ * graphql-js a fragment may order keys otherwise, so fragments then decline.
+ */
+export function planSqlRoot(schema: GraphQLSchema, principal: Principal, root: RootPlan, jitOrder: boolean): SqlRoot | null {
+  const queryType = schema.getQueryType()
+  const read = rootRead(root.field.name.value)
+  const selections = root.field.selectionSet!
+  if (!queryType || read?.kind !== 'list' || fragmentDirectives(selections, {})) return null
+  if (!jitOrder && hasFragment(root.field)) return null
+  // A role without the module: execution answers FORBIDDEN, and the fallback fails the export with it.
+  if (!can(principal.permissions, read.resource.module, 'INQUIRE')) return null
+  const walk: Walk = { schema, fragments: {}, variables: {}, principal }
+  try {
+    const { field, args } = argsOf(walk, queryType, root.field)
+    const filter = read.filter(args.filter as Record<string, unknown> | null | undefined)
+    if (filter === 'refused') return null
+    const nodes = connectionPlan(walk, read.resource, objectType(field), [root.field]).find((item) => item.kind === 'nodes') ?? decline()
+    const children: SqlRoot['children'] = []
+    const fields: FieldPlan[] = []
+    for (const plan of (nodes as { fields: FieldPlan[] }).fields) {
+      if (plan.kind !== 'many') {
+        fields.push(plan)
+        continue
+      }
+      const childNodes = plan.connection.find((item) => item.kind === 'nodes') ?? decline()
+      const childFields = (childNodes as { fields: FieldPlan[] }).fields
+      // A child's own key `__parentId` would be written twice; one nesting level only (export-query.ts).
+      if (childFields.some((child) => child.key === '__parentId' || child.kind === 'many')) decline()
+      children.push({ relation: plan.relation, fields: childFields })
+    }
+    return { resource: read.resource, order: filter?.updatedSince ? 'sync' : 'id', filter: appliedFilter(filter as ListFilter | null), fields, children }
+  } catch (error) {
+    if (error instanceof Decline) return null
+    throw error
+  }
+}
+
+function hasFragment(field: FieldNode): boolean {
+  let found = false
+  visit(field, {
+    InlineFragment: () => {
+      found = true
+      return BREAK
+    },
+  })
+  return found
+}
+
+/** Reads one batch of `root` after `after` (a cursor as the fallback's endCursor writes it) as the principal. */
+export async function readSqlBatch(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null): Promise<SqlBatch> {
+  const page = pageRequest({ first: MAX_PAGE_SIZE, after }, root.order)
+  const values = pageValues(principal, page, root.filter)
+  const shape = ['export-batch', pageShape(root.resource, root.order, page, root.filter, principal), JSON.stringify(root.fields), JSON.stringify(root.children)].join('|')
+  const compiled = compileRead(shape, values, (bound) => {
+    let count = 0
+    const build: Build = { db, principal: boundPrincipal(principal, bound), nextAlias: () => `e${++count}` }
+    const statement = batchSql(build, root, pageBound(page, bound), filterBound(root.filter, bound))
+    return { compile: () => statement.compile(db) }
+  })
+  const [row] = (await db.executeQuery(compiled)).rows as Array<{ data: string | null; objects: number; rows: number; cursor: string | null }>
+  const objects = Number(row!.objects)
+  return { text: objects > 0 ? `${row!.data}\n` : '', objects, more: Number(row!.rows) > page.size, endCursor: row!.cursor }
+}
+
+const ref = (name: string) => sql.ref(name)
+
+/**
+ * The batch: the page's root rows numbered in reading order (one more read, to learn whether
+ * another batch follows), each kept row's line and its children's lines, in one text.
+ */
+function batchSql(build: Build, root: SqlRoot, page: PageRequest, filter: AppliedFilter): RawBuilder<unknown> {
+  const { resource, order } = root
+  const rows = build.nextAlias()
+  const scoped = listed(build, resource, filter)(rows)(build.db.selectFrom(`${resource.table} as ${rows}`).selectAll(rows))
+  const keyed = paginate(scoped, rows, page, order)
+  const numberOrder = order === 'sync' ? sql`${ref(`${rows}.updated_at`)}, ${ref(`${rows}.id`)}` : ref(`${rows}.id`)
+  const paged = build.nextAlias()
+  const node = build.nextAlias()
+  const last = build.nextAlias()
+  const line = recordObject(build, resource, node, root.fields)
+  const parentId = globalId(resource.typeName, node)
+  const eb = expressionBuilder<any, any>()
+  const parts: RawBuilder<unknown>[] = [sql`select 0 as part, 0::bigint as child, ${line.json}::text as line`]
+  root.children.forEach((child, index) => {
+    const relation = resource.relations[child.relation]!
+    if (relation.kind !== 'many') throw new Error(`${resource.typeName}.${child.relation} is not a to-many relation`)
+    const target = relation.target()
+    const alias = build.nextAlias()
+    const object = recordObject(build, target, alias, child.fields)
+    // The child's object with its parent's id as its last key, as the fallback's line gets it.
+    parts.push(sql`select ${sql.lit(index + 1)}, ${ref(`${alias}.id`)}::bigint, left(${object.json}::text, -1) || ',"__parentId":"' || ${parentId} || '"}'
+      from ${sql.table(target.table)} as ${sql.id(alias)} ${sql.join(object.laterals, sql` `)}
+      where ${childOf(build, resource, node, child.relation)(alias)(eb)}`)
+  })
+  const size = sql.lit(page.size)
+  return sql`with ${sql.id(paged)} as (select ${ref(rows)}.*, row_number() over (order by ${numberOrder}) as n from (${keyed}) as ${sql.id(rows)})
+    select string_agg(${ref('l.line')}, chr(10) order by ${ref(`${node}.n`)}, ${ref('l.part')}, ${ref('l.child')}) as data, count(*)::int as objects,
+      (select count(*)::int from ${sql.id(paged)}) as rows,
+      (select ${cursorOf(last, order)} from ${sql.id(paged)} as ${sql.id(last)} where ${ref(`${last}.n`)} = least(${size}, (select count(*) from ${sql.id(paged)}))) as cursor
+    from ${sql.id(paged)} as ${sql.id(node)} ${sql.join(line.laterals, sql` `)}
+    cross join lateral (${sql.join(parts, sql` union all `)}) as l
+    where ${ref(`${node}.n`)} <= ${size}`
+}
