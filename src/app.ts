@@ -31,7 +31,7 @@ export interface App {
  * How exports run their documents: through graphql-jit like requests (each export's documents are
  * compiled once), unless GATEHOUSE_JIT=0; graphql-js for what jit does not take.
  */
-function exportExecutor(config: Config): ExportExecutor {
+export function exportExecutor(config: Config): ExportExecutor {
   const jit = createJitCache()
   return (document, variableValues, contextValue) => {
     const schema = getSchema()
