@@ -111,14 +111,20 @@ export async function exportBench(options: BenchOptions): Promise<void> {
     const results = {
       generatedAt: new Date().toISOString(),
       dataset: { rows: dataset.totalRows, business: dataset.business.slug, jobs: dataset.business.jobs },
-      export: { lines: state.objectCount, bytes: state.bytes, gzippedBytes: gzipped, seconds: exportSeconds, linesPerSecond: state.objectCount / exportSeconds },
+      export: {
+        lines: state.objectCount, bytes: state.bytes, gzippedBytes: gzipped, seconds: exportSeconds, linesPerSecond: state.objectCount / exportSeconds,
+        // Start → COMPLETED (polled every 200 ms), without the gzipped download.
+        writtenSeconds: (written - started) / 1000,
+      },
       paged: { requests, seconds: pagedSeconds, linesPerSecond: objects / pagedSeconds, points, budgetWaitSeconds, peakRssMiB: pagedPeak },
       speedup: pagedSeconds / exportSeconds,
+      speedupWritten: pagedSeconds / ((written - started) / 1000),
       rss: { idleMiB: idle, peakMiB: peak, aboveIdleMiB: peak - idle },
     }
     writeFileSync(join(paths.work, 'export-results.json'), `${JSON.stringify(results, null, 2)}\n`)
     log(`Export ${Math.round(results.export.linesPerSecond).toLocaleString('en-US')} lines/s; paged at 100/page ` +
-      `${Math.round(results.paged.linesPerSecond).toLocaleString('en-US')} lines/s (${requests} requests): export ${results.speedup.toFixed(1)}× faster.`)
+      `${Math.round(results.paged.linesPerSecond).toLocaleString('en-US')} lines/s (${requests} requests): export ${results.speedup.toFixed(1)}× faster ` +
+      `(${results.speedupWritten.toFixed(1)}× to COMPLETED, before the download).`)
     log(`Paging cost ${points.toLocaleString('en-US')} points: on the default budget (${DEFAULT_BUDGET.limit} points, ` +
       `${DEFAULT_BUDGET.restoreRate}/s) a partner waits at least ${Math.round(budgetWaitSeconds).toLocaleString('en-US')} s for it.`)
     log(`Server RSS while paging: peak ${pagedPeak.toFixed(0)} MiB (+${(pagedPeak - idle).toFixed(0)} MiB above idle).`)

@@ -36,10 +36,14 @@ export interface SqlRoot {
   children: Array<{ relation: string; fields: FieldPlan[] }>
 }
 
-/** What one batch wrote: its lines as text, how many, and where the next batch starts. */
+/**
+ * One batch: each root node's lines (its own, then its children's, each ending in a newline) as
+ * one text, how many, and where the next batch starts. A text per root node, not per batch: a
+ * batch is ~1 MB of text, and strings that large wait in V8's large-object space for a full
+ * collection, where a node's few KiB go with the young generation.
+ */
 export interface SqlBatch {
-  text: string
-  objects: number
+  nodes: Array<{ lines: string; objects: number }>
   more: boolean
   endCursor: string | null
 }
@@ -105,16 +109,17 @@ export async function readSqlBatch(db: Kysely<any>, principal: Principal, root: 
     const statement = batchSql(build, root, pageBound(page, bound), filterBound(root.filter, bound))
     return { compile: () => statement.compile(db) }
   })
-  const [row] = (await db.executeQuery(compiled)).rows as Array<{ data: string | null; objects: number; rows: number; cursor: string | null }>
-  const objects = Number(row!.objects)
-  return { text: objects > 0 ? `${row!.data}\n` : '', objects, more: Number(row!.rows) > page.size, endCursor: row!.cursor }
+  const rows = (await db.executeQuery(compiled)).rows as Array<{ lines: string; objects: number; cursor: string; rows: number }>
+  const last = rows.at(-1)
+  return { nodes: rows, more: Number(last?.rows ?? 0) > page.size, endCursor: last?.cursor ?? null }
 }
 
 const ref = (name: string) => sql.ref(name)
 
 /**
  * The batch: the page's root rows numbered in reading order (one more read, to learn whether
- * another batch follows), each kept row's line and its children's lines, in one text.
+ * another batch follows); for each kept row, in that order, its line and its children's lines
+ * as one text, and its cursor.
  */
 function batchSql(build: Build, root: SqlRoot, page: PageRequest, filter: AppliedFilter): RawBuilder<unknown> {
   const { resource, order } = root
@@ -124,7 +129,6 @@ function batchSql(build: Build, root: SqlRoot, page: PageRequest, filter: Applie
   const numberOrder = order === 'sync' ? sql`${ref(`${rows}.updated_at`)}, ${ref(`${rows}.id`)}` : ref(`${rows}.id`)
   const paged = build.nextAlias()
   const node = build.nextAlias()
-  const last = build.nextAlias()
   const line = recordObject(build, resource, node, root.fields)
   const parentId = globalId(resource.typeName, node)
   const eb = expressionBuilder<any, any>()
@@ -141,11 +145,13 @@ function batchSql(build: Build, root: SqlRoot, page: PageRequest, filter: Applie
       where ${childOf(build, resource, node, child.relation)(alias)(eb)}`)
   })
   const size = sql.lit(page.size)
+  // Grouped by root node: min() of its cursor is its cursor (every row of a group is that node's).
   return sql`with ${sql.id(paged)} as (select ${ref(rows)}.*, row_number() over (order by ${numberOrder}) as n from (${keyed}) as ${sql.id(rows)})
-    select string_agg(${ref('l.line')}, chr(10) order by ${ref(`${node}.n`)}, ${ref('l.part')}, ${ref('l.child')}) as data, count(*)::int as objects,
-      (select count(*)::int from ${sql.id(paged)}) as rows,
-      (select ${cursorOf(last, order)} from ${sql.id(paged)} as ${sql.id(last)} where ${ref(`${last}.n`)} = least(${size}, (select count(*) from ${sql.id(paged)}))) as cursor
+    select string_agg(${ref('l.line')} || chr(10), '' order by ${ref('l.part')}, ${ref('l.child')}) as lines, count(*)::int as objects,
+      min(${cursorOf(node, order)}) as cursor, (select count(*)::int from ${sql.id(paged)}) as rows
     from ${sql.id(paged)} as ${sql.id(node)} ${sql.join(line.laterals, sql` `)}
     cross join lateral (${sql.join(parts, sql` union all `)}) as l
-    where ${ref(`${node}.n`)} <= ${size}`
+    where ${ref(`${node}.n`)} <= ${size}
+    group by ${ref(`${node}.n`)}
+    order by ${ref(`${node}.n`)}`
 }

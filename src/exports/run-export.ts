@@ -107,10 +107,14 @@ export async function runExport(
   let written: Promise<void> = Promise.resolve()
   const flush = async () => {
     if (chunk.length === 0) return
-    const text = chunk.join('')
+    const pieces = chunk
     chunk = []
     chunkBytes = 0
-    written = new Promise((resolve, reject) => file.write(text, (error) => (error ? reject(error) : resolve())))
+    // One writev of the pieces, not a string joined from them: every byte is copied once less.
+    file.cork()
+    for (const piece of pieces.slice(0, -1)) file.write(piece)
+    written = new Promise((resolve, reject) => file.write(pieces.at(-1)!, (error) => (error ? reject(error) : resolve())))
+    file.uncork()
     // Awaited at the batch's end; until then a failure is also seen through `failed`, never unhandled.
     written.catch(() => {})
     // Backpressure: wait while the file is behind, so memory holds about one batch, never the export.
@@ -188,7 +192,7 @@ export async function runExport(
       if (sqlRoot) {
         const batch = await readSqlBatch(db, principal, sqlRoot, progress.after)
         exportBatchStats.sql++
-        await write(batch.text, batch.objects)
+        for (const node of batch.nodes) await write(node.lines, node.objects)
         next = batch
       } else {
         const data = await run(root.document, { after: progress.after }, principal)
