@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url'
 import { issueBenchKeys, postOk } from './client.js'
 import { prepareDataset } from './dataset.js'
 import { type BenchOptions, USAGE, UsageError, parseOptions } from './options.js'
-import { buildGatehouse, newKeyPepper, rssMiB, sampleRss, startServer, stopServer } from './servers.js'
+import { DatabaseCpu } from './database-cpu.js'
+import { buildGatehouse, cpuSeconds, newKeyPepper, rssMiB, sampleRss, startServer, stopServer } from './servers.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const paths = { root, work: join(root, 'bench', '.work') }
@@ -67,7 +68,15 @@ export async function exportBench(options: BenchOptions): Promise<void> {
     const idle = rssMiB(server.pid)
 
     // The export: start, poll once a second (as a partner would), download the file.
+    // CPU seconds of the server and of PostgreSQL's backends for the bench database, per phase: where the time goes.
+    const databaseCpu = await DatabaseCpu.connect(options.postgresUrl, options.database)
+    const cpu = async () => ({ server: cpuSeconds(server.pid), database: await databaseCpu.snapshot() })
+    const cpuSpent = async (since: Awaited<ReturnType<typeof cpu>>) => {
+      const now = await cpu()
+      return { serverSeconds: now.server - since.server, databaseSeconds: DatabaseCpu.between(since.database, now.database) }
+    }
     const rss = sampleRss(server.pid, 100)
+    const exportCpuStart = await cpu()
     const started = performance.now()
     const start = await postOk(server.url, { query: 'mutation($q: String!) { startBulkExport(input: { query: $q }) { id } }', variables: { q: EXPORT_QUERY } }, headers)
     const id = start.data.startBulkExport.id as string
@@ -78,15 +87,19 @@ export async function exportBench(options: BenchOptions): Promise<void> {
       await sleep(200)
     }
     const written = performance.now()
+    const exportCpu = await cpuSpent(exportCpuStart)
+    const writingPeak = rss.stop()
+    const downloadRss = sampleRss(server.pid, 100)
     if (state.status !== 'COMPLETED') throw new Error(`export ended ${state.status} (${state.errorCode})`)
     const gzipped = await downloadedBytes(`${origin}${state.url}`, { ...headers, 'accept-encoding': 'gzip' })
     const exportSeconds = (performance.now() - started) / 1000
-    const peak = rss.stop()
+    const peak = Math.max(writingPeak, downloadRss.stop())
     log(`Export: ${state.objectCount.toLocaleString('en-US')} lines, ${(state.bytes / 2 ** 20).toFixed(1)} MiB (${(gzipped / 2 ** 20).toFixed(1)} MiB gzipped) ` +
       `in ${exportSeconds.toFixed(1)} s (written in ${((written - started) / 1000).toFixed(1)} s).`)
 
     // The same data paged through GraphQL at 100 per page, each page's price (extensions.cost) added up.
     const pagedRss = sampleRss(server.pid, 100)
+    const pagedCpuStart = await cpu()
     const pagedStarted = performance.now()
     let objects = 0
     let requests = 0
@@ -104,6 +117,8 @@ export async function exportBench(options: BenchOptions): Promise<void> {
       }
     }
     const pagedSeconds = (performance.now() - pagedStarted) / 1000
+    const pagedCpu = await cpuSpent(pagedCpuStart)
+    await databaseCpu.close()
     const pagedPeak = pagedRss.stop()
     // What a partner on the default budget waits for: a full bucket, then the restore rate.
     const budgetWaitSeconds = Math.max(0, points - DEFAULT_BUDGET.limit) / DEFAULT_BUDGET.restoreRate
@@ -115,20 +130,25 @@ export async function exportBench(options: BenchOptions): Promise<void> {
         lines: state.objectCount, bytes: state.bytes, gzippedBytes: gzipped, seconds: exportSeconds, linesPerSecond: state.objectCount / exportSeconds,
         // Start → COMPLETED (polled every 200 ms), without the gzipped download.
         writtenSeconds: (written - started) / 1000,
+        cpu: exportCpu,
       },
-      paged: { requests, seconds: pagedSeconds, linesPerSecond: objects / pagedSeconds, points, budgetWaitSeconds, peakRssMiB: pagedPeak },
+      paged: { requests, seconds: pagedSeconds, linesPerSecond: objects / pagedSeconds, points, budgetWaitSeconds, peakRssMiB: pagedPeak, cpu: pagedCpu },
       speedup: pagedSeconds / exportSeconds,
       speedupWritten: pagedSeconds / ((written - started) / 1000),
-      rss: { idleMiB: idle, peakMiB: peak, aboveIdleMiB: peak - idle },
+      rss: { idleMiB: idle, peakMiB: peak, aboveIdleMiB: peak - idle, writingAboveIdleMiB: writingPeak - idle },
     }
     writeFileSync(join(paths.work, 'export-results.json'), `${JSON.stringify(results, null, 2)}\n`)
     log(`Export ${Math.round(results.export.linesPerSecond).toLocaleString('en-US')} lines/s; paged at 100/page ` +
       `${Math.round(results.paged.linesPerSecond).toLocaleString('en-US')} lines/s (${requests} requests): export ${results.speedup.toFixed(1)}× faster ` +
       `(${results.speedupWritten.toFixed(1)}× to COMPLETED, before the download).`)
+    const cpuLine = (what: string, spent: typeof exportCpu) =>
+      `${what}: server ${spent.serverSeconds.toFixed(2)} s CPU, PostgreSQL ${spent.databaseSeconds.toFixed(2)} s CPU`
+    log(`${cpuLine('Export to COMPLETED', exportCpu)}; ${cpuLine('paging', pagedCpu)}.`)
     log(`Paging cost ${points.toLocaleString('en-US')} points: on the default budget (${DEFAULT_BUDGET.limit} points, ` +
       `${DEFAULT_BUDGET.restoreRate}/s) a partner waits at least ${Math.round(budgetWaitSeconds).toLocaleString('en-US')} s for it.`)
     log(`Server RSS while paging: peak ${pagedPeak.toFixed(0)} MiB (+${(pagedPeak - idle).toFixed(0)} MiB above idle).`)
-    log(`Server RSS: idle ${idle.toFixed(0)} MiB, peak during the export ${peak.toFixed(0)} MiB (+${results.rss.aboveIdleMiB.toFixed(0)} MiB).`)
+    log(`Server RSS: idle ${idle.toFixed(0)} MiB, peak during the export ${peak.toFixed(0)} MiB (+${results.rss.aboveIdleMiB.toFixed(0)} MiB; ` +
+      `+${results.rss.writingAboveIdleMiB.toFixed(0)} MiB until COMPLETED, before the download).`)
   } finally {
     await stopServer(server)
   }
