@@ -44,6 +44,8 @@ export interface SqlRoot {
  */
 export interface SqlBatch {
   nodes: Array<{ lines: string; objects: number }>
+  /** Whether its statement ran ahead, while the batch before it was written. */
+  readAhead?: boolean
   more: boolean
   endCursor: string | null
 }
@@ -98,20 +100,76 @@ function hasFragment(field: FieldNode): boolean {
   return found
 }
 
-/** Reads one batch of `root` after `after` (a cursor as the fallback's endCursor writes it) as the principal. */
-export async function readSqlBatch(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null): Promise<SqlBatch> {
+/**
+ * Reads a root's batches one ahead: while a batch is written and its progress saved, the next
+ * one's statement already runs on another connection (where it starts, this batch's end, is read
+ * first with a cheap keyset query). PostgreSQL's JSON is what an export waits for
+ * (docs/export.md), so two statements at once use a second core; on PGlite they simply queue.
+ */
+export class SqlBatchReader {
+  private ahead: { root: SqlRoot; teamId: string | null; after: string; batch: Promise<SqlBatch> } | null = null
+
+  constructor(private readonly db: Kysely<any>) {}
+
+  /** The batch of `root` after `after` (a cursor as the fallback's endCursor writes it), as `principal`. */
+  async read(principal: Principal, root: SqlRoot, after: string | null): Promise<SqlBatch> {
+    const ahead = this.ahead
+    this.ahead = null
+    // Read ahead for the same plan (the role's levels) and team, or it is read again as the principal now stands.
+    const batch = ahead && ahead.root === root && ahead.teamId === principal.teamId && ahead.after === after
+      ? ahead.batch.then((read) => ({ ...read, readAhead: true }))
+      : readBatch(this.db, principal, root, after)
+    const [end] = await run(this.db, principal, root, after, 'export-end', endSql)
+    if (end) this.ahead = { root, teamId: principal.teamId, after: end.cursor, batch: quiet(readBatch(this.db, principal, root, end.cursor)) }
+    return batch
+  }
+}
+
+/** A batch read ahead may never be used: its failure is met by whoever awaits it, or by no one. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
+}
+
+async function readBatch(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null): Promise<SqlBatch> {
+  const rows = await run(db, principal, root, after, 'export-batch', batchSql)
+  const last = rows.at(-1)
+  return { nodes: rows, more: Number(last?.rows ?? 0) > MAX_PAGE_SIZE, endCursor: last?.cursor ?? null }
+}
+
+type Statement = (build: Build, root: SqlRoot, page: PageRequest, filter: AppliedFilter) => RawBuilder<unknown>
+
+async function run(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null, kind: string, statement: Statement) {
   const page = pageRequest({ first: MAX_PAGE_SIZE, after }, root.order)
   const values = pageValues(principal, page, root.filter)
-  const shape = ['export-batch', pageShape(root.resource, root.order, page, root.filter, principal), JSON.stringify(root.fields), JSON.stringify(root.children)].join('|')
+  const shape = [kind, pageShape(root.resource, root.order, page, root.filter, principal), JSON.stringify(root.fields), JSON.stringify(root.children)].join('|')
   const compiled = compileRead(shape, values, (bound) => {
     let count = 0
     const build: Build = { db, principal: boundPrincipal(principal, bound), nextAlias: () => `e${++count}` }
-    const statement = batchSql(build, root, pageBound(page, bound), filterBound(root.filter, bound))
-    return { compile: () => statement.compile(db) }
+    const built = statement(build, root, pageBound(page, bound), filterBound(root.filter, bound))
+    return { compile: () => built.compile(db) }
   })
-  const rows = (await db.executeQuery(compiled)).rows as Array<{ lines: string; objects: number; cursor: string; rows: number }>
-  const last = rows.at(-1)
-  return { nodes: rows, more: Number(last?.rows ?? 0) > page.size, endCursor: last?.cursor ?? null }
+  return (await db.executeQuery(compiled)).rows as Array<{ lines: string; objects: number; cursor: string; rows: number }>
+}
+
+/** The page's root rows in reading order, numbered (one more than the page: whether another follows), as a CTE. */
+function numberedPage(build: Build, root: SqlRoot, page: PageRequest, filter: AppliedFilter) {
+  const { resource, order } = root
+  const rows = build.nextAlias()
+  const scoped = listed(build, resource, filter)(rows)(build.db.selectFrom(`${resource.table} as ${rows}`).selectAll(rows))
+  const numberOrder = order === 'sync' ? sql`${ref(`${rows}.updated_at`)}, ${ref(`${rows}.id`)}` : ref(`${rows}.id`)
+  const paged = build.nextAlias()
+  const cte = sql`with ${sql.id(paged)} as (select ${ref(rows)}.*, row_number() over (order by ${numberOrder}) as n from (${paginate(scoped, rows, page, order)}) as ${sql.id(rows)})`
+  return { paged, cte }
+}
+
+/** The cursor of the page's last row when another page follows, or no row. */
+function endSql(build: Build, root: SqlRoot, page: PageRequest, filter: AppliedFilter): RawBuilder<unknown> {
+  const { paged, cte } = numberedPage(build, root, page, filter)
+  const last = build.nextAlias()
+  const size = sql.lit(page.size)
+  return sql`${cte} select ${cursorOf(last, root.order)} as cursor from ${sql.id(paged)} as ${sql.id(last)}
+    where ${ref(`${last}.n`)} = ${size} and exists (select from ${sql.id(paged)} where n > ${size})`
 }
 
 const ref = (name: string) => sql.ref(name)
@@ -123,11 +181,7 @@ const ref = (name: string) => sql.ref(name)
  */
 function batchSql(build: Build, root: SqlRoot, page: PageRequest, filter: AppliedFilter): RawBuilder<unknown> {
   const { resource, order } = root
-  const rows = build.nextAlias()
-  const scoped = listed(build, resource, filter)(rows)(build.db.selectFrom(`${resource.table} as ${rows}`).selectAll(rows))
-  const keyed = paginate(scoped, rows, page, order)
-  const numberOrder = order === 'sync' ? sql`${ref(`${rows}.updated_at`)}, ${ref(`${rows}.id`)}` : ref(`${rows}.id`)
-  const paged = build.nextAlias()
+  const { paged, cte } = numberedPage(build, root, page, filter)
   const node = build.nextAlias()
   const line = recordObject(build, resource, node, root.fields)
   const parentId = globalId(resource.typeName, node)
@@ -146,7 +200,7 @@ function batchSql(build: Build, root: SqlRoot, page: PageRequest, filter: Applie
   })
   const size = sql.lit(page.size)
   // Grouped by root node: min() of its cursor is its cursor (every row of a group is that node's).
-  return sql`with ${sql.id(paged)} as (select ${ref(rows)}.*, row_number() over (order by ${numberOrder}) as n from (${keyed}) as ${sql.id(rows)})
+  return sql`${cte}
     select string_agg(${ref('l.line')} || chr(10), '' order by ${ref('l.part')}, ${ref('l.child')}) as lines, count(*)::int as objects,
       min(${cursorOf(node, order)}) as cursor, (select count(*)::int from ${sql.id(paged)}) as rows
     from ${sql.id(paged)} as ${sql.id(node)} ${sql.join(line.laterals, sql` `)}

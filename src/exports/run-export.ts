@@ -6,7 +6,7 @@ import { loadPrincipal } from '../access/credentials/load-principal.js'
 import { type AppServices, type Context, createContext } from '../context.js'
 import { ErrorCode } from '../graphql/errors.js'
 import { principalShape } from '../records/read/statement-cache.js'
-import { type SqlRoot, planSqlRoot, readSqlBatch } from './export-sql.js'
+import { SqlBatchReader, type SqlRoot, planSqlRoot } from './export-sql.js'
 import { type ConnectionPlan, type RootPlan, followUpDocument, planExport } from './export-query.js'
 import { type ExportProgress, type ExportRow, beat, saveProgress } from './exports.repository.js'
 
@@ -21,8 +21,8 @@ import { type ExportProgress, type ExportRow, beat, saveProgress } from './expor
  * are saved, so another instance can resume from there.
  */
 
-/** Root batches read by each path since the process started, for tests and the bench. */
-export const exportBatchStats = { sql: 0, graphql: 0 }
+/** Root batches read by each path since the process started (and SQL ones read ahead), for tests and the bench. */
+export const exportBatchStats = { sql: 0, graphql: 0, readAhead: 0 }
 
 /** A failure that ends the export with one of the contract's codes. */
 export class ExportFailure extends Error {
@@ -88,6 +88,7 @@ export async function runExport(
     return sqlRoots.roots
   }
   sqlRootsOf(await principalNow())
+  const sqlBatches = new SqlBatchReader(db)
 
   let progress = (row.progress as ExportProgress | null) ?? { root: 0, after: null }
   let bytes = Number(row.bytes)
@@ -190,8 +191,9 @@ export async function runExport(
       const root = roots[progress.root]!
       let next: { more: boolean; endCursor: string | null }
       if (sqlRoot) {
-        const batch = await readSqlBatch(db, principal, sqlRoot, progress.after)
+        const batch = await sqlBatches.read(principal, sqlRoot, progress.after)
         exportBatchStats.sql++
+        if (batch.readAhead) exportBatchStats.readAhead++
         for (const node of batch.nodes) await write(node.lines, node.objects)
         next = batch
       } else {
