@@ -116,30 +116,33 @@ export class SqlBatchReader {
     const ahead = this.ahead
     this.ahead = null
     // Read ahead for the same plan (the role's levels) and team, or it is read again as the principal now stands.
-    const batch = ahead && ahead.root === root && ahead.teamId === principal.teamId && ahead.after === after
+    const batch = quiet(ahead && ahead.root === root && ahead.teamId === principal.teamId && ahead.after === after
       ? ahead.batch.then((read) => ({ ...read, readAhead: true }))
-      : readBatch(this.db, principal, root, after)
-    const [end] = await run(this.db, principal, root, after, 'export-end', endSql)
+      : readBatch(this.db, principal, root, after))
+    const [end] = await runStatement(this.db, principal, root, after, 'export-end', endSql)
     if (end) this.ahead = { root, teamId: principal.teamId, after: end.cursor, batch: quiet(readBatch(this.db, principal, root, end.cursor)) }
     return batch
   }
 }
 
-/** A batch read ahead may never be used: its failure is met by whoever awaits it, or by no one. */
+/**
+ * A batch may never be awaited (read ahead and not used, or its end's query failed first): its
+ * failure is met by whoever awaits it, or by no one.
+ */
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {})
   return promise
 }
 
 async function readBatch(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null): Promise<SqlBatch> {
-  const rows = await run(db, principal, root, after, 'export-batch', batchSql)
+  const rows = await runStatement(db, principal, root, after, 'export-batch', batchSql)
   const last = rows.at(-1)
   return { nodes: rows, more: Number(last?.rows ?? 0) > MAX_PAGE_SIZE, endCursor: last?.cursor ?? null }
 }
 
 type Statement = (build: Build, root: SqlRoot, page: PageRequest, filter: AppliedFilter) => RawBuilder<unknown>
 
-async function run(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null, kind: string, statement: Statement) {
+async function runStatement(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null, kind: string, statement: Statement) {
   const page = pageRequest({ first: MAX_PAGE_SIZE, after }, root.order)
   const values = pageValues(principal, page, root.filter)
   const shape = [kind, pageShape(root.resource, root.order, page, root.filter, principal), JSON.stringify(root.fields), JSON.stringify(root.children)].join('|')
