@@ -199,7 +199,7 @@ function batchSql(build: Build, root: SqlRoot, page: PageRequest, filter: Applie
     // The child's object with its parent's id as its last key, as the fallback's line gets it.
     parts.push(sql`select ${sql.lit(index + 1)}, ${ref(`${alias}.id`)}::bigint, left(${object.json}::text, -1) || ',"__parentId":"' || ${parentId} || '"}'
       from ${sql.table(target.table)} as ${sql.id(alias)} ${sql.join(object.laterals, sql` `)}
-      where ${childOf(build, resource, node, child.relation)(alias)(eb)}`)
+      where ${childOf(build, resource, node, relation)(alias)(eb)}`)
   })
   const size = sql.lit(page.size)
   // Grouped by root node: min() of its cursor is its cursor (every row of a group is that node's).

@@ -1,6 +1,6 @@
 import { type AliasedRawBuilder, type Expression, type Kysely, type RawBuilder, type SqlBool, expressionBuilder, sql } from 'kysely'
 import type { Principal } from '../../access/principal.js'
-import type { Resource } from '../resource.js'
+import type { Relation, Resource } from '../resource.js'
 import { ownerImpliedByParent, rowScope } from '../row-scope.js'
 import { base64url, globalId } from './global-id-sql.js'
 import { ownerValue } from './owner-sql.js'
@@ -133,7 +133,7 @@ function relationValue(build: Build, parent: Resource, parentAlias: string, fiel
   }
   if (field.kind === 'many' && relation.kind === 'many') {
     const target = relation.target()
-    const belongs = childOf(build, parent, parentAlias, field.relation)
+    const belongs = childOf(build, parent, parentAlias, relation)
     const body = connectionSql(build, target, {
       rows: (alias) => build.db.selectFrom(`${target.table} as ${alias}`).selectAll(alias).where(belongs(alias)),
       page: field.page,
@@ -147,9 +147,7 @@ function relationValue(build: Build, parent: Resource, parentAlias: string, fiel
 }
 
 /** The rows of a to-many relation under the parent row `parentAlias`, as the caller may read them, read as `alias`. */
-export function childOf(build: Build, parent: Resource, parentAlias: string, relationName: string) {
-  const relation = parent.relations[relationName]!
-  if (relation.kind !== 'many') throw new Error(`${parent.typeName}.${relationName} is not a to-many relation`)
+export function childOf(build: Build, parent: Resource, parentAlias: string, relation: Extract<Relation, { kind: 'many' }>) {
   const target = relation.target()
   const ownerImplied = ownerImpliedByParent(target, parent, relation.foreignKey, build.principal, 'INQUIRE')
   return (alias: string) => (eb: any): Expression<SqlBool> =>
