@@ -182,7 +182,7 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push('## Method', '')
   lines.push(
     '- One database, seeded once; all three servers run side by side as child processes on loopback ports, started with `node` ' +
-      'directly (Gatehouse: the compiled build, `node dist/src/main.js` as `npm start` serves it, NODE_ENV=production, rate limit off, log level warn; PostGraphile: ' +
+      'directly (Gatehouse: the compiled build, run with the node flags of `npm start` (package.json) as it serves it, NODE_ENV=production, rate limit off, log level warn; PostGraphile: ' +
       '`bench/postgraphile-server.mjs` with the amber preset and `@dataplan/pg/adaptors/pg`, GRAPHILE_ENV=production), each with ' +
       'a pool of 10 connections.',
     '- Before measuring, each query is sent once to every server and the answers are compared in a canonical form (job numbers, ' +

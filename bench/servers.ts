@@ -58,7 +58,9 @@ export function ensurePostgraphile(paths: Paths, log: (line: string) => void): R
 /** The node flags `npm start` runs the server with (package.json's script): the bench runs what users run. */
 function startFlags(root: string): string[] {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
-  return scripts.start!.split(/\s+/).filter((word) => word.startsWith('--'))
+  const words = scripts.start!.split(/\s+/)
+  // Everything between `node` and the script: flags, and any value a flag takes as a word of its own.
+  return words.slice(1, words.indexOf('dist/src/main.js'))
 }
 
 /** Compiles Gatehouse into dist/ as `npm start` does (incremental: seconds when nothing changed). */

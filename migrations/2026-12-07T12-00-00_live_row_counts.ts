@@ -30,7 +30,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       primary key (business_id, table_name, id)
     )`.execute(db)
   await sql`
-    create function gatehouse_count_live_rows() returns trigger language plpgsql as $$
+    -- Its schema fixed at creation: a write from a session with another search_path still finds the table.
+    create function gatehouse_count_live_rows() returns trigger language plpgsql set search_path from current as $$
     begin
       if tg_op = 'INSERT' then
         insert into live_row_counts (business_id, table_name, delta)

@@ -145,7 +145,10 @@ describe('ends and removal', () => {
     const headers = xApiKey(gone.primary.key)
     const started = await startExport(server, headers, '{ contacts { nodes { name } } }')
     const id = decodeGlobalId(started.body.data.startBulkExport.id).id
-    // Whatever the run reached, from here on every batch finds its principal inactive.
+    // The first run ends before the row is set back, so no batch of it is still in flight (one
+    // read ahead) to write the file again after the second run removed it.
+    await waitForExport(server, headers, started.body.data.startBulkExport.id)
+    // From here on every batch finds its principal inactive.
     await db().updateTable('principals').set({ active: false }).where('business_id', '=', admin.businessId).where('id', '=', gone.id).execute()
     await db().updateTable('bulk_exports').set({ status: 'CREATED', runner: null, bytes: 0, object_count: 0, progress: null })
       .where('business_id', '=', admin.businessId).where('id', '=', id).execute()

@@ -105,40 +105,52 @@ async function runRoot(context: Context, principal: Principal, root: Exclude<Pla
   return typeof text === 'string' ? { text, cost: Number(row![COST]) } : null
 }
 
+type Planned = readonly PlannedRoot[] | 'declines'
+
 /**
  * Plans are kept per operation (yoga's parse cache hands every request of a document the same
  * nodes), by the variables and the caller's shape: the plan depends on nothing else, and a
  * caller's own values (business, member, team) are filled in per request by `values`. A query
- * that declines is remembered as declining, so it is not planned again either.
+ * that declines is remembered as declining, so it is not planned again either. One cache for
+ * the process, bounded by the characters its keys and shapes hold (a plan's objects grow with its
+ * shape's text), as statement-cache.ts bounds compiled statements: a paged operation makes a new
+ * key per cursor, and those keys must not outgrow the heap.
  */
-const plans = new WeakMap<OperationDefinitionNode, LRUCache<string, readonly PlannedRoot[] | 'declines'>>()
-const PLANS_PER_OPERATION = 64
+const PLAN_BUDGET_CHARS = 4_000_000
+const plans = new LRUCache<string, Planned>({
+  maxSize: PLAN_BUDGET_CHARS,
+  sizeCalculation: (planned, key) => key.length + (planned === 'declines' ? 0 : planned.reduce((sum, root) => sum + ('shape' in root ? 2 * root.shape.length : root.text.length), 0)) + 1,
+})
+const operationIds = new WeakMap<OperationDefinitionNode, number>()
+let nextOperationId = 0
 /** Counted for the tests, which check that requests were in fact answered from kept plans. */
 export const planCacheStats = { hits: 0, misses: 0 }
 /** Variables longer than this as JSON are planned every time rather than made into a key. */
 const PLAN_KEY_MAX = 4_096
 
-function planKey(principal: Principal, variables: Record<string, unknown>): string | null {
+function planKey(operation: OperationDefinitionNode, principal: Principal, variables: Record<string, unknown>): string | null {
   let json: string
   try {
     json = JSON.stringify(variables)
   } catch {
     return null
   }
-  return json.length > PLAN_KEY_MAX ? null : `${principalShape(principal)}|${json}`
+  if (json.length > PLAN_KEY_MAX) return null
+  let id = operationIds.get(operation)
+  if (id === undefined) operationIds.set(operation, (id = nextOperationId++))
+  return `${id}|${principalShape(principal)}|${json}`
 }
 
-function plan(input: PassThroughInput, principal: Principal, queryType: GraphQLObjectType): readonly PlannedRoot[] | 'declines' {
+function plan(input: PassThroughInput, principal: Principal, queryType: GraphQLObjectType): Planned {
   const { schema, document, operation, variables } = input
-  const key = planKey(principal, variables)
-  let cache = plans.get(operation)
-  const known = key === null ? undefined : cache?.get(key)
+  const key = planKey(operation, principal, variables)
+  const known = key === null ? undefined : plans.get(key)
   if (known) {
     planCacheStats.hits++
     return known
   }
   planCacheStats.misses++
-  let planned: readonly PlannedRoot[] | 'declines'
+  let planned: Planned
   try {
     const fragments = fragmentsOf(document)
     const walk: Walk = { schema, fragments, variables, principal }
@@ -146,13 +158,12 @@ function plan(input: PassThroughInput, principal: Principal, queryType: GraphQLO
       ? 'declines'
       : [...rootFields({ schema, fragments, variables }, queryType, operation.selectionSet)].map(([name, nodes]) => planRoot(walk, queryType, name, nodes))
   } catch (error) {
+    // A planner bug is thrown once, for the lane to log; the same request later just declines.
+    if (key !== null) plans.set(key, 'declines')
     if (!(error instanceof Decline)) throw error
     planned = 'declines'
   }
-  if (key !== null) {
-    if (!cache) plans.set(operation, (cache = new LRUCache({ max: PLANS_PER_OPERATION })))
-    cache.set(key, planned)
-  }
+  if (key !== null) plans.set(key, planned)
   return planned
 }
 
