@@ -1,7 +1,6 @@
 import {
   type DocumentNode,
   type FieldNode,
-  type FragmentDefinitionNode,
   GraphQLError,
   type GraphQLField,
   type GraphQLObjectType,
@@ -19,6 +18,7 @@ import {
 import { type Module, type Operation, can } from '../access/permissions.js'
 import { type Principal, canAdminister } from '../access/principal.js'
 import { badInput, forbidden } from '../graphql/errors.js'
+import { type FragmentMap, fragmentsOf } from '../graphql/fragments.js'
 import { MAX_PAGE_SIZE } from '../records/read/pagination.js'
 
 /**
@@ -74,11 +74,7 @@ export function planExport(schema: GraphQLSchema, query: string, principal: Prin
   const operation = operations[0]!
   if (operation.operation !== 'query') throw refuse('only a query can be exported; mutations and subscriptions are refused.')
   if ((operation.variableDefinitions?.length ?? 0) > 0) throw refuse('write the values into the query; an export takes no variables.')
-  const fragments = new Map(
-    document.definitions
-      .filter((definition): definition is FragmentDefinitionNode => definition.kind === Kind.FRAGMENT_DEFINITION)
-      .map((fragment) => [fragment.name.value, fragment]),
-  )
+  const fragments = fragmentsOf(document)
   const planner = new Planner(schema, fragments, principal)
   const queryType = schema.getQueryType()!
   const roots: RootPlan[] = []
@@ -148,7 +144,7 @@ class Planner {
 
   constructor(
     private readonly schema: GraphQLSchema,
-    private readonly fragments: Map<string, FragmentDefinitionNode>,
+    private readonly fragments: FragmentMap,
     private readonly principal: Principal,
   ) {}
 
@@ -208,7 +204,7 @@ class Planner {
   private selections(selections: readonly SelectionNode[], type: GraphQLObjectType | null, children: ConnectionPlan[], linesHere: boolean): SelectionNode[] {
     return selections.map((selection): SelectionNode => {
       if (selection.kind === Kind.FRAGMENT_SPREAD || selection.kind === Kind.INLINE_FRAGMENT) {
-        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? this.fragments.get(selection.name.value)! : selection
+        const fragment = selection.kind === Kind.FRAGMENT_SPREAD ? this.fragments[selection.name.value]! : selection
         const condition = fragment.typeCondition ? this.schema.getType(fragment.typeCondition.name.value) : type
         const inner = isObjectType(condition) ? condition : null
         return {
