@@ -6,12 +6,11 @@ import type { Resource } from '../records/resource.js'
 import { filterBound, pageBound, pageShape, pageValues } from '../records/read/compile.js'
 import { fragmentDirectives } from '../records/read/field-order.js'
 import { MAX_PAGE_SIZE, type PageOrder, type PageRequest, pageRequest } from '../records/read/pagination.js'
-import { rootRead } from '../records/read/passthrough.js'
+import { listFilterOf, rootRead, runShaped } from '../records/read/passthrough.js'
 import { Decline, type FieldPlan, type Walk, argsOf, connectionPlan, decline, objectType } from '../records/read/response-plan.js'
 import { globalId } from '../records/read/global-id-sql.js'
 import { type Build, childOf, cursorOf, listed, recordObject } from '../records/read/response-sql.js'
-import { boundPrincipal, compileRead } from '../records/read/statement-cache.js'
-import { type AppliedFilter, type ListFilter, appliedFilter, paginate } from '../records/read/statement.js'
+import { type AppliedFilter, paginate } from '../records/read/statement.js'
 import type { RootPlan } from './export-query.js'
 
 /**
@@ -34,6 +33,8 @@ export interface SqlRoot {
   fields: FieldPlan[]
   /** Each nested connection, by relation: its nodes' lines, in id order (as its pages are read). */
   children: Array<{ relation: string; fields: FieldPlan[] }>
+  /** `fields` and `children` as text, for the statement's shape: made once per plan, not per batch. */
+  planText: string
 }
 
 /**
@@ -66,8 +67,8 @@ export function planSqlRoot(schema: GraphQLSchema, principal: Principal, root: R
   const walk: Walk = { schema, fragments: {}, variables: {}, principal }
   try {
     const { field, args } = argsOf(walk, queryType, root.field)
-    const filter = read.filter(args.filter as Record<string, unknown> | null | undefined)
-    if (filter === 'refused') return null
+    const listed = listFilterOf(read, args.filter)
+    if (!listed) return null
     const nodes = connectionPlan(walk, read.resource, objectType(field), [root.field]).find((item) => item.kind === 'nodes') ?? decline()
     const children: SqlRoot['children'] = []
     const fields: FieldPlan[] = []
@@ -82,7 +83,7 @@ export function planSqlRoot(schema: GraphQLSchema, principal: Principal, root: R
       if (childFields.some((child) => child.key === '__parentId' || child.kind === 'many')) decline()
       children.push({ relation: plan.relation, fields: childFields })
     }
-    return { resource: read.resource, order: filter?.updatedSince ? 'sync' : 'id', filter: appliedFilter(filter as ListFilter | null), fields, children }
+    return { resource: read.resource, order: listed.order, filter: listed.applied, fields, children, planText: JSON.stringify([fields, children]) }
   } catch (error) {
     if (error instanceof Decline) return null
     throw error
@@ -144,15 +145,12 @@ type Statement = (build: Build, root: SqlRoot, page: PageRequest, filter: Applie
 
 async function runStatement(db: Kysely<any>, principal: Principal, root: SqlRoot, after: string | null, kind: string, statement: Statement) {
   const page = pageRequest({ first: MAX_PAGE_SIZE, after }, root.order)
-  const values = pageValues(principal, page, root.filter)
-  const shape = [kind, pageShape(root.resource, root.order, page, root.filter, principal), JSON.stringify(root.fields), JSON.stringify(root.children)].join('|')
-  const compiled = compileRead(shape, values, (bound) => {
-    let count = 0
-    const build: Build = { db, principal: boundPrincipal(principal, bound), nextAlias: () => `e${++count}` }
-    const built = statement(build, root, pageBound(page, bound), filterBound(root.filter, bound))
-    return { compile: () => built.compile(db) }
+  return runShaped<{ lines: string; objects: number; cursor: string; rows: number }>(db, principal, {
+    shape: [kind, pageShape(root.resource, root.order, page, root.filter, principal), root.planText].join('|'),
+    values: pageValues(principal, page, root.filter),
+    aliasPrefix: 'e',
+    build: (build, bound) => statement(build, root, pageBound(page, bound as never), filterBound(root.filter, bound as never)),
   })
-  return (await db.executeQuery(compiled)).rows as Array<{ lines: string; objects: number; cursor: string; rows: number }>
 }
 
 /** The page's root rows in reading order, numbered (one more than the page: whether another follows), as a CTE. */

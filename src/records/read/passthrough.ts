@@ -1,7 +1,7 @@
 import type { DocumentNode, FieldNode, GraphQLObjectType, GraphQLSchema, OperationDefinitionNode } from 'graphql'
 import { LRUCache } from 'lru-cache'
 import { fragmentDirectives, rootFields } from './field-order.js'
-import type { RawBuilder } from 'kysely'
+import type { Kysely, RawBuilder } from 'kysely'
 import { can } from '../../access/permissions.js'
 import type { Principal } from '../../access/principal.js'
 import type { Context } from '../../context.js'
@@ -13,7 +13,7 @@ import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, 
 import { COST, DATA, listSql, recordSql } from './response-sql.js'
 import { filterBound, pageBound, pageShape, pageValues } from './compile.js'
 import { type ReadValues, boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
-import { type ListFilter, type StatementScope, appliedFilter } from './statement.js'
+import { type AppliedFilter, type ListFilter, type StatementScope, appliedFilter } from './statement.js'
 
 /**
  * The pass-through read: a query whose every field the compiler can answer exactly is answered
@@ -76,11 +76,8 @@ function planRoot(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: 
       build: (scope, bound) => recordSql(scope, resource, bound.id, fields),
     }
   }
-  const filter = read.filter(args.filter as Record<string, unknown> | null | undefined)
-  if (filter === 'refused') decline()
-  const order: PageOrder = (filter as ListFilter | null)?.updatedSince ? 'sync' : 'id'
+  const { order, applied } = listFilterOf(read, args.filter) ?? decline()
   const page = pageOrDecline(args, order)
-  const applied = appliedFilter(filter as ListFilter | null)
   const connection = connectionPlan(walk, resource, objectType(field), nodes)
   return {
     key,
@@ -91,15 +88,34 @@ function planRoot(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: 
   }
 }
 
+/** A root list's filter argument as the list reads it (its order and applied filter), or null where the list refuses it. */
+export function listFilterOf(read: Extract<RootRead, { kind: 'list' }>, raw: unknown): { order: PageOrder; applied: AppliedFilter } | null {
+  const filter = read.filter(raw as Record<string, unknown> | null | undefined)
+  if (filter === 'refused') return null
+  return { order: filter?.updatedSince ? 'sync' : 'id', applied: appliedFilter(filter) }
+}
+
+/**
+ * Runs a statement of `shape` for `principal`: compiled once per shape (statement-cache.ts), built
+ * with the caller's values bound and table aliases `${aliasPrefix}1`, `${aliasPrefix}2`….
+ */
+export async function runShaped<Row>(
+  db: Kysely<any>,
+  principal: Principal,
+  statement: { shape: string; values: ReadValues; aliasPrefix: string; build(scope: StatementScope, bound: ReadValues): RawBuilder<unknown> },
+): Promise<Row[]> {
+  const compiled = compileRead(statement.shape, statement.values, (bound) => {
+    let count = 0
+    const scope: StatementScope = { db, principal: boundPrincipal(principal, bound as never), nextAlias: () => `${statement.aliasPrefix}${++count}` }
+    const built = statement.build(scope, bound)
+    return { compile: () => built.compile(db) }
+  })
+  return (await db.executeQuery(compiled)).rows as Row[]
+}
+
 /** Runs a planned statement for the request's caller; null when it found no row (not found). */
 async function runRoot(context: Context, principal: Principal, root: Exclude<PlannedRoot, { text: string }>): Promise<{ text: string; cost: number } | null> {
-  const compiled = compileRead(root.shape, root.values(principal), (bound) => {
-    let count = 0
-    const scope: StatementScope = { db: context.db, principal: boundPrincipal(principal, bound as never), nextAlias: () => `p${++count}` }
-    const statement = root.build(scope, bound)
-    return { compile: () => statement.compile(context.db) }
-  })
-  const [row] = (await context.db.executeQuery(compiled)).rows as Array<Record<string, unknown>>
+  const [row] = await runShaped<Record<string, unknown>>(context.db, principal, { shape: root.shape, values: root.values(principal), aliasPrefix: 'p', build: root.build })
   const text = row?.[DATA]
   // No row: the record is not there for this caller, which execution answers as NOT_FOUND.
   return typeof text === 'string' ? { text, cost: Number(row![COST]) } : null
@@ -158,10 +174,12 @@ function plan(input: PassThroughInput, principal: Principal, queryType: GraphQLO
       ? 'declines'
       : [...rootFields({ schema, fragments, variables }, queryType, operation.selectionSet)].map(([name, nodes]) => planRoot(walk, queryType, name, nodes))
   } catch (error) {
-    // A planner bug is thrown once, for the lane to log; the same request later just declines.
-    if (key !== null) plans.set(key, 'declines')
-    if (!(error instanceof Decline)) throw error
     planned = 'declines'
+    // A planner bug is thrown once, for the lane to log; the same request later just declines.
+    if (!(error instanceof Decline)) {
+      if (key !== null) plans.set(key, planned)
+      throw error
+    }
   }
   if (key !== null) plans.set(key, planned)
   return planned
