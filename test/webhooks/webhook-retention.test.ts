@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { decodeId, ok } from '../setup/admin-client.js'
@@ -5,9 +6,11 @@ import { type SignedIn, createMemberWithKeys, signInAsAdmin } from '../setup/cli
 import { eventually, startReceiver } from './receiver.js'
 
 /**
- * Outbox retention (GATEHOUSE_WEBHOOK_RETENTION_SECONDS, here 2 s): a finished event older than
- * that goes, with its deliveries and attempts; an event with a delivery still pending (a retry
- * waiting) stays whatever its age, and so does a recent one.
+ * Outbox retention (GATEHOUSE_WEBHOOK_RETENTION_SECONDS, here 10 s, pruned every 5 s): a finished
+ * event older than that goes, with its deliveries and attempts; an event with a delivery still
+ * pending (a retry waiting) stays whatever its age, and so does a recent one. Age comes from
+ * back-dating the first events by an hour rather than from waiting: with a 2 s retention a loaded
+ * CI machine once took longer than that to deliver the "recent" event, and the pruner took it.
  */
 
 let server: TestServer
@@ -18,7 +21,7 @@ const as = (query: string, i: Record<string, unknown> = {}) => server.graphql(qu
 beforeAll(async () => {
   receiver = await startReceiver()
   // A failed delivery waits a minute for its retry: pending all through the test.
-  server = await startTestServer({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1', GATEHOUSE_WEBHOOK_RETENTION_SECONDS: '2', GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '60' })
+  server = await startTestServer({ GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1', GATEHOUSE_WEBHOOK_RETENTION_SECONDS: '10', GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '60' })
   admin = await signInAsAdmin(server)
 })
 afterAll(async () => {
@@ -45,8 +48,11 @@ describe('outbox retention', () => {
     expect((await events()).map((e) => e.type)).toEqual(['supplier.created', 'contact.created'])
     await eventually(async () => expect(await count('webhook_attempts')).toBe(2))
 
-    // Past the retention (and a pruning round later) the delivered event is gone with its rows.
-    await eventually(async () => expect((await events()).map((e) => e.type)).toEqual(['contact.created']), 10_000)
+    // An hour old (events, deliveries and their attempts alike): a pruning round later the delivered
+    // event is gone with its rows, and the one still pending stays.
+    await db.updateTable('webhook_events').set({ occurred_at: sql`occurred_at - interval '1 hour'` }).execute()
+    await db.updateTable('webhook_deliveries').set({ created_at: sql`created_at - interval '1 hour'`, last_attempt_at: sql`last_attempt_at - interval '1 hour'` }).execute()
+    await eventually(async () => expect((await events()).map((e) => e.type)).toEqual(['contact.created']), 15_000)
     await as(`mutation { createSupplier(input: {name: "New Supplies"}) { supplier { id } } }`)
     await eventually(() => expect(receiver.at('/kept-short')).toHaveLength(2))
     expect((await events()).map((e) => e.type)).toEqual(['contact.created', 'supplier.created'])
@@ -56,5 +62,5 @@ describe('outbox retention', () => {
     const attempts = await db.selectFrom('webhook_attempts').innerJoin('webhook_deliveries as d', (j) => j.onRef('d.business_id', '=', 'webhook_attempts.business_id').onRef('d.id', '=', 'webhook_attempts.delivery_id'))
       .innerJoin('webhook_events as ev', (j) => j.onRef('ev.business_id', '=', 'd.business_id').onRef('ev.id', '=', 'd.event_id')).select('ev.type').execute()
     expect(attempts.map((a) => a.type).sort()).toEqual(['contact.created', 'supplier.created'])
-  }, 30_000)
+  }, 40_000)
 })
