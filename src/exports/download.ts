@@ -10,7 +10,7 @@ import type { Database } from '../db/types.js'
 import { notFound, unauthenticated } from '../graphql/errors.js'
 import { EXPORT_PATH, downloadable } from './exports.graphql.js'
 import { findByToken } from './exports.repository.js'
-import { exportFile } from './runner.js'
+import { exportFile } from './export-files.js'
 
 /**
  * Serves finished exports at /exports/<token>.jsonl (GET and HEAD). The token makes the URL

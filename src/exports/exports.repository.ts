@@ -16,6 +16,8 @@ export interface ExportProgress {
   root: number
   /** Cursor after the last root node written, or null at that root's start. */
   after: string | null
+  /** The run's part file in the export folder holding the bytes saved so far (export-files.ts). */
+  part?: string
 }
 
 export const OPEN_STATUSES: readonly BulkExportStatus[] = ['CREATED', 'RUNNING']
@@ -122,13 +124,16 @@ export async function releaseExport(db: Kysely<Database>, row: ExportRow, runner
 
 /**
  * Ends a run this runner holds: COMPLETED (downloadable until it expires) or FAILED with a contract
- * code, and announces it (`bulk_export.finished`) in the same transaction.
+ * code, and announces it (`bulk_export.finished`) in the same transaction. `whileLocked` runs
+ * after the row is updated (and locked) and before the commit, only when this runner held it; if
+ * it throws, nothing is recorded.
  */
 export async function finishExport(
   db: Kysely<Database>,
   row: ExportRow,
   runner: string,
   end: { status: 'COMPLETED'; objectCount: number; bytes: number; retentionHours: number } | { status: 'FAILED'; code: string; message: string },
+  whileLocked?: () => Promise<void>,
 ): Promise<boolean> {
   const values = end.status === 'COMPLETED'
     ? { object_count: end.objectCount, bytes: end.bytes, expires_at: sql<Date>`now() + make_interval(secs => ${end.retentionHours * 3600})` }
@@ -140,8 +145,10 @@ export async function finishExport(
       .where('status', '=', 'RUNNING').where('runner', '=', runner)
       .returning('id')
       .executeTakeFirst()
-    if (done) await appendExportFinished(trx, row.business_id, row.principal_id, row.id)
-    return done !== undefined
+    if (!done) return false
+    await appendExportFinished(trx, row.business_id, row.principal_id, row.id)
+    await whileLocked?.()
+    return true
   })
 }
 

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs'
-import { stat, truncate } from 'node:fs/promises'
+import { copyFile, rm, stat, truncate } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql'
 import type { Credential, Principal } from '../access/principal.js'
 import { loadPrincipal } from '../access/credentials/load-principal.js'
@@ -47,7 +48,7 @@ export interface RunResult {
   bytes: number
 }
 
-/** Runs `row` to its end (or throws ExportFailure / ExportLost), writing `path`. */
+/** Runs `row` to its end (or throws ExportFailure / ExportLost), writing this run's part file in `dir`. */
 export async function runExport(
   deps: {
     services: AppServices
@@ -59,7 +60,7 @@ export async function runExport(
     sqlPath: boolean
   },
   row: ExportRow,
-  path: string,
+  files: { dir: string; part: string },
 ): Promise<RunResult> {
   const { services, schema, runner } = deps
   const db = services.database.db
@@ -93,11 +94,17 @@ export async function runExport(
   let progress = (row.progress as ExportProgress | null) ?? { root: 0, after: null }
   let bytes = Number(row.bytes)
   let objectCount = Number(row.object_count)
+  const path = join(files.dir, files.part)
   if (bytes > 0) {
-    // Resuming: what the last saved batch left on disk stays; anything written after it goes.
-    const onDisk = await stat(path).then((file) => file.size, () => -1)
+    // Resuming: what the last saved batch left in the previous run's part is copied into this
+    // run's (that run may not have stopped writing yet), anything written after that batch cut off.
+    // (An export saved before parts existed wrote to its final name.)
+    const previous = join(files.dir, progress.part ?? `${row.file_token}.jsonl`)
+    const onDisk = await stat(previous).then((file) => file.size, () => -1)
     if (onDisk < bytes) throw new ExportFailure(ErrorCode.SERVICE_UNAVAILABLE, 'The partial export file was lost; start the export again.')
+    await copyFile(previous, path)
     await truncate(path, bytes)
+    await rm(previous, { force: true })
   }
   const file = createWriteStream(path, bytes > 0 ? { flags: 'r+', start: bytes } : { flags: 'w' })
   let failed: Error | null = null
@@ -207,7 +214,7 @@ export async function runExport(
       // On disk before it is recorded: a resumed run truncates to the recorded size, never past the disk's.
       await flush()
       await written
-      if (!(await saveProgress(db, row, runner, { objectCount, bytes, progress }))) throw new ExportLost()
+      if (!(await saveProgress(db, row, runner, { objectCount, bytes, progress: { ...progress, part: files.part } }))) throw new ExportLost()
       lastBeat = Date.now()
     }
     await flush()

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { mkdir, rm } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { mkdir, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { GraphQLSchema } from 'graphql'
-import type { Config } from '../config.js'
 import type { AppServices } from '../context.js'
+import { exportDir, exportFile, newPartName, removeExportFiles } from './export-files.js'
 import { claimExport, exportsAhead, finishExport, releaseExport, takeRemovableFiles } from './exports.repository.js'
 import { ExportFailure, ExportLost, type ExportExecutor, runExport } from './run-export.js'
 
@@ -20,14 +20,6 @@ export interface ExportRunner {
   /** Stops taking work; the export in progress stops at its next batch and is resumed elsewhere or at the next start. */
   close(): Promise<void>
 }
-
-/** The folder export files are written to and served from. */
-export function exportDir(config: Pick<Config, 'GATEHOUSE_EXPORT_DIR' | 'GATEHOUSE_DATA_DIR'>): string {
-  return resolve(config.GATEHOUSE_EXPORT_DIR ?? join(config.GATEHOUSE_DATA_DIR, 'exports'))
-}
-
-/** A file's path from its token (tokens are base64url: no separators). */
-export const exportFile = (dir: string, token: string) => join(dir, `${token}.jsonl`)
 
 export function startExportRunner(services: AppServices, schema: GraphQLSchema, execute: ExportExecutor): ExportRunner {
   const { config, log } = services
@@ -46,7 +38,8 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
   const runOne = async (): Promise<boolean> => {
     const row = await claimExport(db, runner, config.GATEHOUSE_EXPORT_STALE_SECONDS)
     if (!row) return false
-    const path = exportFile(dir, row.file_token)
+    // This run's own file (export-files.ts): renamed into place only when COMPLETED is recorded.
+    const part = newPartName(row.file_token)
     // Made on first use, not at start: an instance that never exports leaves no folder behind.
     await mkdir(dir, { recursive: true })
     log.info({ exportId: row.id, businessId: row.business_id, resumed: Number(row.bytes) > 0 }, 'bulk export running')
@@ -54,23 +47,29 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
       const result = await runExport(
         { services, schema, execute, runner, stopped: () => closed, sqlPath: config.GATEHOUSE_READ_PASSTHROUGH },
         row,
-        path,
+        { dir, part },
       )
-      const done = await finishExport(db, row, runner, { status: 'COMPLETED', ...result, retentionHours: config.GATEHOUSE_EXPORT_RETENTION_HOURS })
-      if (!done) await rm(path, { force: true })
+      // Renamed while the row is locked by the COMPLETED update: no other run can record anything
+      // in between, and a download never sees COMPLETED without its file.
+      const done = await finishExport(db, row, runner, { status: 'COMPLETED', ...result, retentionHours: config.GATEHOUSE_EXPORT_RETENTION_HOURS },
+        () => rename(join(dir, part), exportFile(dir, row.file_token)))
+      // Parts of runs that lost this export and died before removing theirs; or this one, canceled.
+      await removeExportFiles(dir, row.file_token, done ? `${row.file_token}.jsonl` : undefined)
       // Its bulk_export.finished deliveries (if any endpoint listens) go out now, not at the loop's next round.
       services.webhooks?.wake()
       log.info({ exportId: row.id, ...result }, done ? 'bulk export completed' : 'bulk export canceled')
     } catch (error) {
       if (error instanceof ExportLost) {
         // Closing: handed back at once, for another instance (or the next start) to resume from its
-        // last batch. Canceled: nothing to record (its file goes with the removal sweep).
+        // last batch, which this run's part holds. Canceled or taken over: its part is nobody's.
         if (closed) await releaseExport(db, row, runner)
+        else await rm(join(dir, part), { force: true })
         log.info({ exportId: row.id, closing: closed }, 'bulk export stopped before its end')
       } else {
         const failure = error instanceof ExportFailure ? error : new ExportFailure('INTERNAL_SERVER_ERROR', 'The export failed unexpectedly.')
         if (!(error instanceof ExportFailure)) log.error({ err: error, exportId: row.id }, 'bulk export failed')
         await finishExport(db, row, runner, { status: 'FAILED', code: failure.code, message: failure.message })
+        await rm(join(dir, part), { force: true })
         services.webhooks?.wake()
       }
     }
@@ -78,7 +77,7 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
   }
 
   const removeFiles = async () => {
-    for (const token of await takeRemovableFiles(db)) await rm(exportFile(dir, token), { force: true })
+    for (const token of await takeRemovableFiles(db)) await removeExportFiles(dir, token)
   }
 
   /**

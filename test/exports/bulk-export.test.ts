@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -9,6 +9,7 @@ import { decodeGlobalId } from '../../src/graphql/global-id.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { type MemberWithKeys, type SignedIn, createMemberWithKeys, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { loadIntoBusiness } from '../setup/factories.js'
+import { eventually } from '../webhooks/receiver.js'
 import { NESTED, NESTED_EXPORT, exportLines, pagedLines, startExport, waitForExport } from './export-helpers.js'
 
 /**
@@ -142,6 +143,11 @@ describe('refused at start with contract codes', () => {
     else expect(canceled.body.data.cancelBulkExport).toMatchObject({ status: 'CANCELED', url: null })
     const state = await waitForExport(server, headers, id)
     expect(['CANCELED', 'COMPLETED']).toContain(state.status)
+    // Nothing of a canceled export stays in the folder (its run removes its part, the sweep the
+    // rest); of a completed one, its file alone.
+    const { file_token: token } = await server.app.services.database.db.selectFrom('bulk_exports').select('file_token')
+      .where('id', '=', decodeGlobalId(id).id).executeTakeFirstOrThrow()
+    await eventually(() => expect(readdirSync(dir).filter((name) => name.startsWith(`${token}.`))).toEqual(state.status === 'COMPLETED' ? [`${token}.jsonl`] : []))
     expect((await cancel(jobsOnly.primary.key)).body.errors?.[0]?.extensions?.code).toBe('CONFLICT')
     // Another principal cannot see or cancel it.
     const foreign = await server.graphql('mutation($id: ID!) { cancelBulkExport(input: { id: $id }) { id } }', { headers: xApiKey(all.primary.key), variables: { id } })

@@ -66,11 +66,12 @@ async function exportOn(key: MemberWithKeys, query: string, sqlPath: boolean) {
     business_id: admin.businessId, principal_id: key.id, credential: JSON.stringify({ kind: 'session', sessionId: '0' }), query,
     file_token: randomBytes(24).toString('base64url'), status: 'RUNNING', runner: 'export-paths', heartbeat_at: new Date(), started_at: new Date(),
   }).returningAll().executeTakeFirstOrThrow()
-  const path = join(dir, `${row.file_token}.jsonl`)
+  const part = `${row.file_token}.export-paths.part`
+  const path = join(dir, part)
   const before = { ...exportBatchStats }
   try {
     const services = server.app.services
-    const result = await runExport({ services, schema: getSchema(), execute: exportExecutor(services.config), runner: 'export-paths', stopped: () => false, sqlPath }, row, path)
+    const result = await runExport({ services, schema: getSchema(), execute: exportExecutor(services.config), runner: 'export-paths', stopped: () => false, sqlPath }, row, { dir, part })
     const text = readFileSync(path, 'utf8')
     expect(result).toEqual({ objectCount: text.split('\n').length - 1, bytes: Buffer.byteLength(text) })
     return { text, sql: exportBatchStats.sql - before.sql, graphql: exportBatchStats.graphql - before.graphql }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -64,7 +64,10 @@ afterAll(async () => {
 const db = () => server.app.services.database.db
 
 describe('an export outlives its instance', () => {
-  it('whose instance died mid-way is resumed from its last saved batch, the torn tail dropped', async () => {
+  it.each([
+    ['in its own part file, which it goes on writing after losing the export', true],
+    ['under the final name (saved before runs had part files)', false],
+  ])('whose instance died mid-way is resumed from its last saved batch, the torn tail dropped: %s', async (_name, ownPart) => {
     const headers = xApiKey(member.primary.key)
     // What a dead instance left: the first 100 jobs (and their orders) saved, then half a line.
     const lines = reference.text.split('\n').filter(Boolean)
@@ -74,18 +77,30 @@ describe('an export outlives its instance', () => {
     const page = await server.graphql('{ jobs(first: 100) { pageInfo { endCursor } } }', { headers })
     const done = await db().selectFrom('bulk_exports').selectAll().where('id', '=', decodeGlobalId(reference.id).id).executeTakeFirstOrThrow()
     const token = randomBytes(24).toString('base64url')
+    const part = ownPart ? `${token}.dead-run.part` : `${token}.jsonl`
     // The torn tail is longer than everything still to come: only truncating it leaves a clean file.
-    writeFileSync(join(dir, `${token}.jsonl`), `${savedText}{"id":"torn", "__typ${'x'.repeat(Buffer.byteLength(reference.text))}`)
+    writeFileSync(join(dir, part), `${savedText}{"id":"torn", "__typ${'x'.repeat(Buffer.byteLength(reference.text))}`)
     const row = await db().insertInto('bulk_exports').values({
       business_id: admin.businessId, principal_id: member.id, credential: JSON.stringify(done.credential), query: QUERY, file_token: token,
       status: 'RUNNING', runner: 'an-instance-that-died', heartbeat_at: new Date(Date.now() - 3_600_000), started_at: new Date(),
       object_count: kept.length, bytes: Buffer.byteLength(savedText),
-      progress: JSON.stringify({ root: 0, after: page.body.data.jobs.pageInfo.endCursor }),
+      progress: JSON.stringify({ root: 0, after: page.body.data.jobs.pageInfo.endCursor, ...(ownPart ? { part } : {}) }),
     }).returning('id').executeTakeFirstOrThrow()
-    const state = await waitForExport(server, headers, encodeGlobalId('BulkExport', row.id))
-    expect(state).toMatchObject({ status: 'COMPLETED', objectCount: lines.length, bytes: Buffer.byteLength(reference.text) })
-    const response = await fetch(`${server.url}${state.url}`, { headers })
-    expect(await response.text()).toBe(reference.text)
+    // Only stalled, not dead: it goes on appending to its file (through a descriptor it holds) while
+    // the export is resumed elsewhere. Nothing of it may reach the export's file.
+    const stalled = ownPart ? openSync(join(dir, part), 'a') : null
+    const scribbling = stalled === null ? undefined : setInterval(() => writeSync(stalled, '{"stalled":true}\n'), 2)
+    try {
+      const state = await waitForExport(server, headers, encodeGlobalId('BulkExport', row.id))
+      expect(state).toMatchObject({ status: 'COMPLETED', objectCount: lines.length, bytes: Buffer.byteLength(reference.text) })
+      const response = await fetch(`${server.url}${state.url}`, { headers })
+      expect(await response.text()).toBe(reference.text)
+    } finally {
+      clearInterval(scribbling)
+      if (stalled !== null) closeSync(stalled)
+    }
+    // The finished file is all that is left of the export in the folder.
+    expect(readdirSync(dir).filter((name) => name.startsWith(`${token}.`))).toEqual([`${token}.jsonl`])
   })
 
   it('whose instance stops is handed back and finished by another; any instance serves the file', async () => {
@@ -145,8 +160,7 @@ describe('ends and removal', () => {
     const headers = xApiKey(gone.primary.key)
     const started = await startExport(server, headers, '{ contacts { nodes { name } } }')
     const id = decodeGlobalId(started.body.data.startBulkExport.id).id
-    // The first run ends before the row is set back, so no batch of it is still in flight (one
-    // read ahead) to write the file again after the second run removed it.
+    // The first run ends (its file finished) before the row is set back for a second run.
     await waitForExport(server, headers, started.body.data.startBulkExport.id)
     // From here on every batch finds its principal inactive.
     await db().updateTable('principals').set({ active: false }).where('business_id', '=', admin.businessId).where('id', '=', gone.id).execute()
@@ -155,12 +169,14 @@ describe('ends and removal', () => {
     server.app.services.exports!.wake()
     const deadline = Date.now() + 30_000
     let row = await db().selectFrom('bulk_exports').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    while ((row.status !== 'FAILED' || row.file_removed_at === null) && Date.now() < deadline) {
+    // Marked removed, then removed (the finished file, and the failed run's part): wait for both.
+    const removed = () => !readdirSync(dir).some((name) => name.startsWith(`${row.file_token}.`))
+    while ((row.status !== 'FAILED' || row.file_removed_at === null || !removed()) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50))
       row = await db().selectFrom('bulk_exports').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     }
     expect(row).toMatchObject({ status: 'FAILED', error_code: 'UNAUTHENTICATED' })
-    expect(existsSync(join(dir, `${row.file_token}.jsonl`))).toBe(false)
+    expect(removed()).toBe(true)
   })
 
   it('a role narrowed before its export runs ends it FAILED with FORBIDDEN', async () => {
