@@ -45,6 +45,11 @@ export async function startTestServer(
   })
   const app = await createApp(config, { database, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
   const server: Server = createServer(app.handle)
+  // The test process is the client too (fetch keeps sockets for a second less than the server's
+  // keep-alive hint), and an embedded query can hold its one thread longer than that margin on a
+  // loaded machine: a socket the server closes as the client reuses it is ECONNRESET (seen once in a
+  // loaded run). Tests outlive neither timeout; close() drops the connections anyway.
+  server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
