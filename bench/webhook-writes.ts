@@ -89,6 +89,10 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
   let endpoint: string | undefined
   try {
     token = (await gql('mutation($i: SignInInput!) { signIn(input: $i) { token } }', { i: options.admin })).signIn.token
+    // A reused bench database may keep the endpoint of a run cut short (the finally below never
+    // ran): its deliveries would fail to a gone receiver and be retried beside this run's.
+    const left = await gql('{ webhookEndpoints(first: 100) { nodes { id } } }')
+    for (const { id } of left.webhookEndpoints.nodes) await gql('mutation($i: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $i) { deletedId } }', { i: { id } })
     const roles = await gql('{ securityRoles { nodes { id name } } }')
     const roleId = roles.securityRoles.nodes.find((role: { name: string }) => role.name === 'Admin').id
     const member = (await gql('mutation($i: CreateApiMemberInput!) { createApiMember(input: $i) { id } }', { i: { name: 'Bench hooks', description: '', roleId } })).createApiMember.id
