@@ -168,6 +168,9 @@ async function main(options: BenchOptions): Promise<void> {
         cpuSeconds: await databaseCpu.meter([hooked.pid]),
       })
       logWebhookWrites(webhookWrites)
+      // The query servers are done. The hooked one's loop would deliver beside the second
+      // process, outside its CPU meter: only the two processes measured touch the outbox.
+      for (const server of [...running]) await stopAndForget(server)
       webhookWritesSeparate = await measureSeparateDelivery(options, dataset, keyPepper, webhookTls, databaseCpu)
     }
   } finally {

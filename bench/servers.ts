@@ -81,7 +81,10 @@ export interface StartOptions {
   env?: Record<string, string>
   /** A certificate the server trusts for its webhook deliveries (the bench's HTTPS receiver on loopback). */
   webhookCaFile?: string
-  /** 0: the server runs no webhook delivery loop (another process delivers). */
+  /**
+   * 0: the server runs no webhook delivery loop (another process delivers). Default: a loop only
+   * with webhookCaFile, the servers the webhook measurement uses (see startServer).
+   */
   webhookWorker?: '0' | '1'
   /** The log's name when it is not the server's (a second process of the same kind). */
   logName?: string
@@ -132,7 +135,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ...options.env,
       // The webhook write measurement's receiver: HTTPS (production mode sends nothing else) on 127.0.0.1.
       ...(options.webhookCaFile ? { NODE_EXTRA_CA_CERTS: options.webhookCaFile, GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1' } : {}),
-      ...(options.webhookWorker ? { GATEHOUSE_WEBHOOK_WORKER: options.webhookWorker } : {}),
+      // Every Gatehouse with a loop claims from the one shared outbox. A server that cannot reach
+      // the receiver (no certificate, loopback refused) would claim the measurement's deliveries,
+      // fail them and push them to the retry schedule (5 s, 30 s, …): the full bench's 4 s
+      // commit → delivery. And a loop outside the CPU meter would take work off the measured one.
+      GATEHOUSE_WEBHOOK_WORKER: options.webhookWorker ?? (options.webhookCaFile ? '1' : '0'),
     }
   }
   const out = createWriteStream(logFile)

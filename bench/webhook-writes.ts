@@ -89,6 +89,10 @@ export async function measureWebhookWrites(options: WebhookWritesOptions): Promi
   let endpoint: string | undefined
   try {
     token = (await gql('mutation($i: SignInInput!) { signIn(input: $i) { token } }', { i: options.admin })).signIn.token
+    // A reused bench database may keep the endpoint of a run cut short (the finally below never
+    // ran): its deliveries would fail to a gone receiver and be retried beside this run's.
+    const left = await gql('{ webhookEndpoints(first: 100) { nodes { id } } }')
+    for (const { id } of left.webhookEndpoints.nodes) await gql('mutation($i: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $i) { deletedId } }', { i: { id } })
     const roles = await gql('{ securityRoles { nodes { id name } } }')
     const roleId = roles.securityRoles.nodes.find((role: { name: string }) => role.name === 'Admin').id
     const member = (await gql('mutation($i: CreateApiMemberInput!) { createApiMember(input: $i) { id } }', { i: { name: 'Bench hooks', description: '', roleId } })).createApiMember.id
@@ -188,7 +192,8 @@ export function webhookWritesSection(inProcess: WebhookWritesResult, separate?: 
       `${inProcess.windows * 2} alternating windows of ${inProcess.writesPerWindow} writes with the business's one endpoint (subscribed to ` +
       '`contact.updated`) active and inactive (inactive queues nothing: the same as none for the write). The receiver is HTTPS on ' +
       '127.0.0.1, in a process of its own. First with the delivery loop in the writing server (the default), then with the writing ' +
-      'server running none (`GATEHOUSE_WEBHOOK_WORKER=0`) and a second server process delivering. CPU per write is the ' +
+      'server running none (`GATEHOUSE_WEBHOOK_WORKER=0`) and a second server process delivering; no other server of the run ' +
+      'runs a loop (the query servers deliver nothing, and are stopped before the second). CPU per write is the ' +
       'Gatehouse processes\' and their PostgreSQL backends\' user + system time over the windows (from /proc), divided by ' +
       'the writes; a window with the endpoint ends when its deliveries arrived, so their work is counted.',
     '',

@@ -30,6 +30,13 @@ const MIN_TIMER_MS = 50
 /** How often the outbox is pruned: half the retention, at least a second and at most an hour apart. */
 const pruneEveryMs = (retentionSeconds: number) => Math.min(Math.max((retentionSeconds * 1000) / 2, 1_000), 3_600_000)
 
+/** Whether the claim took PER_ENDPOINT deliveries of one endpoint (it may have left more); counted only when it could have. */
+function fillsAnEndpoint(claimed: readonly { endpoint_id: string }[]): boolean {
+  if (claimed.length < PER_ENDPOINT) return false
+  const counts: Record<string, number> = {}
+  return claimed.some((one) => (counts[one.endpoint_id] = (counts[one.endpoint_id] ?? 0) + 1) >= PER_ENDPOINT)
+}
+
 export interface WebhookWorker {
   wake(): void
   /** Outcomes this process recorded since start, for /metrics. */
@@ -87,9 +94,7 @@ export async function startWebhookWorker(deps: {
       delivered = true
       retried = (await deliverBatch(delivery, claimed)).retried || retried
       // Due now and not claimed: a later event of a delivered record, or what the limits left.
-      const perEndpoint = new Map<string, number>()
-      for (const one of claimed) perEndpoint.set(one.endpoint_id, (perEndpoint.get(one.endpoint_id) ?? 0) + 1)
-      more = claimed.length === BATCH || claimed.some((one) => one.has_successor) || [...perEndpoint.values()].some((n) => n >= PER_ENDPOINT)
+      more = claimed.length === BATCH || claimed.some((one) => one.has_successor) || fillsAnEndpoint(claimed)
     }
     if (closed) return
     // The retry timer: what is due later (a retry, another instance's lease running out). A round

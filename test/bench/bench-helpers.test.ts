@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { aggregate, percentile, type Window } from '../../bench/load.js'
 import { UsageError, parseOptions } from '../../bench/options.js'
 import { canonicalAnswer } from '../../bench/queries.js'
+import { renderMarkdown } from '../../bench/report.js'
+import type { WebhookWritesResult } from '../../bench/webhook-writes.js'
 
 /**
- * The pure parts of `npm run bench`: option parsing, percentiles over several windows, and the
- * canonical answer that decides whether Gatehouse and PostGraphile answered the same question.
+ * The pure parts of `npm run bench`: option parsing, percentiles over several windows, the
+ * canonical answer that decides whether Gatehouse and PostGraphile answered the same question, and
+ * how the report judges a target.
  */
 
 describe('bench options', () => {
@@ -101,5 +104,29 @@ describe('bench answers', () => {
     const missingOrders = { ...postgraphileJob, salesOrders: { nodes: [] } }
     expect(canonicalAnswer('Q2', page(missingOrders))).not.toEqual(base)
     expect(canonicalAnswer('Q1', { job: gatehouseJob })).not.toEqual(canonicalAnswer('Q1', { job: { ...gatehouseJob, number: 8 } }))
+  })
+})
+
+describe('bench report', () => {
+  const hooks = (addedP50Percent: number, cpuAdded: number): WebhookWritesResult => ({
+    windows: 4, writesPerWindow: 150, records: 20,
+    writeMs: { none: { n: 600, p50: 6, p99: 15 }, one: { n: 600, p50: 6 * (1 + addedP50Percent / 100), p99: 20 } },
+    addedP50Percent,
+    commitToDeliveryMs: { n: 600, p50: 40, p99: 90, missing: 0 },
+    cpuPerWriteMs: { none: 6, one: 6 * (1 + cpuAdded / 100), addedPercent: cpuAdded, databaseNone: 1.3, databaseOne: 1.6 },
+  })
+  const results = (inProcess: WebhookWritesResult, separate: WebhookWritesResult) => ({
+    generatedAt: '2026-12-07T00:00:00Z', commit: 'abc', machine: { cpus: 2, cpuModel: 'x', memoryGiB: 4, os: 'linux', node: '20', postgres: '15' },
+    versions: {}, command: 'npm run bench', dataset: { database: 'b', rows: 1, counts: {}, sizes: '', seedSeconds: 0, reused: true, business: 'b' },
+    load: { connections: 1, warmupSeconds: 1, measuredSeconds: 1, rounds: 1, schedule: '' }, servers: {}, transactionsPerQ2: {}, queries: {},
+    webhookWrites: inProcess, webhookWritesSeparate: separate, wallSeconds: 1,
+  })
+
+  it('judges the webhook target on the added write latency (issue #14), with CPU per write as information', () => {
+    const rows = renderMarkdown(results(hooks(2.2, 13.3), hooks(12, 5))).split('\n').filter((line) => line.startsWith('| one webhook endpoint'))
+    expect(rows).toEqual([
+      "| one webhook endpoint adds ≤ 10 % to a write's latency (delivered in process) | p50 +2.2 % (CPU/write +13.3 %, information) | met |",
+      "| one webhook endpoint adds ≤ 10 % to a write's latency (delivered by another process) | p50 +12.0 % (CPU/write +5.0 %, information) | **missed** |",
+    ])
   })
 })

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { type MemberWithKeys, type SignedIn, createMemberWithKeys, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { loadIntoBusiness } from '../setup/factories.js'
+import { ClaimCounter } from '../webhooks/claim-counter.js'
 import { eventually, startReceiver } from '../webhooks/receiver.js'
 import { startExport, waitForExport } from './export-helpers.js'
 
@@ -19,6 +20,9 @@ let server: TestServer
 let admin: SignedIn
 let owner: MemberWithKeys
 let other: MemberWithKeys
+let late: MemberWithKeys
+const claims = new ClaimCounter()
+const endpoints: Record<string, string> = {}
 let receiver: Awaited<ReturnType<typeof startReceiver>>
 const secrets: Record<string, string> = {}
 const dir = mkdtempSync(join(tmpdir(), 'gatehouse-export-hook-'))
@@ -30,11 +34,12 @@ async function endpoint(member: MemberWithKeys, path: string) {
   )
   expect(body.errors).toBeUndefined()
   secrets[path] = body.data.createWebhookEndpoint.secret
+  endpoints[path] = body.data.createWebhookEndpoint.endpoint.id
 }
 
 beforeAll(async () => {
   receiver = await startReceiver()
-  server = await startTestServer({ GATEHOUSE_EXPORT_DIR: dir, GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1' })
+  server = await startTestServer({ GATEHOUSE_EXPORT_DIR: dir, GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1', GATEHOUSE_WEBHOOK_RETRY_SCHEDULE: '60' }, { plugins: [claims] })
   admin = await signInAsAdmin(server)
   await loadIntoBusiness(server.app.services.database.db, admin, {
     seed: 18,
@@ -42,8 +47,10 @@ beforeAll(async () => {
   })
   owner = await createMemberWithKeys(server, admin)
   other = await createMemberWithKeys(server, admin)
+  late = await createMemberWithKeys(server, admin)
   await endpoint(owner, '/owner')
   await endpoint(other, '/other')
+  await endpoint(late, '/late')
 }, 120_000)
 afterAll(async () => {
   await server?.close()
@@ -77,4 +84,39 @@ it('announces a completed and a canceled export to its own member only, signed',
     .innerJoin('webhook_endpoints as e', (join) => join.onRef('e.business_id', '=', 'd.business_id').onRef('e.id', '=', 'd.endpoint_id'))
     .select('d.id').where('e.member_id', '=', other.id).execute()
   expect(queued).toEqual([])
+})
+
+it("decides a round's exports together: its own member's are sent, a deactivated member's skipped", async () => {
+  const db = server.app.services.database.db
+  const before = { owner: receiver.at('/owner').length, late: receiver.at('/late').length }
+  // The first attempts fail: the three deliveries then wait for a retry a minute away.
+  receiver.failNext('/owner', 2)
+  receiver.failNext('/late', 1)
+  const finished: Record<string, string[]> = { owner: [], late: [] }
+  for (const [who, member] of [['owner', owner], ['owner', owner], ['late', late]] as const) {
+    const started = await startExport(server, xApiKey(member.primary.key), '{ jobs { nodes { number } } }')
+    const id = started.body.data.startBulkExport.id
+    expect((await waitForExport(server, xApiKey(member.primary.key), id)).status).toBe('COMPLETED')
+    finished[who]!.push(id)
+  }
+  const waiting = () => db.selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', (join) => join.onRef('e.business_id', '=', 'd.business_id').onRef('e.id', '=', 'd.endpoint_id'))
+    .select(['d.id', 'd.status', 'd.last_error', 'e.member_id']).where('e.member_id', 'in', [owner.id, late.id]).where('d.attempts', '>', 0)
+  await eventually(async () => expect((await waiting().where('d.status', '=', 'PENDING').where('d.claimed_until', 'is', null).execute())).toHaveLength(3))
+  await db.updateTable('principals').set({ active: false }).where('id', '=', late.id).execute()
+  const claimed = { statements: claims.statements, deliveries: claims.claimed }
+  // Due at once, one wake: the three retries go out in one round.
+  await db.updateTable('webhook_deliveries').set({ next_attempt_at: new Date() }).where('status', '=', 'PENDING').execute()
+  server.app.services.webhooks!.wake()
+
+  await eventually(() => expect(receiver.at('/owner').slice(before.owner + 2).map((request) => request.json.data.id)).toEqual(finished.owner))
+  const skipped = await eventually(async () => {
+    const rows = await waiting().where('e.member_id', '=', late.id).execute()
+    expect(rows.map((row) => row.status)).toEqual(['SKIPPED'])
+    return rows
+  })
+  expect(skipped[0]!.last_error).toBe("the export is not the endpoint's member's, or that member is deactivated")
+  expect(receiver.at('/late').slice(before.late)).toHaveLength(1) // the failed first attempt only
+  expect(claims.claimed - claimed.deliveries).toBe(3)
+  expect(claims.statements - claimed.statements).toBeLessThanOrEqual(2) // the round's claim, and at most an empty one
 })
