@@ -20,8 +20,8 @@ export function columnValue(alias: string, name: string, format: ColumnFormat): 
 /**
  * A flat object's JSON (members of scalars only) written as text, where row_to_json would need a
  * lateral row per object: PostgreSQL forms a tuple for it and looks up how to write each member's
- * type on every call. Concatenating cost 40 % less per order line (0.63 against 1.1 µs), and a
- * nested page writes thousands of such objects (Q2's statement: 6 % less PostgreSQL CPU;
+ * type on every call. Concatenating cost 40 % less per order line (0.67 against 1.11 µs), and a
+ * nested page writes thousands of such objects (Q2's statement: 5–6 % less PostgreSQL CPU;
  * docs/performance.md). The bytes are row_to_json's: keys as JSON.stringify writes them (GraphQL
  * names, which need no escaping either way), values as to_json writes them (what row_to_json calls
  * per member), `null` for SQL NULL. Where the text becomes json, the cast validates it, which
