@@ -2,10 +2,11 @@ import { type AliasedRawBuilder, type Expression, type Kysely, type RawBuilder, 
 import type { Principal } from '../../access/principal.js'
 import type { Relation, Resource } from '../resource.js'
 import { ownerImpliedByParent, rowScope } from '../row-scope.js'
+import { columnValue, flatMembers, flatText } from './flat-object-sql.js'
 import { base64url, globalId } from './global-id-sql.js'
 import { ownerValue } from './owner-sql.js'
 import type { PageOrder, PageRequest } from './pagination.js'
-import type { ColumnFormat, ConnectionPlan, EdgePlan, FieldPlan, JsonMemberPlan } from './response-plan.js'
+import type { ConnectionPlan, EdgePlan, FieldPlan, JsonMemberPlan } from './response-plan.js'
 import { type AnySelect, type AppliedFilter, applyFilter, paginate } from './statement.js'
 import { totalCountQuery } from './total-count.js'
 
@@ -49,14 +50,6 @@ function cursorJson(alias: string, order: PageOrder): RawBuilder<unknown> {
 /** A row's cursor, as clients see it: base64url of its JSON. */
 export const cursorOf = (alias: string, order: PageOrder) => base64url(cursorJson(alias, order))
 
-function columnValue(alias: string, name: string, format: ColumnFormat): RawBuilder<unknown> {
-  const value = ref(`${alias}.${name}`)
-  if (format === 'text') return sql`${value}::text`
-  // Date#toISOString: UTC, milliseconds cut (not rounded) from PostgreSQL's microseconds, as to_char's MS does.
-  if (format === 'datetime') return sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-  return sql`${value}`
-}
-
 /** A JSON column's list of flat objects, each with the selected members as strings, in the list's order. */
 function jsonList(build: Build, alias: string, name: string, members: JsonMemberPlan[]): RawBuilder<unknown> {
   const element = build.nextAlias()
@@ -73,6 +66,8 @@ function jsonList(build: Build, alias: string, name: string, members: JsonMember
 
 /** The JSON object of one record under `alias`, with its relations as laterals. */
 export function recordObject(build: Build, resource: Resource, alias: string, fields: FieldPlan[]): Built {
+  const flat = flatMembers(resource, alias, fields)
+  if (flat) return { json: sql`(${flatText(flat)})::json`, cost: sql`1`, laterals: [] }
   const laterals: RawBuilder<unknown>[] = []
   const costs: RawBuilder<unknown>[] = [sql`1`]
   const values = fields.map((field) => {
@@ -106,13 +101,11 @@ function relationValue(build: Build, parent: Resource, parentAlias: string, fiel
   const joined = (body: RawBuilder<unknown>) => sql`left join lateral (${body}) as ${sql.id(result)} on true`
   if (field.kind === 'lines' && relation.kind === 'lines') {
     const line = build.nextAlias()
-    const object = build.nextAlias()
-    const values = field.fields.map((plan) =>
-      plan.kind === 'typename' ? sql`${lit(plan.value)}::text`.as(plan.key) : columnValue(line, (plan as { column: string }).column, (plan as { format: ColumnFormat }).format).as(plan.key),
-    )
-    const body = sql`select coalesce(array_to_json(array_agg(row_to_json(${sql.id(object)}) order by ${ref(`${line}.${relation.orderColumn}`)})), '[]'::json) as ${sql.id(DATA)}
+    // A line's fields are its typename and columns: always flat.
+    const members = flatMembers({ columns: relation.columns }, line, field.fields)!
+    // The lines' texts joined as array_to_json joins json elements: ',' between, '[]' for none.
+    const body = sql`select ('[' || coalesce(string_agg(${flatText(members)}, ',' order by ${ref(`${line}.${relation.orderColumn}`)}), '') || ']')::json as ${sql.id(DATA)}
       from ${sql.table(relation.table)} as ${sql.id(line)}
-      cross join lateral (select ${sql.join(values)}) as ${sql.id(object)}
       where ${ref(`${line}.business_id`)} = ${build.principal.businessId} and ${ref(`${line}.${relation.foreignKey}`)} = ${ref(`${parentAlias}.id`)}`
     // Lines have no id: they cost nothing of their own.
     return { json: ref(`${result}.${DATA}`), cost: null, laterals: [joined(body)] }
