@@ -53,24 +53,18 @@ export function createGuardedPool(options: PostgresPoolOptions): GuardedPool {
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     application_name: 'gatehouse',
     keepAlive: true,
-  })
-  const cancelPool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000, application_name: 'gatehouse-cancel' })
-  const onClientError = (error: Error) => log?.warn({ err: error }, 'database connection lost')
-  pool.on('connect', (client) => client.on('error', onClientError))
-  if (options.preparedPerConnection > 0) {
     // The statements this pool prepares are reads whose every request value is a parameter and
     // whose shape (page sizes included) is literal text, so one plan serves every execution.
     // Under plan_cache_mode=auto PostgreSQL compares the generic plan's estimate with the custom
     // plans', and on an owner-filtered keyset page (MY: `owner_id = any(array(team))` estimated at
     // ~12 % of rows, the cursor known only to a custom plan) it kept planning afresh on every
     // execution: 1.4 ms of planning for 0.7 ms of work, the MY key's page costing PostgreSQL twice
-    // the admin key's (docs/performance.md).
-    // Only named statements (and PL/pgSQL's) have a plan cache. Set per connection, first in its
-    // queue, rather than as a startup option, which poolers such as PgBouncer refuse.
-    pool.on('connect', (client) => {
-      client.query('set plan_cache_mode = force_generic_plan').catch((error: Error) => log?.warn({ err: error }, 'could not make prepared reads use generic plans'))
-    })
-  }
+    // the admin key's (docs/performance.md). Only named statements (and PL/pgSQL's) have a plan cache.
+    ...(options.preparedPerConnection > 0 ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
+  })
+  const cancelPool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000, application_name: 'gatehouse-cancel' })
+  const onClientError = (error: Error) => log?.warn({ err: error }, 'database connection lost')
+  pool.on('connect', (client) => client.on('error', onClientError))
   // Idle clients: pg-pool removes the broken one; the listener keeps the event from being fatal.
   pool.on('error', () => {})
   cancelPool.on('connect', (client) => client.on('error', () => {}))
