@@ -39,7 +39,7 @@ export interface GuardedPool extends PostgresPool {
  *   in PostgreSQL (pg_cancel_backend, over a separate two-connection pool so that a full main pool
  *   cannot block the cancel), and the client is destroyed rather than reused, so a cancel that lands
  *   late can never hit another request's statement;
- * - reads seen before run as named prepared statements (db/prepared-statements.ts), planned once.
+ * - reads seen before run as named prepared statements (db/prepared-statements.ts).
  */
 export function createGuardedPool(options: PostgresPoolOptions): GuardedPool {
   const { url, timeouts, log } = options
@@ -53,14 +53,6 @@ export function createGuardedPool(options: PostgresPoolOptions): GuardedPool {
     idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     application_name: 'gatehouse',
     keepAlive: true,
-    // The statements this pool prepares are reads whose every request value is a parameter and
-    // whose shape (page sizes included) is literal text, so one plan serves every execution.
-    // Under plan_cache_mode=auto PostgreSQL compares the generic plan's estimate with the custom
-    // plans', and on an owner-filtered keyset page (MY: `owner_id = any(array(team))` estimated at
-    // ~12 % of rows, the cursor known only to a custom plan) it kept planning afresh on every
-    // execution: 1.4 ms of planning for 0.7 ms of work, the MY key's page costing PostgreSQL twice
-    // the admin key's (docs/performance.md). Only named statements (and PL/pgSQL's) have a plan cache.
-    ...(options.preparedPerConnection > 0 ? { options: '-c plan_cache_mode=force_generic_plan' } : {}),
   })
   const cancelPool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000, application_name: 'gatehouse-cancel' })
   const onClientError = (error: Error) => log?.warn({ err: error }, 'database connection lost')
