@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs'
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type App, createApp } from '../../src/app.js'
 import { decodeGlobalId, encodeGlobalId } from '../../src/graphql/global-id.js'
-import { type TestServer, startTestServer } from '../setup/app.js'
+import { type TestServer, listenOnLoopback, startTestServer } from '../setup/app.js'
 import { uniformMatrix } from '../../src/access/permissions.js'
 import { type MemberWithKeys, type SignedIn, createMemberWithKeys, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { loadIntoBusiness } from '../setup/factories.js'
@@ -32,11 +30,10 @@ let reference: { text: string; id: string }
 /** Another instance of the same deployment: its own app (runner included) over the same database and export folder. */
 async function secondInstance(): Promise<{ app: App; url: string; close(): Promise<void> }> {
   const app = await createApp(server.app.services.config, { database: server.app.services.database, log: pino({ level: 'silent' }) })
-  const http = createServer(app.handle)
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
+  const { server: http, url } = await listenOnLoopback(app.handle)
   return {
     app,
-    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
+    url,
     async close() {
       http.closeAllConnections()
       await new Promise<void>((resolve) => http.close(() => resolve()))

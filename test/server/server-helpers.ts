@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto'
-import { type IncomingHttpHeaders, createServer, request } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type IncomingHttpHeaders, request } from 'node:http'
 import { Writable } from 'node:stream'
 import pino, { type Logger } from 'pino'
 import type { Config } from '../../src/config.js'
 import { type GatehouseYoga, createGatehouseServer } from '../../src/yoga.js'
-import type { TestServer } from '../setup/app.js'
+import { type TestServer, listenOnLoopback } from '../setup/app.js'
 
 /** A pino logger whose lines land in `lines` (parsed), for tests that read the log. */
 export function captureLog(level = 'debug'): { log: Logger; lines: Array<Record<string, any>>; text: () => string } {
@@ -44,9 +43,7 @@ export async function startInstance(
     config: { ...services.config, ...overrides },
     log: options.log ?? services.log,
   })
-  const http = createServer(handle)
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+  const { server: http, url } = await listenOnLoopback(handle)
   return {
     yoga,
     url,

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net'
-import { createServer, type Server } from 'node:http'
+import { type RequestListener, type Server, createServer } from 'node:http'
 import type { KyselyPlugin } from 'kysely'
 import type { DatabaseHandle } from '../../src/db/database.js'
 import pino, { type Logger } from 'pino'
@@ -44,14 +44,7 @@ export async function startTestServer(
     ...env,
   })
   const app = await createApp(config, { database, log: options.log ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) })
-  const server: Server = createServer(app.handle)
-  // The test process is the client too (fetch keeps sockets for a second less than the server's
-  // keep-alive hint), and an embedded query can hold its one thread longer than that margin on a
-  // loaded machine: a socket the server closes as the client reuses it is ECONNRESET (seen once in a
-  // loaded run). Tests outlive neither timeout; close() drops the connections anyway.
-  server.keepAliveTimeout = 60_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { server, url } = await listenOnLoopback(app.handle)
   return {
     app,
     url,
@@ -77,4 +70,18 @@ export async function startTestServer(
       await database.close()
     },
   }
+}
+
+/**
+ * An HTTP server for `handle` on a free loopback port, as every test server listens. The test
+ * process is the client too (fetch keeps sockets for a second less than the server's keep-alive
+ * hint), and an embedded query can hold its one thread longer than that margin on a loaded
+ * machine: a socket the server closes as the client reuses it is ECONNRESET (seen once in a loaded
+ * run). So idle sockets are kept 60 s; tests close their connections when they stop.
+ */
+export async function listenOnLoopback(handle: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handle)
+  server.keepAliveTimeout = 60_000
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
 }
