@@ -227,8 +227,13 @@ export function paginate(query: AnySelect, alias: string, page: PageRequest, ord
   const limit = page.size + 1
   const keyOf = (cursor: CursorKey) =>
     order === 'sync' ? sql`(${sql.ref(`${alias}.updated_at`)}, ${sql.ref(`${alias}.id`)})` : sql.ref(`${alias}.id`)
+  // Each cursor value behind a scalar sub-select: a plan cannot see it, custom or generic alike.
+  // Seen by custom plans, a cursor near the end of an owner-filtered list (MY, MINE) priced them
+  // below the generic plan, and plan_cache_mode=auto re-planned the kept statement on every
+  // execution (1.4 ms of planning for 0.7 ms of work); priced alike, the generic plan is kept.
+  // The sub-selects run once per statement, and stay index conditions.
   const valueOf = (cursor: CursorKey) =>
-    order === 'sync' ? sql`(${cursor.updatedAt}::timestamptz, ${cursor.id}::bigint)` : sql`${cursor.id}::bigint`
+    order === 'sync' ? sql`((select ${cursor.updatedAt}::timestamptz), (select ${cursor.id}::bigint))` : sql`(select ${cursor.id}::bigint)`
   if (page.after) query = query.where(sql<SqlBool>`${keyOf(page.after)} > ${valueOf(page.after)}`)
   if (page.before) query = query.where(sql<SqlBool>`${keyOf(page.before)} < ${valueOf(page.before)}`)
   const direction = page.backwards ? 'desc' : 'asc'
