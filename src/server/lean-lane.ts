@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import type { Context } from '../context.js'
 import type { PassThroughInput, PassedThrough } from '../records/read/passthrough.js'
 import type { CostMeter } from './cost/metering.js'
+import { Deadline } from '../db/deadline.js'
 import { underDeadline } from './deadline.js'
 import { MASKED_MESSAGE } from './mask-errors.js'
 import { firstErrorCode } from './metrics.js'
@@ -172,15 +173,16 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     record.clientAddress = deps.resolveAddress(request.socket.remoteAddress ?? null, header(request, 'x-forwarded-for'))
     nameOperation(record, params.operationName)
     nameOperation(record, entry.operation.name?.value)
-    // The client going away ends the deadline, as it does for yoga (whatwg-node aborts the request).
-    const client = new AbortController()
+    // The deadline runs from the request's arrival; the client going away passes it, as it does for
+    // yoga (whatwg-node aborts the request).
+    const deadline = new Deadline(deps.timeoutMs)
     response.once('close', () => {
-      if (!response.writableFinished) client.abort()
+      if (!response.writableFinished) deadline.abort()
     })
     await deps.traced(headersOf(request), 'POST', '/graphql', () => inRequest(record, async () => {
       let answer: Answer
       try {
-        answer = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, call, record))
+        answer = await underDeadline(deadline, () => execute(request, call, record))
       } catch (error) {
         // A bug of ours, never the caller's doing: masked, logged, answered.
         answer = { result: { errors: [deps.maskError(error, MASKED_MESSAGE) as never] } }
