@@ -1,3 +1,4 @@
+import { hash, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { type ParsedApiKey, apiKeyMatches, resolveKeyPepper } from './api-keys.js'
 import { type PresentedCredential, readPresentedCredential } from './credential-headers.js'
@@ -48,8 +49,14 @@ interface CachedCredential {
   lastUsedWrite: number
   /** When its read from the database began (epoch ms): it reflects every change committed before. */
   loadedAt: number
+  /**
+   * SHA-256 of the secret last found to match `secretHash`: the same key presented again is
+   * recognised by this digest instead of a new HMAC (which cost as much as the rest of the
+   * credential check). A digest, so no secret stays in memory; a wrong secret still costs the HMAC.
+   */
+  verified: Buffer | null
 }
-type LoadedCredential = Omit<CachedCredential, 'loadedAt'>
+type LoadedCredential = Omit<CachedCredential, 'loadedAt' | 'verified'>
 
 /**
  * Turns a request's credential into its caller: null when it carries none; throws
@@ -141,7 +148,7 @@ export async function createAuthenticator(deps: BusDeps): Promise<CredentialServ
       unknown.set(cacheKey, true)
       return null
     }
-    const entry = { ...loaded, loadedAt }
+    const entry: CachedCredential = { ...loaded, loadedAt, verified: null }
     if (generation === startedAt) cache.set(cacheKey, entry)
     return entry
   }
@@ -267,7 +274,12 @@ function frozen(principal: Principal | null): Principal | null {
 const UNKNOWN_KEY_HASH = '0'.repeat(64)
 
 function secretMatches(pepper: Buffer, key: ParsedApiKey, entry: CachedCredential): boolean {
-  return entry.secretHash !== null && apiKeyMatches(pepper, key, entry.secretHash)
+  if (entry.secretHash === null) return false
+  const digest = hash('sha256', key.secret, 'buffer')
+  if (entry.verified !== null && timingSafeEqual(entry.verified, digest)) return true
+  if (!apiKeyMatches(pepper, key, entry.secretHash)) return false
+  entry.verified = digest
+  return true
 }
 
 /** The entry's principal while the credential is within its validity window. */
