@@ -114,6 +114,9 @@ export function nameOperation(record: RequestRecord, name: string | null | undef
 /** The one log line of a finished request (and the attributes of its trace span, when tracing). */
 export function writeRequestLine(log: Logger, record: RequestRecord, status: number): void {
   describeRequestSpan({ status, operationName: record.operationName, requestId: record.id })
+  const level = PROBES.has(record.path) && status < 500 ? 'debug' : 'info'
+  // Not even built when its level is off (a server logging warnings only, as under load tests).
+  if (!log.isLevelEnabled(level)) return
   const line = {
     requestId: record.id,
     method: record.method,
@@ -124,8 +127,7 @@ export function writeRequestLine(log: Logger, record: RequestRecord, status: num
     principal: record.principal,
     clientAddress: record.clientAddress ?? undefined,
   }
-  if (PROBES.has(record.path) && status < 500) log.debug(line, 'request')
-  else log.info(line, 'request')
+  log[level](line, 'request')
 }
 
 /** What the caller chooses (an operation name, a path) enters a log line or a metric label cut short. */
