@@ -1,6 +1,5 @@
-import { hash, timingSafeEqual } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { type ParsedApiKey, apiKeyMatches, resolveKeyPepper } from './api-keys.js'
+import { apiKeyMatches, apiKeyMatchesRemembered, resolveKeyPepper } from './api-keys.js'
 import { type PresentedCredential, readPresentedCredential } from './credential-headers.js'
 import { type BusDeps, type InvalidationBus, InvalidationTarget, openInvalidationBus } from './invalidation.js'
 import { reliablePublisher } from './reliable-publisher.js'
@@ -49,12 +48,8 @@ interface CachedCredential {
   lastUsedWrite: number
   /** When its read from the database began (epoch ms): it reflects every change committed before. */
   loadedAt: number
-  /**
-   * SHA-256 of the secret last found to match `secretHash`: the same key presented again is
-   * recognised by this digest instead of a new HMAC (which cost as much as the rest of the
-   * credential check). A digest, so no secret stays in memory; a wrong secret still costs the HMAC.
-   */
-  verified: Buffer | null
+  /** The digest of the secret that last matched `secretHash` (apiKeyMatchesRemembered). */
+  verified: string | null
 }
 type LoadedCredential = Omit<CachedCredential, 'loadedAt' | 'verified'>
 
@@ -229,7 +224,7 @@ export async function createAuthenticator(deps: BusDeps): Promise<CredentialServ
       apiKeyMatches(keyPepper, key, UNKNOWN_KEY_HASH)
       return refuse('unknown key', meta, key.publicKey)
     }
-    if (!secretMatches(keyPepper, key, entry)) return refuse('wrong private key', meta, key.publicKey)
+    if (!apiKeyMatchesRemembered(keyPepper, key, entry)) return refuse('wrong private key', meta, key.publicKey)
     const principal = usablePrincipal(entry) ?? refuse('key revoked or expired, or owner deactivated', meta, key.publicKey)
     if (businessSlug !== null && businessSlug !== principal.businessSlug) return refuse('wrong business slug', meta, key.publicKey)
     recordUse(entry)
@@ -272,15 +267,6 @@ function frozen(principal: Principal | null): Principal | null {
 
 /** A well-formed stored hash that matches nothing (the HMAC of no key). */
 const UNKNOWN_KEY_HASH = '0'.repeat(64)
-
-function secretMatches(pepper: Buffer, key: ParsedApiKey, entry: CachedCredential): boolean {
-  if (entry.secretHash === null) return false
-  const digest = hash('sha256', key.secret, 'buffer')
-  if (entry.verified !== null && timingSafeEqual(entry.verified, digest)) return true
-  if (!apiKeyMatches(pepper, key, entry.secretHash)) return false
-  entry.verified = digest
-  return true
-}
 
 /** The entry's principal while the credential is within its validity window. */
 function usablePrincipal(entry: CachedCredential): Principal | null {
