@@ -34,16 +34,26 @@ export function currentRequest(): RequestRecord | undefined {
 /** Records who the caller is on the current request's log line (ids only, never a credential). */
 export function notePrincipal(principal: Principal | null): void {
   const record = store.getStore()
-  if (record && principal) {
-    const { credential } = principal
-    record.principal = {
-      id: principal.id,
-      kind: principal.kind,
-      businessId: principal.businessId,
-      credential: credential.kind,
-      ...(credential.kind === 'api_key' ? { keyId: credential.keyId } : {}),
-    }
-  }
+  if (record && principal) record.principal = summaryOf(principal)
+}
+
+type PrincipalSummary = NonNullable<RequestRecord['principal']>
+/** Summaries of the credential cache's (frozen) principals, made once each: a record only reads its summary. */
+const summaries = new WeakMap<Principal, PrincipalSummary>()
+
+function summaryOf(principal: Principal): PrincipalSummary {
+  const known = summaries.get(principal)
+  if (known) return known
+  const { credential } = principal
+  const summary: PrincipalSummary = Object.freeze({
+    id: principal.id,
+    kind: principal.kind,
+    businessId: principal.businessId,
+    credential: credential.kind,
+    ...(credential.kind === 'api_key' ? { keyId: credential.keyId } : {}),
+  })
+  if (Object.isFrozen(principal)) summaries.set(principal, summary)
+  return summary
 }
 
 /**
