@@ -65,6 +65,7 @@ interface Answer {
 
 /** Stands in for the raw data while the rest of the result is stringified (a NUL never reaches a response unescaped). */
 const RAW_DATA = '\u0000gatehouse:data\u0000'
+const RAW_DATA_JSON = JSON.stringify(RAW_DATA)
 
 /** A document yoga has validated and run, ready to run again. */
 interface KnownDocument {
@@ -237,7 +238,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
       const { http: _, ...extensions } = result.extensions ?? {}
       body = JSON.stringify(http ? { ...result, extensions: Object.keys(extensions).length ? extensions : undefined } : result)
       // `data` is the result's first member, so the first stand-in is the one (a function: `$` in the data is not a pattern).
-      if (rawData !== undefined) body = body.replace(JSON.stringify(RAW_DATA), () => rawData)
+      if (rawData !== undefined) body = body.replace(RAW_DATA_JSON, () => rawData)
     } else {
       const answer = processRegularResult(result, deps.fetchAPI as FetchAPI, mediaType)
       status = answer.status
