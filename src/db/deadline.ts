@@ -84,9 +84,10 @@ export class Deadline {
 
 /**
  * The pending deadlines of one length. A Set keeps insertion order, which is the order they
- * pass; one unref'd timer is armed for the oldest, and when it fires it aborts every deadline
- * whose time is up and re-arms for the next. A deadline that ends early leaves the Set at once;
- * the timer armed for it then fires for nothing and re-arms.
+ * pass; one timer is armed for the oldest, and when it fires it aborts every deadline whose time
+ * is up and re-arms for the next. A deadline that ends early leaves the Set at once; the timer
+ * armed for it then fires for nothing and re-arms, or is cleared when no deadline is left (so,
+ * like a timer per request, it keeps the process alive only while a request is pending).
  */
 class DeadlineQueue {
   private readonly pending = new Set<Deadline>()
@@ -101,18 +102,25 @@ class DeadlineQueue {
 
   remove(deadline: Deadline): void {
     this.pending.delete(deadline)
+    if (this.pending.size === 0 && this.timer) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
   }
 
   private arm(ms: number): void {
     this.timer = setTimeout(this.fire, ms)
-    this.timer.unref()
   }
 
   private readonly fire = () => {
     this.timer = null
     const now = performance.now()
     for (const deadline of this.pending) {
-      if (!deadline.passedAt(now)) return this.arm(deadline.leftAt(now))
+      if (!deadline.passedAt(now)) {
+        // An abort listener may have made a deadline, and armed the timer for it, meanwhile.
+        if (!this.timer) this.arm(deadline.leftAt(now))
+        return
+      }
       deadline.abort()
     }
   }
