@@ -7,12 +7,137 @@ import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, T
  * every database call made on its behalf can stop waiting when it passes or the client goes away.
  * The server sets it (server/deadline.ts); the database layer obeys it; nothing in between has to
  * pass it along.
+ *
+ * Not an AbortSignal: one is made for every request, and Node's AbortController and the
+ * EventTarget listeners of each statement cost more CPU than the rest of a small read's deadline
+ * handling; nor a timer per request: the deadlines of one length pass in the order they were
+ * made, so one timer per length serves them all (DeadlineQueue).
  */
-const store = new AsyncLocalStorage<AbortSignal>()
+export class Deadline {
+  aborted = false
+  /** Once the work it bounded is done, nothing aborts it: background work it started runs on. */
+  private ended = false
+  private listeners: Array<() => void> | null = null
+  /** When it passes (performance.now()), and the queue that will abort it then; none for one aborted by hand only. */
+  private readonly passesAt: number
+  private readonly queue: DeadlineQueue | null
 
-/** Runs `work` under a deadline: database calls inside it fail with DeadlineExceededError once `signal` aborts. */
-export function withDeadline<T>(signal: AbortSignal, work: () => T): T {
-  return store.run(signal, work)
+  /** A deadline `timeoutMs` from now; without one, it passes only when `abort()` is called. */
+  constructor(timeoutMs?: number) {
+    if (timeoutMs === undefined) {
+      this.passesAt = Number.POSITIVE_INFINITY
+      this.queue = null
+      return
+    }
+    this.passesAt = performance.now() + timeoutMs
+    this.queue = queueFor(timeoutMs)
+    this.queue.add(this)
+  }
+
+  /** Calls `listener` once when the deadline passes (at once, if it has). */
+  onAbort(listener: () => void): void {
+    if (this.aborted) return listener()
+    ;(this.listeners ??= []).push(listener)
+  }
+
+  offAbort(listener: () => void): void {
+    const index = this.listeners?.indexOf(listener) ?? -1
+    if (index >= 0) this.listeners!.splice(index, 1)
+  }
+
+  /** Passes now (the client went away, or its time is up). */
+  abort(): void {
+    if (this.aborted || this.ended) return
+    this.aborted = true
+    this.queue?.remove(this)
+    const listeners = this.listeners
+    this.listeners = null
+    for (const listener of listeners ?? []) {
+      try {
+        listener()
+      } catch (error) {
+        // As an EventTarget does: one failing listener neither stops the others nor the timer.
+        queueMicrotask(() => {
+          throw error
+        })
+      }
+    }
+  }
+
+  /** The work is done: the deadline will not pass any more. */
+  end(): void {
+    this.ended = true
+    this.queue?.remove(this)
+  }
+
+  /** @internal For the queue: whether its time is up at `now`. */
+  passedAt(now: number): boolean {
+    // Node's timers may fire up to a millisecond before their time by performance.now().
+    return this.passesAt - now < 1
+  }
+
+  /** @internal For the queue: milliseconds left at `now`. */
+  leftAt(now: number): number {
+    return this.passesAt - now
+  }
+}
+
+/**
+ * The pending deadlines of one length. A Set keeps insertion order, which is the order they
+ * pass; one timer is armed for the oldest, and when it fires it aborts every deadline whose time
+ * is up and re-arms for the next. A deadline that ends early leaves the Set at once; the timer
+ * armed for it then fires for nothing and re-arms, or is cleared when no deadline is left (so,
+ * like a timer per request, it keeps the process alive only while a request is pending).
+ */
+class DeadlineQueue {
+  private readonly pending = new Set<Deadline>()
+  private timer: NodeJS.Timeout | null = null
+
+  constructor(private readonly timeoutMs: number) {}
+
+  add(deadline: Deadline): void {
+    this.pending.add(deadline)
+    if (!this.timer) this.arm(this.timeoutMs)
+  }
+
+  remove(deadline: Deadline): void {
+    this.pending.delete(deadline)
+    if (this.pending.size === 0 && this.timer) {
+      clearTimeout(this.timer)
+      this.timer = null
+    }
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(this.fire, ms)
+  }
+
+  private readonly fire = () => {
+    this.timer = null
+    const now = performance.now()
+    for (const deadline of this.pending) {
+      if (!deadline.passedAt(now)) {
+        // An abort listener may have made a deadline, and armed the timer for it, meanwhile.
+        if (!this.timer) this.arm(deadline.leftAt(now))
+        return
+      }
+      deadline.abort()
+    }
+  }
+}
+
+const queues = new Map<number, DeadlineQueue>()
+function queueFor(timeoutMs: number): DeadlineQueue {
+  let queue = queues.get(timeoutMs)
+  if (!queue) queues.set(timeoutMs, (queue = new DeadlineQueue(timeoutMs)))
+  return queue
+}
+
+const store = new AsyncLocalStorage<Deadline>()
+
+/** Runs `work` under a deadline: database calls inside it fail with DeadlineExceededError once it passes. */
+export function withDeadline<T>(deadline: Deadline, work: () => T): T {
+  return store.run(deadline, work)
 }
 
 /**
@@ -24,7 +149,7 @@ export function withoutDeadline<T>(work: () => T): T {
 }
 
 /** The deadline of the current async call chain, if it has one. */
-export function currentDeadline(): AbortSignal | undefined {
+export function currentDeadline(): Deadline | undefined {
   return store.getStore()
 }
 
@@ -37,12 +162,12 @@ export class DeadlineExceededError extends Error {
 }
 
 /**
- * Settles with `promise`, or rejects with DeadlineExceededError as soon as `signal` aborts. What the
- * promise yields after that is handed to `onLate` (a connection to give back, say).
+ * Settles with `promise`, or rejects with DeadlineExceededError as soon as `deadline` passes. What
+ * the promise yields after that is handed to `onLate` (a connection to give back, say).
  */
-function raceDeadline<T>(promise: Promise<T>, signal: AbortSignal | undefined, onLate?: (value: T) => void): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) {
+function raceDeadline<T>(promise: Promise<T>, deadline: Deadline | undefined, onLate?: (value: T) => void): Promise<T> {
+  if (!deadline) return promise
+  if (deadline.aborted) {
     if (onLate) promise.then(onLate, () => {})
     else promise.catch(() => {})
     return Promise.reject(new DeadlineExceededError())
@@ -53,15 +178,15 @@ function raceDeadline<T>(promise: Promise<T>, signal: AbortSignal | undefined, o
       late = true
       reject(new DeadlineExceededError())
     }
-    signal.addEventListener('abort', abort, { once: true })
+    deadline.onAbort(abort)
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', abort)
+        deadline.offAbort(abort)
         if (late) onLate?.(value)
         else resolve(value)
       },
       (error) => {
-        signal.removeEventListener('abort', abort)
+        deadline.offAbort(abort)
         if (!late) reject(error)
       },
     )
@@ -121,12 +246,12 @@ class DeadlineConnection implements DatabaseConnection {
   }
 
   private untracedQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const signal = currentDeadline()
-    if (!signal || isRollback(query)) return this.inner.executeQuery<R>(query)
+    const deadline = currentDeadline()
+    if (!deadline || isRollback(query)) return this.inner.executeQuery<R>(query)
     // Past the deadline nothing new is sent: a statement sent now would run (and hold its locks)
     // with nobody waiting for it, and the ROLLBACK that follows would queue behind it.
-    if (signal.aborted) return Promise.reject(new DeadlineExceededError())
-    return raceDeadline(this.inner.executeQuery<R>(query), signal)
+    if (deadline.aborted) return Promise.reject(new DeadlineExceededError())
+    return raceDeadline(this.inner.executeQuery<R>(query), deadline)
   }
 
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {

@@ -92,15 +92,15 @@ export function createGuardedPool(options: PostgresPoolOptions): GuardedPool {
       return {
         query: ((...given: Parameters<pg.PoolClient['query']>) => {
           const args = named(client, given) as Parameters<pg.PoolClient['query']>
-          const signal = currentDeadline()
-          if (!signal || signal.aborted) return (client.query as (...a: unknown[]) => unknown)(...args)
+          const deadline = currentDeadline()
+          if (!deadline || deadline.aborted) return (client.query as (...a: unknown[]) => unknown)(...args)
           const onAbort = () => {
             cancelled = true
             void cancel((client as unknown as { processID: number }).processID)
           }
-          signal.addEventListener('abort', onAbort, { once: true })
+          deadline.onAbort(onAbort)
           const result = (client.query as (...a: unknown[]) => Promise<unknown>)(...args)
-          return result.finally(() => signal.removeEventListener('abort', onAbort))
+          return result.finally(() => deadline.offAbort(onAbort))
         }) as PostgresPoolClient['query'],
         release: (destroy?: boolean) => client.release(destroy || cancelled),
       }

@@ -1,7 +1,5 @@
 import type { Plugin } from 'graphql-yoga'
-import { withDeadline } from '../db/deadline.js'
-
-const DEADLINE_PASSED = Object.freeze({ name: 'DeadlineExceeded' })
+import { Deadline, withDeadline } from '../db/deadline.js'
 
 /**
  * Gives every request a deadline: `timeoutMs` after it arrives, or as soon as its client goes away
@@ -12,28 +10,29 @@ const DEADLINE_PASSED = Object.freeze({ name: 'DeadlineExceeded' })
 export function useRequestDeadline(timeoutMs: number): Plugin {
   return {
     instrumentation: {
-      request: ({ request }, wrapped) => underDeadline(timeoutMs, request.signal as AbortSignal | undefined, wrapped),
+      request: ({ request }, wrapped) => {
+        const deadline = new Deadline(timeoutMs)
+        // whatwg-node aborts the request's signal when the client goes away.
+        const signal = request.signal as AbortSignal | undefined
+        const clientGone = () => deadline.abort()
+        signal?.addEventListener('abort', clientGone, { once: true })
+        return underDeadline(deadline, wrapped).finally(() => signal?.removeEventListener('abort', clientGone))
+      },
     },
   }
 }
 
-/** Runs the handling of one request under its deadline: `timeoutMs` from now, or when `clientSignal` aborts. */
-export function underDeadline<T>(timeoutMs: number, clientSignal: AbortSignal | undefined, work: () => T): Promise<Awaited<T>> {
-  const controller = new AbortController()
-  // A reason made once: abort() without one builds a DOMException (and its stack) each time.
-  const abort = () => controller.abort(DEADLINE_PASSED)
-  const timer = setTimeout(abort, timeoutMs)
-  clientSignal?.addEventListener('abort', abort, { once: true })
-  const done = () => {
-    clearTimeout(timer)
-    clientSignal?.removeEventListener('abort', abort)
-  }
+/**
+ * Runs the handling of one request under `deadline` (made when the request arrived; its owner
+ * aborts it when the client goes away), and ends the deadline once the handling settles.
+ */
+export function underDeadline<T>(deadline: Deadline, work: () => T): Promise<Awaited<T>> {
   let result: T
   try {
-    result = withDeadline(controller.signal, work)
+    result = withDeadline(deadline, work)
   } catch (error) {
-    done()
+    deadline.end()
     throw error
   }
-  return Promise.resolve(result).finally(done)
+  return Promise.resolve(result).finally(() => deadline.end())
 }

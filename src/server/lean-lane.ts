@@ -7,6 +7,7 @@ import type { Logger } from 'pino'
 import type { Context } from '../context.js'
 import type { PassThroughInput, PassedThrough } from '../records/read/passthrough.js'
 import type { CostMeter } from './cost/metering.js'
+import { Deadline } from '../db/deadline.js'
 import { underDeadline } from './deadline.js'
 import { MASKED_MESSAGE } from './mask-errors.js'
 import { firstErrorCode } from './metrics.js'
@@ -64,6 +65,7 @@ interface Answer {
 
 /** Stands in for the raw data while the rest of the result is stringified (a NUL never reaches a response unescaped). */
 const RAW_DATA = '\u0000gatehouse:data\u0000'
+const RAW_DATA_JSON = JSON.stringify(RAW_DATA)
 
 /** A document yoga has validated and run, ready to run again. */
 interface KnownDocument {
@@ -172,15 +174,16 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
     record.clientAddress = deps.resolveAddress(request.socket.remoteAddress ?? null, header(request, 'x-forwarded-for'))
     nameOperation(record, params.operationName)
     nameOperation(record, entry.operation.name?.value)
-    // The client going away ends the deadline, as it does for yoga (whatwg-node aborts the request).
-    const client = new AbortController()
+    // The deadline runs from the request's arrival; the client going away passes it, as it does for
+    // yoga (whatwg-node aborts the request).
+    const deadline = new Deadline(deps.timeoutMs)
     response.once('close', () => {
-      if (!response.writableFinished) client.abort()
+      if (!response.writableFinished) deadline.abort()
     })
     await deps.traced(headersOf(request), 'POST', '/graphql', () => inRequest(record, async () => {
       let answer: Answer
       try {
-        answer = await underDeadline(deps.timeoutMs, client.signal, () => execute(request, call, record))
+        answer = await underDeadline(deadline, () => execute(request, call, record))
       } catch (error) {
         // A bug of ours, never the caller's doing: masked, logged, answered.
         answer = { result: { errors: [deps.maskError(error, MASKED_MESSAGE) as never] } }
@@ -235,7 +238,7 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
       const { http: _, ...extensions } = result.extensions ?? {}
       body = JSON.stringify(http ? { ...result, extensions: Object.keys(extensions).length ? extensions : undefined } : result)
       // `data` is the result's first member, so the first stand-in is the one (a function: `$` in the data is not a pattern).
-      if (rawData !== undefined) body = body.replace(JSON.stringify(RAW_DATA), () => rawData)
+      if (rawData !== undefined) body = body.replace(RAW_DATA_JSON, () => rawData)
     } else {
       const answer = processRegularResult(result, deps.fetchAPI as FetchAPI, mediaType)
       status = answer.status

@@ -34,16 +34,26 @@ export function currentRequest(): RequestRecord | undefined {
 /** Records who the caller is on the current request's log line (ids only, never a credential). */
 export function notePrincipal(principal: Principal | null): void {
   const record = store.getStore()
-  if (record && principal) {
-    const { credential } = principal
-    record.principal = {
-      id: principal.id,
-      kind: principal.kind,
-      businessId: principal.businessId,
-      credential: credential.kind,
-      ...(credential.kind === 'api_key' ? { keyId: credential.keyId } : {}),
-    }
-  }
+  if (record && principal) record.principal = summaryOf(principal)
+}
+
+type PrincipalSummary = NonNullable<RequestRecord['principal']>
+/** Summaries of the credential cache's (frozen) principals, made once each: a record only reads its summary. */
+const summaries = new WeakMap<Principal, PrincipalSummary>()
+
+function summaryOf(principal: Principal): PrincipalSummary {
+  const known = summaries.get(principal)
+  if (known) return known
+  const { credential } = principal
+  const summary: PrincipalSummary = Object.freeze({
+    id: principal.id,
+    kind: principal.kind,
+    businessId: principal.businessId,
+    credential: credential.kind,
+    ...(credential.kind === 'api_key' ? { keyId: credential.keyId } : {}),
+  })
+  if (Object.isFrozen(principal)) summaries.set(principal, summary)
+  return summary
 }
 
 /**
@@ -114,6 +124,9 @@ export function nameOperation(record: RequestRecord, name: string | null | undef
 /** The one log line of a finished request (and the attributes of its trace span, when tracing). */
 export function writeRequestLine(log: Logger, record: RequestRecord, status: number): void {
   describeRequestSpan({ status, operationName: record.operationName, requestId: record.id })
+  const level = PROBES.has(record.path) && status < 500 ? 'debug' : 'info'
+  // Not even built when its level is off (a server logging warnings only, as under load tests).
+  if (!log.isLevelEnabled(level)) return
   const line = {
     requestId: record.id,
     method: record.method,
@@ -124,8 +137,7 @@ export function writeRequestLine(log: Logger, record: RequestRecord, status: num
     principal: record.principal,
     clientAddress: record.clientAddress ?? undefined,
   }
-  if (PROBES.has(record.path) && status < 500) log.debug(line, 'request')
-  else log.info(line, 'request')
+  log[level](line, 'request')
 }
 
 /** What the caller chooses (an operation name, a path) enters a log line or a metric label cut short. */

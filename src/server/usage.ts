@@ -8,6 +8,7 @@ import { currentRequest } from './request-log.js'
 export const USAGE_FLUSH_MS = 10_000
 /** Rows per statement of a flush. */
 const ROWS_PER_STATEMENT = 500
+const DAY_MS = 86_400_000
 /** Counts kept while the database cannot take them; beyond, new keys' counts are dropped (and said). */
 const MAX_PENDING = 100_000
 
@@ -100,11 +101,24 @@ export function createKeyUsage(deps: { db: Kysely<Database>; log: Logger; flushE
   const timer = setInterval(() => void flush(), deps.flushEveryMs ?? USAGE_FLUSH_MS)
   timer.unref()
 
-  const record = (businessId: string, keyId: string, outcome: UsageOutcome, at = new Date()) =>
+  // The UTC day of now, worked out again only when a day ends (a Date and its ISO text per request cost more than the counting).
+  let today = ''
+  let todayEnds = 0
+  const dayOf = (at: Date | undefined) => {
+    if (at) return at.toISOString().slice(0, 10)
+    const now = Date.now()
+    if (now >= todayEnds || now < todayEnds - DAY_MS) {
+      today = new Date(now).toISOString().slice(0, 10)
+      todayEnds = Date.parse(today) + DAY_MS
+    }
+    return today
+  }
+
+  const record = (businessId: string, keyId: string, outcome: UsageOutcome, at?: Date) =>
     add({
       businessId,
       keyId,
-      day: at.toISOString().slice(0, 10),
+      day: dayOf(at),
       requests: 1,
       errors: outcome === 'error' ? 1 : 0,
       rateLimited: outcome === 'rate_limited' ? 1 : 0,

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { backstopTimeouts, openDatabase } from '../../src/db/database.js'
-import { DeadlineExceededError, withDeadline } from '../../src/db/deadline.js'
+import { Deadline, DeadlineExceededError, withDeadline } from '../../src/db/deadline.js'
 import { migrateToLatest } from '../../src/db/migrate.js'
 import { createTestDatabase } from '../setup/database.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
@@ -150,12 +150,12 @@ describe.skipIf(!process.env.DATABASE_URL)('request deadlines on PostgreSQL', ()
     cleanups.push(() => handle.close())
     await migrateToLatest(handle.db)
     await holdLock(database.url, 'contacts')
-    const controller = new AbortController()
+    const deadline = new Deadline()
     const { ms, value } = await timed(
-      withDeadline(controller.signal, () =>
+      withDeadline(deadline, () =>
         handle.db.transaction().execute(async (trx) => {
           await sql`select 1`.execute(trx)
-          controller.abort()
+          deadline.abort()
           // Sent anyway, this would wait on the lock for lock_timeout (6 s) before the rollback could run.
           await sql`select count(*) from contacts`.execute(trx)
         }),
@@ -177,15 +177,46 @@ describe.skipIf(!process.env.DATABASE_URL)('request deadlines on PostgreSQL', ()
   }, 60_000)
 })
 
+describe('deadlines of one length share one timer', () => {
+  it('each passes at its own time, in the order they were made; one that ended early never passes', async () => {
+    const passed: string[] = []
+    const started = performance.now()
+    const at: Record<string, number> = {}
+    const make = (name: string) => {
+      const deadline = new Deadline(120)
+      deadline.onAbort(() => {
+        passed.push(name)
+        at[name] = performance.now() - started
+      })
+      return deadline
+    }
+    make('first')
+    const ended = make('ended')
+    await sleep(40)
+    make('second')
+    ended.end()
+    const other = new Deadline(30)
+    other.onAbort(() => passed.push('shorter'))
+    await sleep(250)
+    expect(passed).toEqual(['shorter', 'first', 'second'])
+    expect(ended.aborted).toBe(false)
+    // Neither early nor held back to the first one's time (wide margins: the machine may be busy).
+    expect(at.first).toBeGreaterThanOrEqual(119)
+    expect(at.second! - at.first!).toBeGreaterThanOrEqual(25)
+    ended.abort()
+    expect(ended.aborted).toBe(false)
+  })
+})
+
 describe('a deadline inside a transaction', () => {
   it('no statement is sent once it has passed; the transaction rolls back and writes nothing', async () => {
     const database = await createTestDatabase()
     cleanups.push(() => database.close())
-    const controller = new AbortController()
-    const attempt = withDeadline(controller.signal, () =>
+    const deadline = new Deadline()
+    const attempt = withDeadline(deadline, () =>
       database.db.transaction().execute(async (trx) => {
         await trx.insertInto('businesses').values({ name: 'Before', slug: 'before-deadline' }).execute()
-        controller.abort()
+        deadline.abort()
         await trx.insertInto('businesses').values({ name: 'After', slug: 'after-deadline' }).execute()
       }),
     )

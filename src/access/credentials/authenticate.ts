@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import { type ParsedApiKey, apiKeyMatches, resolveKeyPepper } from './api-keys.js'
+import { apiKeyMatches, apiKeyMatchesRemembered, resolveKeyPepper } from './api-keys.js'
 import { type PresentedCredential, readPresentedCredential } from './credential-headers.js'
 import { type BusDeps, type InvalidationBus, InvalidationTarget, openInvalidationBus } from './invalidation.js'
 import { reliablePublisher } from './reliable-publisher.js'
@@ -48,8 +48,10 @@ interface CachedCredential {
   lastUsedWrite: number
   /** When its read from the database began (epoch ms): it reflects every change committed before. */
   loadedAt: number
+  /** The digest of the secret that last matched `secretHash` (apiKeyMatchesRemembered). */
+  verified: string | null
 }
-type LoadedCredential = Omit<CachedCredential, 'loadedAt'>
+type LoadedCredential = Omit<CachedCredential, 'loadedAt' | 'verified'>
 
 /**
  * Turns a request's credential into its caller: null when it carries none; throws
@@ -141,7 +143,7 @@ export async function createAuthenticator(deps: BusDeps): Promise<CredentialServ
       unknown.set(cacheKey, true)
       return null
     }
-    const entry = { ...loaded, loadedAt }
+    const entry: CachedCredential = { ...loaded, loadedAt, verified: null }
     if (generation === startedAt) cache.set(cacheKey, entry)
     return entry
   }
@@ -222,7 +224,7 @@ export async function createAuthenticator(deps: BusDeps): Promise<CredentialServ
       apiKeyMatches(keyPepper, key, UNKNOWN_KEY_HASH)
       return refuse('unknown key', meta, key.publicKey)
     }
-    if (!secretMatches(keyPepper, key, entry)) return refuse('wrong private key', meta, key.publicKey)
+    if (!apiKeyMatchesRemembered(keyPepper, key, entry)) return refuse('wrong private key', meta, key.publicKey)
     const principal = usablePrincipal(entry) ?? refuse('key revoked or expired, or owner deactivated', meta, key.publicKey)
     if (businessSlug !== null && businessSlug !== principal.businessSlug) return refuse('wrong business slug', meta, key.publicKey)
     recordUse(entry)
@@ -265,10 +267,6 @@ function frozen(principal: Principal | null): Principal | null {
 
 /** A well-formed stored hash that matches nothing (the HMAC of no key). */
 const UNKNOWN_KEY_HASH = '0'.repeat(64)
-
-function secretMatches(pepper: Buffer, key: ParsedApiKey, entry: CachedCredential): boolean {
-  return entry.secretHash !== null && apiKeyMatches(pepper, key, entry.secretHash)
-}
 
 /** The entry's principal while the credential is within its validity window. */
 function usablePrincipal(entry: CachedCredential): Principal | null {

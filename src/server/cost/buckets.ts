@@ -42,30 +42,34 @@ export function memoryBuckets(now: () => number = Date.now): {
   take(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): TakeResult
   refund(buckets: ReadonlyArray<{ key: string; budget: Budget }>, points: number): BucketLevel[]
 } {
+  // No per-entry expiry (its bookkeeping costs every request): a bucket read after it filled is full anyway.
   const buckets = new LRUCache<string, { available: number; at: number }>({ max: MEMORY_BUCKETS })
+  /** The bucket's stored state (made full when absent), brought up to `at`; changed in place from then on. */
   const read = (key: string, budget: Budget, at: number) => {
-    const stored = buckets.get(key)
-    return stored ? Math.min(budget.limit, stored.available + ((at - stored.at) * budget.restoreRate) / 1000) : budget.limit
+    let stored = buckets.get(key)
+    if (!stored) buckets.set(key, (stored = { available: budget.limit, at }))
+    else stored.available = Math.min(budget.limit, stored.available + ((at - stored.at) * budget.restoreRate) / 1000)
+    stored.at = at
+    return stored
   }
-  const write = (key: string, budget: Budget, available: number, at: number): BucketLevel => {
-    // No per-entry expiry (its bookkeeping costs every request): a bucket read after it filled is full anyway.
-    buckets.set(key, { available, at })
-    return { key, ...budget, available, at }
-  }
+  const levelOf = (key: string, budget: Budget, stored: { available: number; at: number }): BucketLevel =>
+    ({ key, limit: budget.limit, restoreRate: budget.restoreRate, available: stored.available, at: stored.at })
   return {
     take(list, points) {
       const at = now()
-      const levels = list.map(({ key, budget }) => ({ key, budget, available: read(key, budget, at) }))
-      const taken = levels.every((level) => level.available >= points)
-      return {
-        taken,
-        levels: levels.map(({ key, budget, available }) => write(key, budget, taken ? available - points : available, at)),
-        waitMs: taken ? 0 : waitFor(levels, points),
-      }
+      const states = list.map(({ key, budget }) => read(key, budget, at))
+      const taken = states.every((state) => state.available >= points)
+      const waitMs = taken ? 0 : waitFor(list.map(({ budget }, i) => ({ budget, available: states[i]!.available })), points)
+      if (taken) for (const state of states) state.available -= points
+      return { taken, levels: list.map(({ key, budget }, i) => levelOf(key, budget, states[i]!)), waitMs }
     },
     refund(list, points) {
       const at = now()
-      return list.map(({ key, budget }) => write(key, budget, Math.min(budget.limit, read(key, budget, at) + points), at))
+      return list.map(({ key, budget }) => {
+        const state = read(key, budget, at)
+        state.available = Math.min(budget.limit, state.available + points)
+        return levelOf(key, budget, state)
+      })
     },
   }
 }

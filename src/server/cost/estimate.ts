@@ -94,7 +94,7 @@ const PRICES_PER_DOCUMENT = 64
  * sending the same query with a new cursor or id every time is priced once.
  */
 export function requestedCost(input: Omit<CostInput, 'data'>): number {
-  const key = `${input.operation?.name?.value ?? input.operationName ?? ''}\u0000${JSON.stringify(input.variables, blankStrings)}`
+  const key = `${input.operation?.name?.value ?? input.operationName ?? ''}\u0000${variableShape(input.variables)}`
   let prices = requestedPrices.get(input.document)
   const known = prices?.get(key)
   if (known !== undefined) return known
@@ -105,6 +105,20 @@ export function requestedCost(input: Omit<CostInput, 'data'>): number {
 }
 
 const blankStrings = (_key: string, value: unknown) => (typeof value === 'string' || typeof value === 'bigint' ? '' : value)
+
+/**
+ * The variables with their strings blanked, as text. Variables that are all strings (an id, a
+ * cursor: most requests) are just their names, without JSON.stringify's replacer walk; that form
+ * starts with a NUL, which JSON text never does, so the two forms cannot meet.
+ */
+function variableShape(variables: Record<string, unknown>): string {
+  let names = '\u0000'
+  for (const name in variables) {
+    if (typeof variables[name] !== 'string') return JSON.stringify(variables, blankStrings)
+    names += `${name},`
+  }
+  return names
+}
 
 const valueAt = (data: unknown, key: string): unknown =>
   data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[key] : undefined

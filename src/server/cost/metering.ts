@@ -61,6 +61,7 @@ export interface CostMeter {
  * `X-RateLimit-*` headers. Used by the yoga plugin below and by the lean lane (server/lean-lane.ts).
  */
 export function createCostMeter(options: MeteringOptions): CostMeter {
+  const bucketsFor = bucketsMemo(options)
   return {
     begin(args) {
       const context = args.contextValue
@@ -91,7 +92,7 @@ export function createCostMeter(options: MeteringOptions): CostMeter {
       }
       const principal = context.principal
       if (!principal) return null
-      const buckets = bucketsOf(principal, options)
+      const { buckets, holds } = bucketsFor(principal)
       const report = (result: ExecutionResult, actual: number | null, level: BucketLevel | null) => {
         const cost: CostReport = { requestedQueryCost: requested, actualQueryCost: actual }
         if (!level) return { ...result, extensions: { ...result.extensions, cost } }
@@ -108,7 +109,6 @@ export function createCostMeter(options: MeteringOptions): CostMeter {
           : Math.min(requested, measured === undefined ? queryCost({ ...input, data: result.data }) : Math.max(COST.minimum, measured))
 
       if (buckets.length === 0) return { finish: (result, measured) => report(result, actualOf(result, measured), null) }
-      const holds = Math.min(...buckets.map((bucket) => bucket.budget.limit))
       if (requested > holds) {
         const error = queryTooComplex(`This query costs ${requested} points; your bucket holds at most ${holds}. Ask for smaller pages.`)
         return refuse(error, { requestedQueryCost: requested, actualQueryCost: 0 })
@@ -182,6 +182,28 @@ function refuse(error: GraphQLError, cost?: CostReport): MeteredRun {
 
 const isSingle = (result: unknown): result is ExecutionResult =>
   result !== null && typeof result === 'object' && !(Symbol.asyncIterator in result)
+
+interface PrincipalBuckets {
+  buckets: Array<{ key: string; budget: Budget }>
+  /** The most one query may cost: the smallest bucket's limit. */
+  holds: number
+}
+
+/**
+ * A principal's buckets, worked out once per principal object: the credential cache hands every
+ * request of a credential the same frozen principal, and a changed budget reloads it as a new one.
+ */
+function bucketsMemo(options: MeteringOptions): (principal: Principal) => PrincipalBuckets {
+  const memo = new WeakMap<Principal, PrincipalBuckets>()
+  return (principal) => {
+    const known = memo.get(principal)
+    if (known) return known
+    const buckets = bucketsOf(principal, options)
+    const found = { buckets, holds: Math.min(...buckets.map((bucket) => bucket.budget.limit)) }
+    if (Object.isFrozen(principal)) memo.set(principal, found)
+    return found
+  }
+}
 
 /**
  * The principal's bucket (both keys of a pair share it; a user's sessions have their own) and, for API keys, its

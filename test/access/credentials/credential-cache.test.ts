@@ -65,6 +65,9 @@ describe('the fast path', () => {
     // A wrong private key for a cached public key is refused from the cache, too.
     const forged = await statementsDuring(async () => expect((await typename(basic(admin.businessSlug, member.primary.publicKey, member.secondary.privateKey))).status).toBe(401))
     expect(forged).toBe(0)
+    // The key that matched before still does, and the forged one stays refused.
+    expect((await typename(bearer(member.primary.key))).status).toBe(200)
+    expect((await typename(basic(admin.businessSlug, member.primary.publicKey, member.secondary.privateKey))).status).toBe(401)
   })
 
   test('an unknown public key costs one lookup, then none: as cheap as a known key with a wrong private part', async () => {
