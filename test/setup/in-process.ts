@@ -68,9 +68,7 @@ async function contextAs(database: DatabaseHandle, who: { businessId: string; pr
   if (!principal) throw new Error('no such principal')
   const db = database.db.withPlugin(counter) as Kysely<Database>
   const services = { config: loadConfig({ NODE_ENV: 'test' }), database, log: pino({ level: 'silent' }) }
-  const context = createContext(services, { requestId: 'test', clientAddress: null, principal })
-  context.db = db
-  return context
+  return { ...createContext(services, { requestId: 'test', clientAddress: null, principal }), db }
 }
 
 /**
