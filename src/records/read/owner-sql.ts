@@ -8,7 +8,7 @@ import type { StatementScope } from './statement.js'
 /**
  * A record's owner as the response's JSON (response-sql.ts): the object fields/owner-field.ts
  * answers — id, kind, name, its team or null — or null for a record nobody owns, and its price
- * as the cost meter counts it (1 for the owner, 1 for a team that came back; both carry an id).
+ * as the cost meter counts it (1 for the owner, 1 for each selection of a team that came back; both carry an id).
  */
 export function ownerValue(scope: StatementScope, resource: Resource, alias: string, fields: OwnerPlan[]) {
   const eb = expressionBuilder<any, any>()
@@ -16,7 +16,8 @@ export function ownerValue(scope: StatementScope, resource: Resource, alias: str
   const [person, team, object, teamObject, result] = [scope.nextAlias(), scope.nextAlias(), scope.nextAlias(), scope.nextAlias(), scope.nextAlias()]
   const ref = (name: string) => sql.ref(name)
   const hasTeam = sql`(${ref(`${team}.id`)} is not null and ${ref(`${team}.name`)} is not null)`
-  const teamPlan = fields.find((field) => field.kind === 'team')
+  // Every selection of the team under its own response key is an object the meter counts.
+  const teamSelections = fields.filter((field) => field.kind === 'team').length
   const values = fields.map((field) => {
     switch (field.kind) {
       case 'typename':
@@ -36,7 +37,7 @@ export function ownerValue(scope: StatementScope, resource: Resource, alias: str
       }
     }
   })
-  const cost = teamPlan ? sql`1 + (case when ${hasTeam} then 1 else 0 end)` : sql`1`
+  const cost = teamSelections > 0 ? sql`1 + (case when ${hasTeam} then ${sql.lit(teamSelections)} else 0 end)` : sql`1`
   const body = sql`select row_to_json(${sql.id(object)}) as data, ${cost} as cost
     from principals as ${sql.id(person)}
     left join teams as ${sql.id(team)} on ${ref(`${team}.business_id`)} = ${ref(`${person}.business_id`)} and ${ref(`${team}.id`)} = ${ref(`${person}.team_id`)}
