@@ -10,28 +10,20 @@ import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, T
  *
  * Not an AbortSignal: one is made for every request, and Node's AbortController and the
  * EventTarget listeners of each statement cost more CPU than the rest of a small read's deadline
- * handling; nor a timer per request: the deadlines of one length pass in the order they were
- * made, so one timer per length serves them all (DeadlineQueue).
+ * handling. A plain timer each: Node already keeps the timers of one length in one list, and a
+ * timer of our own shared between deadlines (tried) fired a loop turn late under load, letting the
+ * pool's own acquire timeout of the same length win the race (503 where 504 is due).
  */
 export class Deadline {
   aborted = false
   /** Once the work it bounded is done, nothing aborts it: background work it started runs on. */
   private ended = false
   private listeners: Array<() => void> | null = null
-  /** When it passes (performance.now()), and the queue that will abort it then; none for one aborted by hand only. */
-  private readonly passesAt: number
-  private readonly queue: DeadlineQueue | null
+  private readonly timer: NodeJS.Timeout | null
 
   /** A deadline `timeoutMs` from now; without one, it passes only when `abort()` is called. */
   constructor(timeoutMs?: number) {
-    if (timeoutMs === undefined) {
-      this.passesAt = Number.POSITIVE_INFINITY
-      this.queue = null
-      return
-    }
-    this.passesAt = performance.now() + timeoutMs
-    this.queue = queueFor(timeoutMs)
-    this.queue.add(this)
+    this.timer = timeoutMs === undefined ? null : setTimeout(() => this.abort(), timeoutMs)
   }
 
   /** Calls `listener` once when the deadline passes (at once, if it has). */
@@ -49,7 +41,7 @@ export class Deadline {
   abort(): void {
     if (this.aborted || this.ended) return
     this.aborted = true
-    this.queue?.remove(this)
+    if (this.timer) clearTimeout(this.timer)
     const listeners = this.listeners
     this.listeners = null
     for (const listener of listeners ?? []) {
@@ -67,70 +59,8 @@ export class Deadline {
   /** The work is done: the deadline will not pass any more. */
   end(): void {
     this.ended = true
-    this.queue?.remove(this)
+    if (this.timer) clearTimeout(this.timer)
   }
-
-  /** @internal For the queue: whether its time is up at `now`. */
-  passedAt(now: number): boolean {
-    // Node's timers may fire up to a millisecond before their time by performance.now().
-    return this.passesAt - now < 1
-  }
-
-  /** @internal For the queue: milliseconds left at `now`. */
-  leftAt(now: number): number {
-    return this.passesAt - now
-  }
-}
-
-/**
- * The pending deadlines of one length. A Set keeps insertion order, which is the order they
- * pass; one timer is armed for the oldest, and when it fires it aborts every deadline whose time
- * is up and re-arms for the next. A deadline that ends early leaves the Set at once; the timer
- * armed for it then fires for nothing and re-arms, or is cleared when no deadline is left (so,
- * like a timer per request, it keeps the process alive only while a request is pending).
- */
-class DeadlineQueue {
-  private readonly pending = new Set<Deadline>()
-  private timer: NodeJS.Timeout | null = null
-
-  constructor(private readonly timeoutMs: number) {}
-
-  add(deadline: Deadline): void {
-    this.pending.add(deadline)
-    if (!this.timer) this.arm(this.timeoutMs)
-  }
-
-  remove(deadline: Deadline): void {
-    this.pending.delete(deadline)
-    if (this.pending.size === 0 && this.timer) {
-      clearTimeout(this.timer)
-      this.timer = null
-    }
-  }
-
-  private arm(ms: number): void {
-    this.timer = setTimeout(this.fire, ms)
-  }
-
-  private readonly fire = () => {
-    this.timer = null
-    const now = performance.now()
-    for (const deadline of this.pending) {
-      if (!deadline.passedAt(now)) {
-        // An abort listener may have made a deadline, and armed the timer for it, meanwhile.
-        if (!this.timer) this.arm(deadline.leftAt(now))
-        return
-      }
-      deadline.abort()
-    }
-  }
-}
-
-const queues = new Map<number, DeadlineQueue>()
-function queueFor(timeoutMs: number): DeadlineQueue {
-  let queue = queues.get(timeoutMs)
-  if (!queue) queues.set(timeoutMs, (queue = new DeadlineQueue(timeoutMs)))
-  return queue
 }
 
 const store = new AsyncLocalStorage<Deadline>()

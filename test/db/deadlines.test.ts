@@ -177,7 +177,7 @@ describe.skipIf(!process.env.DATABASE_URL)('request deadlines on PostgreSQL', ()
   }, 60_000)
 })
 
-describe('deadlines of one length share one timer', () => {
+describe('deadlines made without an AbortSignal', () => {
   it('each passes at its own time, in the order they were made; one that ended early never passes', async () => {
     const passed: string[] = []
     const started = performance.now()
