@@ -174,7 +174,8 @@ export function renderMarkdown(results: BenchResults): string {
   lines.push(
     '',
     'Transactions per Q2 request: `pg_stat_database.xact_commit` of the bench database before and after a run of sequential Q2 ' +
-      'requests to one server while the others are idle (11 s allowed each time for backends to flush their statistics). ' +
+      'requests to one server while the others are idle (11 s allowed each time for backends to flush their statistics), less what the idle ' +
+      'servers commit meanwhile (measured first with no request: each Gatehouse\'s LISTEN heartbeat commits 4 a second). ' +
       'Neither server wraps a read in an explicit transaction, so each statement it sends commits one transaction: the figure ' +
       'is SQL statements per request (Gatehouse\'s credential cache means no per-request authentication query).',
     '',

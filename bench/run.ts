@@ -243,7 +243,15 @@ async function countTransactions(options: BenchOptions, database: string, target
   log(`Counting transactions per Q2 request (${options.countRequests} requests per server; ~${Math.round(((running.length + 1) * STATS_FLUSH_MS) / 1000)} s)…`)
   const counts: Record<string, number> = {}
   await sleep(STATS_FLUSH_MS)
+  // Idle servers commit too (each Gatehouse's LISTEN heartbeat, 4 a second; its background
+  // loops): measured first with no request, that rate is taken off each server's count.
+  const idleStart = performance.now()
+  const idleBefore = await committedTransactions(options.postgresUrl, database)
+  await sleep(STATS_FLUSH_MS)
   let before = await committedTransactions(options.postgresUrl, database)
+  let since = performance.now()
+  const idlePerMs = (before - idleBefore) / (since - idleStart)
+  log(`  idle: ${(idlePerMs * 1000).toFixed(1)} transactions a second, taken off each count`)
   for (const server of running) {
     const target = targets.get(`${server.name} Q2`)!
     for (let i = 0; i < options.countRequests; i++) {
@@ -252,9 +260,11 @@ async function countTransactions(options: BenchOptions, database: string, target
     }
     await sleep(STATS_FLUSH_MS)
     const after = await committedTransactions(options.postgresUrl, database)
-    counts[server.name] = (after - before) / options.countRequests
+    const now = performance.now()
+    counts[server.name] = (after - before - idlePerMs * (now - since)) / options.countRequests
     log(`  ${server.name}: ${counts[server.name]!.toFixed(2)} per request`)
     before = after
+    since = now
   }
   return counts
 }
