@@ -128,7 +128,8 @@ describeInBrowser('the console’s webhooks screen in a browser', () => {
       const dialog = page.getByRole('dialog', { name: 'Delete webhook endpoint?' })
       await dialog.getByRole('button', { name: 'Delete' }).click()
       await page.getByText(/deleted, with its pending deliveries/).waitFor()
-      expect(await endpointRow.count()).toBe(0)
+      // The message shows as soon as the mutation answers; the list reloads just after it.
+      await expect.poll(() => endpointRow.count()).toBe(0)
       const { body } = await server.graphql('{ webhookEndpoints { totalCount } }', { headers: bearer(admin.token) })
       expect(body.data.webhookEndpoints.totalCount).toBe(0)
     })
