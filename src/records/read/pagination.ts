@@ -59,8 +59,11 @@ export function pageRequest(args: ConnectionArgs, order: PageOrder): PageRequest
  * says what its parts are and checks them (decodeCursor below; deletedRecords).
  */
 export function packCursor(parts: readonly string[]): string {
-  return Buffer.from(JSON.stringify(parts)).toString('base64url')
+  return cursorFromJson(JSON.stringify(parts))
 }
+
+/** A cursor from its JSON as SQL writes it (response-sql.ts's cursorJson). */
+export const cursorFromJson = (json: string): string => Buffer.from(json).toString('base64url')
 
 /** The parts of a cursor, or BAD_USER_INPUT naming `field` when it is not one of ours. */
 export function unpackCursor(cursor: string, field: string): unknown[] {

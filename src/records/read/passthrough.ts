@@ -10,7 +10,7 @@ import { decodeGlobalId } from '../../graphql/global-id.js'
 import type { Resource } from '../resource.js'
 import type { PageOrder } from './pagination.js'
 import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, pageOrDecline, recordPlan } from './response-plan.js'
-import { COST, DATA, listSql, recordSql } from './response-sql.js'
+import { COST, DATA, listRowsSql, recordSql, rootPage } from './response-sql.js'
 import { filterBound, pageBound, pageShape, pageValues } from './compile.js'
 import { type ReadValues, boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
 import { type AppliedFilter, type ListFilter, type StatementScope, appliedFilter } from './statement.js'
@@ -55,6 +55,8 @@ type PlannedRoot =
       /** The statement's values for a caller of the shape it was planned for. */
       values(principal: Principal): ReadValues
       build(scope: StatementScope, bound: ReadValues): RawBuilder<unknown>
+      /** The field's value and cost from the statement's rows; null when there is none (not found). */
+      answer(rows: ReadonlyArray<Record<string, unknown>>): { text: string; cost: number } | null
     }
 
 function planRoot(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: readonly FieldNode[]): PlannedRoot {
@@ -74,6 +76,7 @@ function planRoot(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: 
       shape: ['pass-one', resource.typeName, principalShape(walk.principal), JSON.stringify(fields)].join('|'),
       values: (principal) => ({ ...principalValues(principal), id: decoded.id }),
       build: (scope, bound) => recordSql(scope, resource, bound.id, fields),
+      answer: oneRecord,
     }
   }
   const { order, applied } = listFilterOf(read, args.filter) ?? decline()
@@ -84,7 +87,8 @@ function planRoot(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: 
     shape: ['pass-list', pageShape(resource, order, page, applied, walk.principal), JSON.stringify(connection)].join('|'),
     values: (principal) => pageValues(principal, page, applied),
     build: (scope, bound) =>
-      listSql(scope, resource, { page: pageBound(page, bound as never), order, plan: connection }, filterBound(applied, bound as never)),
+      listRowsSql(scope, resource, { page: pageBound(page, bound as never), order, plan: connection }, filterBound(applied, bound as never)),
+    answer: (rows) => rootPage(connection, page, rows),
   }
 }
 
@@ -113,12 +117,15 @@ export async function runShaped<Row>(
   return (await db.executeQuery(compiled)).rows as Row[]
 }
 
+/** A lookup's one row; none when the record is not there for this caller, which execution answers as NOT_FOUND. */
+function oneRecord([row]: ReadonlyArray<Record<string, unknown>>): { text: string; cost: number } | null {
+  const text = row?.[DATA]
+  return typeof text === 'string' ? { text, cost: Number(row![COST]) } : null
+}
+
 /** Runs a planned statement for the request's caller; null when it found no row (not found). */
 async function runRoot(context: Context, principal: Principal, root: Exclude<PlannedRoot, { text: string }>): Promise<{ text: string; cost: number } | null> {
-  const [row] = await runShaped<Record<string, unknown>>(context.db, principal, { shape: root.shape, values: root.values(principal), aliasPrefix: 'p', build: root.build })
-  const text = row?.[DATA]
-  // No row: the record is not there for this caller, which execution answers as NOT_FOUND.
-  return typeof text === 'string' ? { text, cost: Number(row![COST]) } : null
+  return root.answer(await runShaped<Record<string, unknown>>(context.db, principal, { shape: root.shape, values: root.values(principal), aliasPrefix: 'p', build: root.build }))
 }
 
 type Planned = readonly PlannedRoot[] | 'declines'
