@@ -1,7 +1,8 @@
-import { type DocumentNode, type ExecutionArgs, Kind } from 'graphql'
+import type { DocumentNode, ExecutionArgs } from 'graphql'
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit'
 import { type Plugin, makeExecute } from 'graphql-yoga'
 import type { GraphQLSchema } from 'graphql'
+import { jitTakes } from '../graphql/jit-takes.js'
 
 /**
  * graphql-jit: each distinct operation is compiled once into plain JavaScript, which removes most
@@ -19,17 +20,6 @@ export interface JitCache {
 /** Our custom scalars already validate and serialize; jit must not re-serialize leaves differently. */
 const COMPILER_OPTIONS = { disableLeafSerialization: false }
 
-/**
- * Introspection stays on graphql-js, where tooling expects exact behaviour: a document any of
- * whose operations selects `__schema`, `__type` or `__typename` at its root.
- */
-export function jitTakes(document: DocumentNode): boolean {
-  return !document.definitions.some(
-    (definition) =>
-      definition.kind === Kind.OPERATION_DEFINITION &&
-      definition.selectionSet.selections.some((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__')),
-  )
-}
 
 export function createJitCache(): JitCache {
   const byDocument = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>()

@@ -6,11 +6,13 @@ import { can } from '../../access/permissions.js'
 import type { Principal } from '../../access/principal.js'
 import type { Context } from '../../context.js'
 import { fragmentsOf } from '../../graphql/fragments.js'
+import { jitTakes } from '../../graphql/jit-takes.js'
 import { decodeGlobalId } from '../../graphql/global-id.js'
 import type { Resource } from '../resource.js'
 import type { PageOrder } from './pagination.js'
 import { Decline, type Walk, argsOf, connectionPlan, decline, fits, objectType, pageOrDecline, recordPlan } from './response-plan.js'
-import { COST, DATA, listRowsSql, recordSql, rootPage } from './response-sql.js'
+import { COST, DATA, recordSql } from './response-sql.js'
+import { type Answered, listRowsSql, rootPage } from './root-page.js'
 import { filterBound, pageBound, pageShape, pageValues } from './compile.js'
 import { type ReadValues, boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
 import { type AppliedFilter, type ListFilter, type StatementScope, appliedFilter } from './statement.js'
@@ -22,7 +24,7 @@ import { type AppliedFilter, type ListFilter, type StatementScope, appliedFilter
  * of a large read's CPU. Anything it cannot answer byte for byte as execution would (a field
  * with a resolver of its own, a module the role cannot read, a bad argument, a record not
  * found, an error of any kind) declines, and the request runs the ordinary way, which answers
- * it and its errors. test/records/read/passthrough.test.ts holds both paths to the same bytes.
+ * it and its errors. test/records/read/read-property.test.ts holds both paths to the same bytes.
  */
 
 /** A root read the pass-through answers, as the root fields register it (fields/root-fields.ts). */
@@ -45,24 +47,21 @@ export function registerRootRead(fieldName: string, read: RootRead): void {
 /** The read registered for a root field (bulk exports plan their batches from it too). */
 export const rootRead = (fieldName: string): RootRead | undefined => roots.get(fieldName)
 
-/** One root field, planned: the literal text of its value, or a statement of a known shape. */
-type PlannedRoot =
-  | { key: string; text: string }
-  | {
-      key: string
-      /** The statement's shape: everything about it but its values (statement-cache.ts). */
-      shape: string
-      /** The statement's values for a caller of the shape it was planned for. */
-      values(principal: Principal): ReadValues
-      build(scope: StatementScope, bound: ReadValues): RawBuilder<unknown>
-      /** The field's value and cost from the statement's rows; null when there is none (not found). */
-      answer(rows: ReadonlyArray<Record<string, unknown>>): { text: string; cost: number } | null
-    }
+/** One root field, planned: a statement of a known shape. */
+interface PlannedRoot {
+  key: string
+  /** The statement's shape: everything about it but its values (statement-cache.ts). */
+  shape: string
+  /** The statement's values for a caller of the shape it was planned for. */
+  values(principal: Principal): ReadValues
+  build(scope: StatementScope, bound: ReadValues): RawBuilder<unknown>
+  /** The field's value (JSON text in parts) and cost from the statement's rows; null when there is none (not found). */
+  answer(rows: ReadonlyArray<Record<string, unknown>>): Answered | null
+}
 
 function planRoot(walk: Walk, queryType: GraphQLObjectType, key: string, nodes: readonly FieldNode[]): PlannedRoot {
   if (!fits(key)) decline()
   const node = nodes[0]!
-  if (node.name.value === '__typename') return { key, text: JSON.stringify(queryType.name) }
   const read = roots.get(node.name.value) ?? decline()
   const { field, args } = argsOf(walk, queryType, node)
   const resource = read.resource
@@ -118,13 +117,13 @@ export async function runShaped<Row>(
 }
 
 /** A lookup's one row; none when the record is not there for this caller, which execution answers as NOT_FOUND. */
-function oneRecord([row]: ReadonlyArray<Record<string, unknown>>): { text: string; cost: number } | null {
+function oneRecord([row]: ReadonlyArray<Record<string, unknown>>): Answered | null {
   const text = row?.[DATA]
-  return typeof text === 'string' ? { text, cost: Number(row![COST]) } : null
+  return typeof text === 'string' ? { parts: [text], cost: Number(row![COST]) } : null
 }
 
 /** Runs a planned statement for the request's caller; null when it found no row (not found). */
-async function runRoot(context: Context, principal: Principal, root: Exclude<PlannedRoot, { text: string }>): Promise<{ text: string; cost: number } | null> {
+async function runRoot(context: Context, principal: Principal, root: PlannedRoot): Promise<Answered | null> {
   return root.answer(await runShaped<Record<string, unknown>>(context.db, principal, { shape: root.shape, values: root.values(principal), aliasPrefix: 'p', build: root.build }))
 }
 
@@ -142,7 +141,7 @@ type Planned = readonly PlannedRoot[] | 'declines'
 const PLAN_BUDGET_CHARS = 4_000_000
 const plans = new LRUCache<string, Planned>({
   maxSize: PLAN_BUDGET_CHARS,
-  sizeCalculation: (planned, key) => key.length + (planned === 'declines' ? 0 : planned.reduce((sum, root) => sum + ('shape' in root ? 2 * root.shape.length : root.text.length), 0)) + 1,
+  sizeCalculation: (planned, key) => key.length + (planned === 'declines' ? 0 : planned.reduce((sum, root) => sum + 2 * root.shape.length, 0)) + 1,
 })
 const operationIds = new WeakMap<OperationDefinitionNode, number>()
 let nextOperationId = 0
@@ -177,7 +176,10 @@ function plan(input: PassThroughInput, principal: Principal, queryType: GraphQLO
   try {
     const fragments = fragmentsOf(document)
     const walk: Walk = { schema, fragments, variables, principal }
-    planned = fragmentDirectives(operation.selectionSet, fragments)
+    // Only what graphql-jit runs: the fields are written in its key order (field-order.ts), and the
+    // lean lane, which asks, serves nothing else. A document jit does not take (a root __typename,
+    // introspection) runs on graphql-js, whose order differs.
+    planned = !jitTakes(document) || fragmentDirectives(operation.selectionSet, fragments)
       ? 'declines'
       : [...rootFields({ schema, fragments, variables }, queryType, operation.selectionSet)].map(([name, nodes]) => planRoot(walk, queryType, name, nodes))
   } catch (error) {
@@ -192,9 +194,12 @@ function plan(input: PassThroughInput, principal: Principal, queryType: GraphQLO
   return planned
 }
 
-/** What the pass-through answers: the response's `data` as JSON text, and its actual cost. */
+/**
+ * What the pass-through answers: the response's `data` as JSON text, in parts to be written one
+ * after the other (a large page is never joined into one string), and its actual cost.
+ */
 export interface PassedThrough {
-  data: string
+  parts: string[]
   cost: number
 }
 
@@ -221,15 +226,16 @@ export async function passThrough(input: PassThroughInput): Promise<PassedThroug
   if (answers === 'declines') return null
   const context = input.context
   try {
-    const results = await Promise.all(answers.map((answer) => ('text' in answer ? { text: answer.text, cost: 0 } : runRoot(context, principal, answer))))
+    const results = await Promise.all(answers.map((answer) => runRoot(context, principal, answer)))
     if (results.some((result) => result === null)) return null
-    let data = '{'
+    const parts: string[] = ['{']
     let cost = 0
     results.forEach((result, index) => {
-      data += `${index ? ',' : ''}${JSON.stringify(answers[index]!.key)}:${result!.text}`
+      parts.push(`${index ? ',' : ''}${JSON.stringify(answers[index]!.key)}:`, ...result!.parts)
       cost += result!.cost
     })
-    return { data: `${data}}`, cost }
+    parts.push('}')
+    return { parts, cost }
   } catch {
     return null
   }

@@ -5,10 +5,9 @@ import { ownerImpliedByParent, rowScope } from '../row-scope.js'
 import { columnValue, flatMembers, flatText } from './flat-object-sql.js'
 import { base64url, globalId } from './global-id-sql.js'
 import { ownerValue } from './owner-sql.js'
-import { type PageOrder, type PageRequest, cursorFromJson } from './pagination.js'
+import type { PageOrder, PageRequest } from './pagination.js'
 import type { ConnectionPlan, EdgePlan, FieldPlan, JsonMemberPlan } from './response-plan.js'
 import { type AnySelect, type AppliedFilter, applyFilter, paginate } from './statement.js'
-import { totalCountQuery } from './total-count.js'
 
 /**
  * SQL that answers a read in the response's own JSON: objects keyed by response names in the
@@ -166,14 +165,14 @@ export interface ConnectionSource {
  * in reading order, each with its cursor's JSON when pageInfo shows one (`cursor`), and for every
  * nodes or edges item of the selection the row's object (`j<index>`) and its cost (`c<index>`).
  */
-interface PageRows {
+export interface PageRows {
   select: RawBuilder<unknown>
   /** The selection's nodes and edges items by their index in the plan, and whether each carries a cost. */
   lists: Map<number, { costed: boolean }>
   cursors: boolean
 }
 
-function pageRows(build: Build, resource: Resource, source: Omit<ConnectionSource, 'count'>): PageRows {
+export function pageRows(build: Build, resource: Resource, source: Omit<ConnectionSource, 'count'>): PageRows {
   const { page, order, plan } = source
   const rowsAlias = build.nextAlias()
   const keyed = paginate(source.rows(rowsAlias), rowsAlias, page, order)
@@ -202,7 +201,7 @@ function pageRows(build: Build, resource: Resource, source: Omit<ConnectionSourc
 }
 
 /** Rows come back in reading order; a backwards page is shown the other way round. */
-const shownOrder = (page: PageRequest) => (page.backwards ? sql`desc` : sql`asc`)
+export const shownOrder = (page: PageRequest) => (page.backwards ? sql`desc` : sql`asc`)
 
 /**
  * One page as a connection object: its rows (pageRows) aggregated into the selection's lists,
@@ -293,84 +292,6 @@ export function recordSql(build: Build, resource: Resource, id: unknown, fields:
   return sql`select ${object.json}::text as ${sql.id(DATA)}, (${object.cost})::int as ${sql.id(COST)}
     from ${sql.table(resource.table)} as ${sql.id(alias)} ${sql.join(object.laterals, sql` `)}
     where ${ref(`${alias}.id`)} = ${id}::bigint and ${rowScope(resource, build.principal, 'INQUIRE', alias)(eb)}`
-}
-
-/**
- * A root list's page, one row per record (rootPage joins them). The page's rows are not
- * aggregated into one JSON value in PostgreSQL: a value of a few hundred kilobytes is allocated
- * and copied afresh at every wrapping layer, and with glibc handing the memory back after each
- * statement, the page faults and copies were half of a 50-job nested page's PostgreSQL time
- * (21 ms against 9 ms row by row, measured with pgbench). Each row carries the list's totalCount
- * items as `t<index>`; an empty page is one row of them with `n` null.
- */
-export function listRowsSql(build: Build, resource: Resource, source: Omit<ConnectionSource, 'rows' | 'count'>, filter: AppliedFilter): RawBuilder<unknown> {
-  const filtered = listed(build, resource, filter)
-  const rows = pageRows(build, resource, {
-    ...source,
-    rows: (alias) => filtered(alias)(build.db.selectFrom(`${resource.table} as ${alias}`).selectAll(alias)),
-  })
-  const totals = build.nextAlias()
-  const page = build.nextAlias()
-  const counts = source.plan.flatMap((item, index) =>
-    item.kind === 'totalCount' ? [sql`(${totalCountQuery(build, resource, filter, build.nextAlias(), 'count')})`.as(`t${index}`)] : [],
-  )
-  const columns: Array<RawBuilder<unknown> | AliasedRawBuilder<unknown, string>> = [sql`${sql.id(totals)}.*`, ref(`${page}.n`)]
-  if (rows.cursors) columns.push(ref(`${page}.cursor`))
-  for (const [index, { costed }] of rows.lists) {
-    // ::text, or pg would parse the JSON into objects.
-    columns.push(sql`${ref(`${page}.j${index}`)}::text`.as(`j${index}`))
-    if (costed) columns.push(ref(`${page}.c${index}`))
-  }
-  return sql`select ${sql.join(columns)}
-    from (select ${counts.length ? sql.join(counts) : sql`1 as one`}) as ${sql.id(totals)}
-    left join lateral (${rows.select}) as ${sql.id(page)} on true
-    order by ${ref(`${page}.n`)} ${shownOrder(source.page)}`
-}
-
-/**
- * The response object of a root list's page from listRowsSql's rows, byte for byte what
- * connectionSql writes for a nested one (test/records/read/passthrough.test.ts holds both to
- * execution's answer), and its cost: 2 for the connection, 1 per totalCount, each kept row's own.
- */
-export function rootPage(plan: ConnectionPlan[], page: PageRequest, rows: ReadonlyArray<Record<string, unknown>>): { text: string; cost: number } {
-  const read = rows.filter((row) => row.n !== null)
-  const kept = read.filter((row) => Number(row.n) <= page.size)
-  const more = read.length > page.size
-  const member = (key: string, value: string) => `${JSON.stringify(key)}:${value}`
-  const cursor = (row: Record<string, unknown> | undefined) => (row ? JSON.stringify(cursorFromJson(String(row.cursor))) : 'null')
-  let cost = 2
-  const members = plan.map((item, index) => {
-    switch (item.kind) {
-      case 'typename':
-        return member(item.key, JSON.stringify(item.value))
-      case 'totalCount':
-        cost += 1
-        return member(item.key, String(Number(rows[0]![`t${index}`])))
-      case 'pageInfo': {
-        const info = item.info.map((entry) => {
-          switch (entry.kind) {
-            case 'typename':
-              return member(entry.key, JSON.stringify(entry.value))
-            case 'hasNextPage':
-              return member(entry.key, String(page.backwards ? page.before !== null : more))
-            case 'hasPreviousPage':
-              return member(entry.key, String(page.backwards ? more : page.after !== null))
-            case 'startCursor':
-              return member(entry.key, cursor(kept[0]))
-            case 'endCursor':
-              return member(entry.key, cursor(kept[kept.length - 1]))
-          }
-        })
-        return member(item.key, `{${info.join(',')}}`)
-      }
-      case 'nodes':
-      case 'edges': {
-        for (const row of kept) cost += Number(row[`c${index}`] ?? 0)
-        return member(item.key, `[${kept.map((row) => row[`j${index}`]).join(',')}]`)
-      }
-    }
-  })
-  return { text: `{${members.join(',')}}`, cost }
 }
 
 /** A root list's query narrowed to the rows the caller may read (its row scope) and its filter, the rows read as `alias`. */
