@@ -39,3 +39,20 @@ export interface Principal {
 export function canAdminister(principal: Principal | null): boolean {
   return principal !== null && principal.kind === 'USER' && principal.isAdminRole && principal.credential.kind === 'session'
 }
+
+/**
+ * A value derived from a principal, worked out once per principal object: the credential cache
+ * hands every request of a credential the same frozen principal, and a changed role, team or
+ * budget reloads it as a new one. A principal that is not frozen (made for one request, as tests
+ * do) is derived afresh each time.
+ */
+export function perPrincipal<T extends object>(derive: (principal: Principal) => T): (principal: Principal) => T {
+  const memo = new WeakMap<Principal, T>()
+  return (principal) => {
+    const known = memo.get(principal)
+    if (known) return known
+    const value = derive(principal)
+    if (Object.isFrozen(principal)) memo.set(principal, value)
+    return value
+  }
+}

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http'
 import { getOperationAST } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
 import type { Logger } from 'pino'
-import type { Principal } from '../access/principal.js'
+import { type Principal, perPrincipal } from '../access/principal.js'
 import { describeRequestSpan } from './tracing.js'
 
 /** What the log line of one HTTP request says; filled in as the request goes through the server. */
@@ -38,23 +38,10 @@ export function notePrincipal(principal: Principal | null): void {
 }
 
 type PrincipalSummary = NonNullable<RequestRecord['principal']>
-/** Summaries of the credential cache's (frozen) principals, made once each: a record only reads its summary. */
-const summaries = new WeakMap<Principal, PrincipalSummary>()
-
-function summaryOf(principal: Principal): PrincipalSummary {
-  const known = summaries.get(principal)
-  if (known) return known
-  const { credential } = principal
-  const summary: PrincipalSummary = Object.freeze({
-    id: principal.id,
-    kind: principal.kind,
-    businessId: principal.businessId,
-    credential: credential.kind,
-    ...(credential.kind === 'api_key' ? { keyId: credential.keyId } : {}),
-  })
-  if (Object.isFrozen(principal)) summaries.set(principal, summary)
-  return summary
-}
+/** A principal's summary, made once per principal (a record only reads it). */
+const summaryOf = perPrincipal(({ id, kind, businessId, credential }): PrincipalSummary =>
+  Object.freeze({ id, kind, businessId, credential: credential.kind, ...(credential.kind === 'api_key' ? { keyId: credential.keyId } : {}) }),
+)
 
 /**
  * One structured log line per HTTP request (method, path, status, duration, request id, operation

@@ -5,7 +5,8 @@ import { buildConsole } from '../../src/bin/build-console.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { ADMIN_EMAIL, ADMIN_PASSWORD, type SignedIn, bearer, createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
 import { describeInBrowser, launchChromium, withScreenshot } from '../setup/browser.js'
-import { eventually, startReceiver } from '../webhooks/receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from '../webhooks/receiver.js'
 
 /**
  * The console's webhooks screen in headless Chromium against a real Gatehouse and a real receiver

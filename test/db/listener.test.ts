@@ -9,7 +9,8 @@ import { startTestServer } from '../setup/app.js'
 import { ok } from '../setup/admin-client.js'
 import { createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
 import { createTestDatabase } from '../setup/database.js'
-import { eventually, startReceiver } from '../webhooks/receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from '../webhooks/receiver.js'
 
 /**
  * The process's one LISTEN connection (src/db/listener.ts), on a real PostgreSQL: channels of

@@ -9,7 +9,7 @@ import { decodeGlobalId } from '../../src/graphql/global-id.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { type MemberWithKeys, type SignedIn, createMemberWithKeys, createRoleSql, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { loadIntoBusiness } from '../setup/factories.js'
-import { eventually } from '../webhooks/receiver.js'
+import { eventually } from '../setup/eventually.js'
 import { NESTED, NESTED_EXPORT, exportLines, pagedLines, startExport, waitForExport } from './export-helpers.js'
 
 /**

@@ -7,7 +7,8 @@ import { type TestServer, startTestServer } from '../setup/app.js'
 import { type MemberWithKeys, type SignedIn, createMemberWithKeys, signInAsAdmin, xApiKey } from '../setup/clients.js'
 import { loadIntoBusiness } from '../setup/factories.js'
 import { ClaimCounter } from '../webhooks/claim-counter.js'
-import { eventually, startReceiver } from '../webhooks/receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from '../webhooks/receiver.js'
 import { startExport, waitForExport } from './export-helpers.js'
 
 /**

@@ -4,7 +4,8 @@ import { appendSecurityEvent } from '../../src/records/write/outbox.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { encodeId, fails, ok } from '../setup/admin-client.js'
 import { type SignedIn, createMemberWithKeys, createRoleSql, signInAsAdmin } from '../setup/clients.js'
-import { eventually, startReceiver } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from './receiver.js'
 
 /**
  * Opt-in security events end to end: key and member changes made by an admin through GraphQL

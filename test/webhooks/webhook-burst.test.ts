@@ -3,7 +3,8 @@ import { type TestServer, startTestServer } from '../setup/app.js'
 import { ok } from '../setup/admin-client.js'
 import { type SignedIn, createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
 import { ClaimCounter } from './claim-counter.js'
-import { eventually, startReceiver } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from './receiver.js'
 
 /**
  * Burst delivery against a slow receiver (each answer held 80 ms): a round claims many deliveries

@@ -6,7 +6,7 @@ import { type TestServer, startTestServer } from '../setup/app.js'
 import { ok } from '../setup/admin-client.js'
 import { createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
 import { createTestDatabase } from '../setup/database.js'
-import { eventually } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
 
 /**
  * An instance that dies while a delivery is in flight (here: its database connections cut, so it

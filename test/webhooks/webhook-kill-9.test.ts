@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../setup/database.js'
 import { freePort } from '../setup/private-postgres.js'
 import { type ServerProcess, startServerProcess } from '../setup/server-process.js'
-import { eventually } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
 
 /**
  * A Gatehouse server process killed (SIGKILL) while a delivery is in flight, then started again on

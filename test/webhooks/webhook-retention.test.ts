@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { decodeId, ok } from '../setup/admin-client.js'
 import { type SignedIn, createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
-import { eventually, startReceiver } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from './receiver.js'
 
 /**
  * Outbox retention (GATEHOUSE_WEBHOOK_RETENTION_SECONDS, here 10 s, pruned every 5 s): a finished

@@ -6,7 +6,7 @@ import type { Address } from '../../src/webhooks/targets.js'
 import { startTestServer } from '../setup/app.js'
 import { AUDIT, fails, ok } from '../setup/admin-client.js'
 import { createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
-import { eventually } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
 
 /**
  * What a delivery refuses to do, over real HTTP to receivers on loopback only: follow a redirect,

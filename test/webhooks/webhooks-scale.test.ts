@@ -5,7 +5,8 @@ import { ok } from '../setup/admin-client.js'
 import { type SignedIn, createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
 import { createTestDatabase } from '../setup/database.js'
 import { ClaimCounter } from './claim-counter.js'
-import { eventually, startReceiver } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from './receiver.js'
 
 /**
  * Two Gatehouse instances on one PostgreSQL database share the outbox: every event of a few

@@ -6,7 +6,8 @@ import { appendEvent } from '../../src/records/write/outbox.js'
 import { type TestServer, startTestServer } from '../setup/app.js'
 import { fails, ok } from '../setup/admin-client.js'
 import { type SignedIn, createMemberWithKeys, createRoleSql, readOnlyMatrix, signInAsAdmin } from '../setup/clients.js'
-import { eventually, startReceiver } from './receiver.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from './receiver.js'
 
 /**
  * Webhooks end to end: record writes through GraphQL reach a real receiver on 127.0.0.1, signed

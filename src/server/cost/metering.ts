@@ -1,6 +1,6 @@
 import { type DocumentNode, type ExecutionResult, GraphQLError, type GraphQLSchema, type OperationDefinitionNode, getOperationAST, getVariableValues } from 'graphql'
 import type { Plugin } from 'graphql-yoga'
-import type { Principal } from '../../access/principal.js'
+import { type Principal, perPrincipal } from '../../access/principal.js'
 import type { Context, CostMeter as RequestMeter } from '../../context.js'
 import { badVariable, queryTooComplex, rateLimited } from '../../graphql/errors.js'
 import type { Budget, BucketLevel, CostBuckets, TakeResult } from './buckets.js'
@@ -189,20 +189,12 @@ interface PrincipalBuckets {
   holds: number
 }
 
-/**
- * A principal's buckets, worked out once per principal object: the credential cache hands every
- * request of a credential the same frozen principal, and a changed budget reloads it as a new one.
- */
+/** A principal's buckets and the least any of them holds, worked out once per principal (perPrincipal). */
 function bucketsMemo(options: MeteringOptions): (principal: Principal) => PrincipalBuckets {
-  const memo = new WeakMap<Principal, PrincipalBuckets>()
-  return (principal) => {
-    const known = memo.get(principal)
-    if (known) return known
+  return perPrincipal((principal) => {
     const buckets = bucketsOf(principal, options)
-    const found = { buckets, holds: Math.min(...buckets.map((bucket) => bucket.budget.limit)) }
-    if (Object.isFrozen(principal)) memo.set(principal, found)
-    return found
-  }
+    return { buckets, holds: Math.min(...buckets.map((bucket) => bucket.budget.limit)) }
+  })
 }
 
 /**
