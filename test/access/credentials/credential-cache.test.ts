@@ -9,6 +9,7 @@ import { loadConfig } from '../../../src/config.js'
 import { type TestServer, startTestServer } from '../../setup/app.js'
 import { type SignedIn, basic, bearer, createMemberWithKeys, signInAsAdmin, xApiKey } from '../../setup/clients.js'
 import { BACKGROUND_TABLES, StatementCounter } from '../../setup/in-process.js'
+import { eventually } from '../../setup/eventually.js'
 
 /**
  * The fast path: a key failing its checksum never reaches the database, a cached key costs no
@@ -121,13 +122,13 @@ describe('a second instance on the same database', () => {
         await eventually(async () => {
           const body = (await (await ask(two!, bearer(member.primary.key))).json()) as { data: { viewer: { permissions: Array<{ level: string }> } } }
           expect(body.data.viewer.permissions.every((p) => p.level === 'NONE')).toBe(true)
-        })
+        }, 1_000)
         // A revocation through the real mutation on instance two reaches instance one.
         const revoked = await ask(two!, admin.headers, 'mutation($input: RevokeApiKeyInput!) { revokeApiKey(input: $input) { active } }', {
           input: { publicKey: member.secondary.publicKey },
         })
         expect({ ...(await revoked.json()), extensions: undefined }).toEqual({ data: { revokeApiKey: { active: false } } })
-        for (const app of [one!, two!]) await eventually(async () => expect((await ask(app, bearer(member.secondary.key))).status).toBe(401))
+        for (const app of [one!, two!]) await eventually(async () => expect((await ask(app, bearer(member.secondary.key))).status).toBe(401), 1_000)
       } finally {
         await Promise.all([one!.close(), two!.close()])
       }
@@ -147,7 +148,7 @@ describe.runIf(process.env.DATABASE_URL)('the LISTEN connection', () => {
       await server.app.services.database.db.executeQuery(
         sql`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'gatehouse-listen'`.compile(server.app.services.database.db),
       )
-      await eventually(async () => expect(other.services.credentials.stats().busHealthy).toBe(false))
+      await eventually(async () => expect(other.services.credentials.stats().busHealthy).toBe(false), 1_000)
       // While deaf, a revocation written behind its back still applies within a second.
       await server.app.services.database.db.updateTable('api_keys').set({ revoked_at: new Date() }).where('public_key', '=', member.primary.publicKey).execute()
       const revokedAt = Date.now()
@@ -160,7 +161,7 @@ describe.runIf(process.env.DATABASE_URL)('the LISTEN connection', () => {
         variables: { input: { publicKey: member.secondary.publicKey } },
         headers: admin.headers,
       })
-      await eventually(async () => expect(await statusOf(member.secondary.key)).toBe(401))
+      await eventually(async () => expect(await statusOf(member.secondary.key)).toBe(401), 1_000)
     } finally {
       await other.close()
     }
@@ -187,16 +188,3 @@ describe('the key pepper', () => {
     }
   })
 })
-
-/** Retries an assertion for up to a second: cross-process delivery is fast but not synchronous. */
-async function eventually(assertion: () => Promise<void>, timeoutMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await assertion()
-    } catch (error) {
-      if (Date.now() > deadline) throw error
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-  }
-}
