@@ -243,6 +243,8 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
         // written one after the other, never joined: a large page as one string costs a copy and a
         // fresh large allocation per step (the operating system's page faults were most of it).
         const at = body.indexOf(RAW_DATA_JSON)
+        // Never without it (finish keeps `data` first); were it lost, no answer beats a scrambled one.
+        if (at < 0) throw new Error('lean lane: the pass-through data has no place in the result')
         parts = [body.slice(0, at), ...rawData]
         body = body.slice(at + RAW_DATA_JSON.length)
       }
@@ -256,11 +258,10 @@ export function createLeanLane(deps: LeanLaneDeps): LeanLane {
       let length = Buffer.byteLength(body)
       for (const part of parts) length += Buffer.byteLength(part)
       response.writeHead(status, { ...headers, 'content-length': String(length), 'x-request-id': record.id })
-      // Corked: the parts leave in one writev, as one string would.
+      // Corked: the parts leave in one writev, as one string would (end uncorks).
       response.cork()
       for (const part of parts) response.write(part)
       response.end(body)
-      response.uncork()
     }
     writeRequestLine(deps.log, record, status)
     deps.observe(record.operationName, firstErrorCode(result), status, Number(process.hrtime.bigint() - record.startedAt) / 1e9)

@@ -122,9 +122,9 @@ function oneRecord([row]: ReadonlyArray<Record<string, unknown>>): Answered | nu
   return typeof text === 'string' ? { parts: [text], cost: Number(row![COST]) } : null
 }
 
-/** Runs a planned statement for the request's caller; null when it found no row (not found). */
-async function runRoot(context: Context, principal: Principal, root: PlannedRoot): Promise<Answered | null> {
-  return root.answer(await runShaped<Record<string, unknown>>(context.db, principal, { shape: root.shape, values: root.values(principal), aliasPrefix: 'p', build: root.build }))
+/** Runs a planned statement for the request's caller: its rows. */
+function runRoot(context: Context, principal: Principal, root: PlannedRoot): Promise<Array<Record<string, unknown>>> {
+  return runShaped<Record<string, unknown>>(context.db, principal, { shape: root.shape, values: root.values(principal), aliasPrefix: 'p', build: root.build })
 }
 
 type Planned = readonly PlannedRoot[] | 'declines'
@@ -215,8 +215,8 @@ export interface PassThroughInput {
 /**
  * The answer to a query operation, or null when it must run the ordinary way. A decline while
  * planning, or a failure while running the statements, is null: execution meets (and reports) it
- * again. Any other error while planning is a bug in the planner and is thrown, for the caller to
- * log, rather than hidden behind a silent fallback.
+ * again. Any other error while planning or writing the answer from the rows is a bug of ours and
+ * is thrown, for the caller to log, rather than hidden behind a silent fallback.
  */
 export async function passThrough(input: PassThroughInput): Promise<PassedThrough | null> {
   const principal = input.context.principal
@@ -225,18 +225,22 @@ export async function passThrough(input: PassThroughInput): Promise<PassedThroug
   const answers = plan(input, principal, queryType)
   if (answers === 'declines') return null
   const context = input.context
+  let rows: Array<Array<Record<string, unknown>>>
   try {
-    const results = await Promise.all(answers.map((answer) => runRoot(context, principal, answer)))
-    if (results.some((result) => result === null)) return null
-    const parts: string[] = ['{']
-    let cost = 0
-    results.forEach((result, index) => {
-      parts.push(`${index ? ',' : ''}${JSON.stringify(answers[index]!.key)}:`, ...result!.parts)
-      cost += result!.cost
-    })
-    parts.push('}')
-    return { parts, cost }
+    rows = await Promise.all(answers.map((answer) => runRoot(context, principal, answer)))
   } catch {
+    // A statement failed (the database, the deadline): execution meets it again and reports it.
     return null
   }
+  // Writing the answer from the rows is ours alone: a bug there is thrown for the lane to log.
+  const results = answers.map((answer, index) => answer.answer(rows[index]!))
+  if (results.some((result) => result === null)) return null
+  const parts: string[] = ['{']
+  let cost = 0
+  results.forEach((result, index) => {
+    parts.push(`${index ? ',' : ''}${JSON.stringify(answers[index]!.key)}:`, ...result!.parts)
+    cost += result!.cost
+  })
+  parts.push('}')
+  return { parts, cost }
 }

@@ -21,7 +21,7 @@ export interface Answered {
 }
 
 /**
- * A root list's page, one row per record (rootPage joins them). The page's rows are not
+ * A root list's page, one row per record (rootPage writes the connection around them). The page's rows are not
  * aggregated into one JSON value in PostgreSQL: a value of a few hundred kilobytes is allocated
  * and copied afresh at every wrapping layer, and with glibc handing the memory back after each
  * statement, the page faults and copies were half of a 50-job nested page's PostgreSQL time
