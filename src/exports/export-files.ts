@@ -18,8 +18,11 @@ export function exportDir(config: Pick<Config, 'GATEHOUSE_EXPORT_DIR' | 'GATEHOU
   return resolve(config.GATEHOUSE_EXPORT_DIR ?? join(config.GATEHOUSE_DATA_DIR, 'exports'))
 }
 
+/** The finished file's name (relative to the folder). */
+export const finishedName = (token: string) => `${token}.jsonl`
+
 /** The finished file of an export, as downloads read it. */
-export const exportFile = (dir: string, token: string) => join(dir, `${token}.jsonl`)
+export const exportFile = (dir: string, token: string) => join(dir, finishedName(token))
 
 /** A new run's part file name (relative to the folder: it is saved in the export's progress). */
 export const newPartName = (token: string) => `${token}.${randomBytes(6).toString('base64url')}.part`

@@ -10,6 +10,7 @@ import { principalShape } from '../records/read/statement-cache.js'
 import { SqlBatchReader, type SqlRoot, planSqlRoot } from './export-sql.js'
 import { type ConnectionPlan, type RootPlan, followUpDocument, planExport } from './export-query.js'
 import { type ExportProgress, type ExportRow, beat, saveProgress } from './exports.repository.js'
+import { finishedName } from './export-files.js'
 
 /**
  * One run of one export: root connection by root connection, a batch of 100 nodes at a time, as
@@ -99,7 +100,7 @@ export async function runExport(
     // Resuming: what the last saved batch left in the previous run's part is copied into this
     // run's (that run may not have stopped writing yet), anything written after that batch cut off.
     // (An export saved before parts existed wrote to its final name.)
-    const previous = join(files.dir, progress.part ?? `${row.file_token}.jsonl`)
+    const previous = join(files.dir, progress.part ?? finishedName(row.file_token))
     const onDisk = await stat(previous).then((file) => file.size, () => -1)
     if (onDisk < bytes) throw new ExportFailure(ErrorCode.SERVICE_UNAVAILABLE, 'The partial export file was lost; start the export again.')
     await copyFile(previous, path)

@@ -3,7 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { GraphQLSchema } from 'graphql'
 import type { AppServices } from '../context.js'
-import { exportDir, exportFile, newPartName, removeExportFiles } from './export-files.js'
+import { exportDir, exportFile, finishedName, newPartName, removeExportFiles } from './export-files.js'
 import { claimExport, exportsAhead, finishExport, releaseExport, takeRemovableFiles } from './exports.repository.js'
 import { ExportFailure, ExportLost, type ExportExecutor, runExport } from './run-export.js'
 
@@ -40,6 +40,7 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
     if (!row) return false
     // This run's own file (export-files.ts): renamed into place only when COMPLETED is recorded.
     const part = newPartName(row.file_token)
+    const partPath = join(dir, part)
     // Made on first use, not at start: an instance that never exports leaves no folder behind.
     await mkdir(dir, { recursive: true })
     log.info({ exportId: row.id, businessId: row.business_id, resumed: Number(row.bytes) > 0 }, 'bulk export running')
@@ -52,9 +53,9 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
       // Renamed while the row is locked by the COMPLETED update: no other run can record anything
       // in between, and a download never sees COMPLETED without its file.
       const done = await finishExport(db, row, runner, { status: 'COMPLETED', ...result, retentionHours: config.GATEHOUSE_EXPORT_RETENTION_HOURS },
-        () => rename(join(dir, part), exportFile(dir, row.file_token)))
+        () => rename(partPath, exportFile(dir, row.file_token)))
       // Parts of runs that lost this export and died before removing theirs; or this one, canceled.
-      await removeExportFiles(dir, row.file_token, done ? `${row.file_token}.jsonl` : undefined)
+      await removeExportFiles(dir, row.file_token, done ? finishedName(row.file_token) : undefined)
       // Its bulk_export.finished deliveries (if any endpoint listens) go out now, not at the loop's next round.
       services.webhooks?.wake()
       log.info({ exportId: row.id, ...result }, done ? 'bulk export completed' : 'bulk export canceled')
@@ -63,13 +64,13 @@ export function startExportRunner(services: AppServices, schema: GraphQLSchema, 
         // Closing: handed back at once, for another instance (or the next start) to resume from its
         // last batch, which this run's part holds. Canceled or taken over: its part is nobody's.
         if (closed) await releaseExport(db, row, runner)
-        else await rm(join(dir, part), { force: true })
+        else await rm(partPath, { force: true })
         log.info({ exportId: row.id, closing: closed }, 'bulk export stopped before its end')
       } else {
         const failure = error instanceof ExportFailure ? error : new ExportFailure('INTERNAL_SERVER_ERROR', 'The export failed unexpectedly.')
         if (!(error instanceof ExportFailure)) log.error({ err: error, exportId: row.id }, 'bulk export failed')
         await finishExport(db, row, runner, { status: 'FAILED', code: failure.code, message: failure.message })
-        await rm(join(dir, part), { force: true })
+        await rm(partPath, { force: true })
         services.webhooks?.wake()
       }
     }

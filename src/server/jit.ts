@@ -20,7 +20,6 @@ export interface JitCache {
 /** Our custom scalars already validate and serialize; jit must not re-serialize leaves differently. */
 const COMPILER_OPTIONS = { disableLeafSerialization: false }
 
-
 export function createJitCache(): JitCache {
   const byDocument = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>()
   return {

@@ -3,7 +3,7 @@ import { type SqlBool, sql } from 'kysely'
 import type { Principal } from '../../access/principal.js'
 import type { Resource } from '../resource.js'
 import { rowScope } from '../row-scope.js'
-import { type PageOrder, type PageRequest, pageRequest } from './pagination.js'
+import { type PageOrder, type PageRequest, pageFlags, pageRequest } from './pagination.js'
 import { boundPrincipal, compileRead, principalShape, principalValues } from './statement-cache.js'
 import { type Selection, connectionSelection } from './selection.js'
 import { totalCountQuery } from './total-count.js'
@@ -139,11 +139,7 @@ export function pageOf(rows: AnyRow[], page: PageRequest): Pick<PageResult, 'row
   const more = rows.length > page.size
   const kept = more ? rows.slice(0, page.size) : rows
   if (page.backwards) kept.reverse()
-  return {
-    rows: kept,
-    hasNextPage: page.backwards ? page.before !== null : more,
-    hasPreviousPage: page.backwards ? more : page.after !== null,
-  }
+  return { rows: kept, ...pageFlags(page, more, (known) => known) }
 }
 
 /** Reads records by id (a lookup, `node`, `nodes`) with their nested relations, in one statement. */

@@ -37,6 +37,18 @@ export interface PageRequest {
   before: CursorKey | null
 }
 
+/**
+ * Relay's page flags: toward the reading direction, whether a row was read past the page (`more`);
+ * away from it, whether the page began at a cursor (nothing is read to know more). `more` is a
+ * boolean where execution pages in Node, an SQL expression where PostgreSQL writes the answer, so
+ * `known` turns a flag known already into the same kind.
+ */
+export function pageFlags<T>(page: PageRequest, more: T, known: (value: boolean) => T): { hasNextPage: T; hasPreviousPage: T } {
+  return page.backwards
+    ? { hasNextPage: known(page.before !== null), hasPreviousPage: more }
+    : { hasNextPage: more, hasPreviousPage: known(page.after !== null) }
+}
+
 /** Validates connection arguments; more than MAX_PAGE_SIZE is an error, never a silent clamp. */
 export function pageRequest(args: ConnectionArgs, order: PageOrder): PageRequest {
   const { first, last } = args

@@ -5,7 +5,7 @@ import { ownerImpliedByParent, rowScope } from '../row-scope.js'
 import { columnValue, flatMembers, flatText } from './flat-object-sql.js'
 import { base64url, globalId } from './global-id-sql.js'
 import { ownerValue } from './owner-sql.js'
-import type { PageOrder, PageRequest } from './pagination.js'
+import { type PageOrder, type PageRequest, pageFlags } from './pagination.js'
 import type { ConnectionPlan, EdgePlan, FieldPlan, JsonMemberPlan } from './response-plan.js'
 import { type AnySelect, type AppliedFilter, applyFilter, paginate } from './statement.js'
 
@@ -228,15 +228,14 @@ export function connectionSql(build: Build, resource: Resource, source: Connecti
         return sql`(${source.count(countAlias)})`.as(item.key)
       }
       case 'pageInfo': {
-        const more = sql`${ref(`${totals}.n`)} > ${size}`
+        const flags = pageFlags<RawBuilder<unknown>>(page, sql`${ref(`${totals}.n`)} > ${size}`, (known) => sql`${sql.lit(known)}`)
         const infoValues = item.info.map((info) => {
           switch (info.kind) {
             case 'typename':
               return sql`${lit(info.value)}::text`.as(info.key)
             case 'hasNextPage':
-              return (page.backwards ? sql`${sql.lit(page.before !== null)}` : more).as(info.key)
             case 'hasPreviousPage':
-              return (page.backwards ? more : sql`${sql.lit(page.after !== null)}`).as(info.key)
+              return flags[info.kind].as(info.key)
             case 'startCursor':
               return base64url(sql`${ref(`${totals}.cursors`)}[1]`).as(info.key)
             case 'endCursor':
