@@ -293,7 +293,8 @@ async function measureSeparateDelivery(
   const writer = await startServer({ ...common, webhookWorker: '0', logName: 'webhook-writer' })
   running.push(writer)
   try {
-    const deliverer = await startServer({ ...common, webhookWorker: '1', logName: 'webhook-deliverer' })
+    // With --cpu-prof, the deliverer's profile goes to profiles/gatehouse-jit/ beside the others (its pid names it).
+    const deliverer = await startServer({ ...common, webhookWorker: '1', logName: 'webhook-deliverer', cpuProfDir: options.cpuProf ? join(paths.work, 'profiles') : undefined })
     running.push(deliverer)
     log(`Webhooks, delivered by a second process (pid ${deliverer.pid}); writes on pid ${writer.pid}…`)
     const result = await measureWebhookWrites({

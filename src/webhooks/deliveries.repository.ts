@@ -10,26 +10,14 @@ import type { Database } from '../db/types.js'
  * `FOR UPDATE SKIP LOCKED` and leased: instances never claim the same row at once, and a lease that
  * ran out (its instance died mid-delivery) makes the row due again.
  *
- * Both statements read PENDING rows only, and find each record's head by numbering them, not by
- * looking for an earlier PENDING row per candidate: PostgreSQL answered that lookup from the
- * endpoint's index, walking the endpoint's whole history (delivered rows and dead row versions)
- * once per candidate whenever the table's statistics were stale (autovacuum off, or not yet run
- * on a grown table): 500 ms a claim at 50,000 deliveries of one endpoint (docs/webhooks.md).
+ * Both statements read the PENDING rows through `webhook_pending()`, a database function
+ * (migrations/2026-12-07T20-00-00_webhook_pending_function.ts) that numbers them per record and
+ * endpoint (nth 1: the head) and reads them by index scan only, whatever the table's statistics
+ * say: a claim costs what is pending, not the endpoints' history. Looking for an earlier PENDING
+ * row per candidate once walked an endpoint's whole history (500 ms a claim at 50,000
+ * deliveries), and bitmap scans re-read the stale index entry of every delivered row
+ * (docs/webhooks.md).
  */
-
-/**
- * Every PENDING delivery to an active endpoint, numbered within its record and endpoint (nth 1: the
- * head) and with their count. An inactive endpoint's backlog is left out before the numbering,
- * which is per endpoint, so it changes no other's. Costs a pass over the PENDING rows, whatever the
- * endpoints' history.
- */
-const pendingByRecord = sql`
-  select c.business_id, c.id, c.endpoint_id, c.next_attempt_at, c.claimed_until,
-    row_number() over (partition by c.business_id, c.endpoint_id, c.record_key order by c.id) as nth,
-    count(*) over (partition by c.business_id, c.endpoint_id, c.record_key) as queued
-  from webhook_deliveries c
-  where c.status = 'PENDING'
-    and exists (select 1 from webhook_endpoints w where w.business_id = c.business_id and w.id = c.endpoint_id and w.active)`
 
 /** A claimed delivery with all it takes to make it: the endpoint, the event and the endpoint's member. */
 export interface ClaimedDelivery {
@@ -77,20 +65,22 @@ function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
   // Correlated with the endpoint of the outer statement (e), which kysely does not know of here.
   const member = principalRows(db).where('p.business_id', '=', sql<string>`e.business_id`).where('p.id', '=', sql<string>`e.member_id`)
   return sql<ClaimedDelivery>`
-    with pending as (${pendingByRecord}
+    with pending as (
+      select * from webhook_pending()
     ), live as (
       select business_id, endpoint_id, count(*)::int as n from pending
       where claimed_until >= now()
       group by business_id, endpoint_id
     ), ranked as (
-      select h.business_id, h.id, h.queued > 1 as has_successor,
+      select h.business_id, h.id, h.endpoint_id, h.record_key, h.queued > 1 as has_successor,
         row_number() over (partition by h.business_id, h.endpoint_id order by h.id) + coalesce(live.n, 0) as slot
       from pending h
       left join live on live.business_id = h.business_id and live.endpoint_id = h.endpoint_id
       where h.nth = 1 and h.next_attempt_at <= now() and (h.claimed_until is null or h.claimed_until < now())
     ), picked as (
       select d.business_id, d.id, d.endpoint_id, d.event_id, r.has_successor from webhook_deliveries d
-      join ranked r on r.business_id = d.business_id and r.id = d.id
+      -- Every column of the PENDING-by-record index: an exact probe, whichever index is used.
+      join ranked r on r.business_id = d.business_id and r.endpoint_id = d.endpoint_id and r.record_key = d.record_key and r.id = d.id
       where r.slot <= ${options.perEndpoint}
         and d.status = 'PENDING' and (d.claimed_until is null or d.claimed_until < now())
       order by d.id
@@ -118,7 +108,7 @@ function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
 export async function nextDueAt(db: Kysely<Database>): Promise<Date | null> {
   const { rows } = await sql<{ due: Date | string | null }>`
     select min(greatest(h.next_attempt_at, coalesce(h.claimed_until, h.next_attempt_at))) as due
-    from (${pendingByRecord}) h where h.nth = 1`.execute(db)
+    from webhook_pending() h where h.nth = 1`.execute(db)
   const due = rows[0]?.due
   return due ? new Date(due) : null
 }

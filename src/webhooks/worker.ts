@@ -11,11 +11,12 @@ import { CONNECTIONS_PER_RECEIVER } from './send.js'
 
 /**
  * The delivery loop of one Gatehouse process. It runs when woken: by a write of this process that
- * queued deliveries (in process, after commit), by NOTIFY from a write of another instance
- * (PostgreSQL; the embedded database has one process), and by a timer set for the next retry or
- * lease expiry it saw. A round claims a burst of due deliveries in one statement
- * (deliveries.repository.ts), makes them concurrently, records them in one statement (deliver.ts),
- * and claims again at once while more may be due. Nothing polls while nothing waits.
+ * queued deliveries (in process, after commit), by NOTIFY from a write of another instance whose
+ * own loop was busy or absent (PostgreSQL; the embedded database has one process), and by a timer
+ * set for the next retry or lease expiry it saw, or for the sweep at most SWEEP_MS away. A round
+ * claims a burst of due deliveries in one statement (deliveries.repository.ts), makes them
+ * concurrently, records them in one statement (deliver.ts), and claims again at once while more
+ * may be due.
  */
 
 /** Deliveries one claim takes at most. */
@@ -24,6 +25,13 @@ const BATCH = 64
 const PER_ENDPOINT = CONNECTIONS_PER_RECEIVER
 /** How stale the retry timer may get while rounds keep delivering without retries (see round). */
 const RECHECK_MS = 1_000
+/**
+ * The longest a loop goes without a round, whatever it was told: the sweep that finds deliveries
+ * nobody announced, those of an instance that died between its write's commit and its own round
+ * (a write whose own loop is idle does not NOTIFY; src/records/write/mutations.ts). A claim that
+ * finds nothing and the next-due query: two statements per instance every 10 s.
+ */
+const SWEEP_MS = 10_000
 /** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
 const LEASE_MARGIN_SECONDS = 5
 const MIN_TIMER_MS = 50
@@ -39,6 +47,8 @@ function fillsAnEndpoint(claimed: readonly { endpoint_id: string }[]): boolean {
 
 export interface WebhookWorker {
   wake(): void
+  /** Whether a write committing now will be delivered by this loop's next round: it is open and not in a round. */
+  takesNextWrite(): boolean
   /** Outcomes this process recorded since start, for /metrics. */
   stats(): Record<string, number>
   /** Stops claiming, waits for attempts in flight (each bounded by its deadline), and stops listening. */
@@ -105,7 +115,7 @@ export async function startWebhookWorker(deps: {
       const due = await nextDueAt(database.db)
       clearTimeout(timer)
       timerAt = Infinity
-      if (due) setTimer(due.getTime())
+      setTimer(Math.min(due?.getTime() ?? Infinity, Date.now() + SWEEP_MS))
     } else if (timerAt > checkedAt + RECHECK_MS) setTimer(checkedAt + RECHECK_MS)
   }
   let lingering: NodeJS.Timeout | undefined
@@ -154,6 +164,7 @@ export async function startWebhookWorker(deps: {
   pruner?.unref()
   return {
     wake,
+    takesNextWrite: () => !closed && running === null,
     stats: () => ({ ...outcomes }),
     close: async () => {
       closed = true

@@ -33,7 +33,8 @@ export function eventPrefix(typeName: string): string {
 
 /**
  * Appends `<type>.<action>` for one record, at the version the transaction leaves it, and queues
- * its deliveries. Returns how many deliveries it queued (0: nobody listens).
+ * its deliveries. Returns how many deliveries it queued (0: nobody listens). `announce: false`
+ * when the writing process's own loop will make them (src/records/write/mutations.ts says when).
  */
 export function appendEvent(
   trx: Kysely<Database>,
@@ -41,11 +42,12 @@ export function appendEvent(
   resource: Resource,
   recordId: string,
   action: RecordAction,
+  announce: boolean,
 ): Promise<number> {
   const type = `${eventPrefix(resource.typeName)}.${action}`
   return queueEvent(trx, principal.businessId, type, sql`
     select business_id, ${type} as type, ${resource.typeName} as record_type, id as record_id, version
-    from ${sql.table(resource.table)} where business_id = ${principal.businessId} and id = ${recordId}`)
+    from ${sql.table(resource.table)} where business_id = ${principal.businessId} and id = ${recordId}`, { announce })
 }
 
 /**
@@ -65,14 +67,22 @@ export function appendSecurityEvent(trx: Kysely<Database>, businessId: string, t
   const subject = type.startsWith('api_key.') ? 'ApiKey' : 'ApiMember'
   // Credentials have no version: 0 (the payload of a security event carries none).
   return queueEvent(trx, businessId, type, sql`
-    select ${businessId}::bigint as business_id, ${type} as type, ${subject} as record_type, ${subjectId}::bigint as record_id, 0 as version`)
+    select ${businessId}::bigint as business_id, ${type} as type, ${subject} as record_type, ${subjectId}::bigint as record_id, 0 as version`, { announce: true })
 }
 
 /**
  * Stores the event `source` selects, with one delivery per active endpoint subscribed to `type`
- * (only those of `onlyMember` when given: an export's own principal).
+ * (only those of `onlyMember` when given: an export's own principal), and when `announce`, tells
+ * the loops of every instance at commit (NOTIFY).
  */
-async function queueEvent(trx: Kysely<Database>, businessId: string, type: string, source: RawBuilder<unknown>, onlyMember?: string): Promise<number> {
+async function queueEvent(
+  trx: Kysely<Database>,
+  businessId: string,
+  type: string,
+  source: RawBuilder<unknown>,
+  options: { announce: boolean; onlyMember?: string },
+): Promise<number> {
+  const { announce, onlyMember } = options
   // No subscribed endpoint, no event: a business without webhooks pays one index probe per write.
   const { rows } = await sql<{ queued: number }>`
     with endpoint as (
@@ -92,7 +102,7 @@ async function queueEvent(trx: Kysely<Database>, businessId: string, type: strin
     )
     -- NOTIFY in the same statement, once per queued row: PostgreSQL folds identical notifications
     -- of one transaction into one, sent at commit; none when nothing was queued.
-    select count(*)::int as queued from queued, lateral (select pg_notify(${WEBHOOK_CHANNEL}, '')) as notified`.execute(trx)
+    select count(*)::int as queued from queued${announce ? sql`, lateral (select pg_notify(${WEBHOOK_CHANNEL}, '')) as notified` : sql``}`.execute(trx)
   return Number(rows[0]?.queued ?? 0)
 }
 
@@ -108,5 +118,5 @@ export const BULK_EXPORT_TYPE = 'BulkExport'
 export function appendExportFinished(trx: Kysely<Database>, businessId: string, principalId: string, exportId: string): Promise<number> {
   return queueEvent(trx, businessId, BULK_EXPORT_EVENT, sql`
     select ${businessId}::bigint as business_id, ${BULK_EXPORT_EVENT} as type, ${BULK_EXPORT_TYPE} as record_type,
-           ${exportId}::bigint as record_id, 1 as version`, principalId)
+           ${exportId}::bigint as record_id, 1 as version`, { announce: true, onlyMember: principalId })
 }

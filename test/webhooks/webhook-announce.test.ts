@@ -1,0 +1,73 @@
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { openDatabase } from '../../src/db/database.js'
+import { WEBHOOK_CHANNEL } from '../../src/records/write/outbox.js'
+import { type TestServer, startTestServer } from '../setup/app.js'
+import { ok } from '../setup/admin-client.js'
+import { createMemberWithKeys, signInAsAdmin } from '../setup/clients.js'
+import { createTestDatabase } from '../setup/database.js'
+import { eventually } from '../setup/eventually.js'
+import { startReceiver } from './receiver.js'
+
+/**
+ * When a write tells the other instances (NOTIFY): only when its own process's loop cannot be
+ * counted on to make its deliveries next. A write on an instance whose loop is between rounds is
+ * not announced; should that instance die before its round, another instance's sweep delivers it.
+ * A write on an instance without a loop is announced, and delivered at once. On PostgreSQL (the
+ * embedded database has one process).
+ */
+
+const onPostgres = Boolean(process.env.DATABASE_URL)
+const cleanups: Array<() => Promise<unknown>> = []
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {})
+})
+
+describe.skipIf(!onPostgres)('announcing deliveries to other instances', () => {
+  it('only for writes its own loop will not take next; the sweep finds those of an instance that died first', async () => {
+    const receiver = await startReceiver()
+    cleanups.push(() => receiver.close())
+    const env = { GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1' }
+    const database = await createTestDatabase({ poolSize: 4 })
+    const instance = async (extra: Record<string, string>) => {
+      const server = await startTestServer({ ...env, ...extra }, { database: await openDatabase({ kind: 'postgres', url: database.url!, poolSize: 4 }) })
+      cleanups.push(() => server.close())
+      return server
+    }
+    // The writer's loop lingers a second before its round: long enough to die first.
+    const writer = await instance({ GATEHOUSE_WEBHOOK_LINGER_MS: '1000' })
+    const sweeper = await instance({})
+    const loopless = await instance({ GATEHOUSE_WEBHOOK_WORKER: '0' })
+    const admin = await signInAsAdmin(writer)
+    const member = await createMemberWithKeys(writer, admin)
+    ok(await writer.graphql(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }`, {
+      variables: { i: { url: receiver.url('/announce'), events: ['supplier.created'], memberId: member.globalId } }, headers: admin.headers,
+    }))
+    const heard: string[] = []
+    const listener = new pg.Client({ connectionString: database.url })
+    await listener.connect()
+    cleanups.push(() => listener.end())
+    listener.on('notification', (message) => heard.push(message.channel))
+    await listener.query(`listen ${WEBHOOK_CHANNEL}`)
+    const write = (server: TestServer, name: string) =>
+      server.graphql(`mutation($i: CreateSupplierInput!) { createSupplier(input: $i) { supplier { id } } }`, { variables: { i: { name } }, headers: admin.headers }).then(ok)
+
+    // The writer's loop is between rounds (its start-up round is over): no NOTIFY. It stops before
+    // the round the write wakes comes.
+    await eventually(() => expect(writer.app.services.webhooks!.takesNextWrite!()).toBe(true))
+    await write(writer, 'Unannounced')
+    await writer.close()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(heard).toEqual([])
+    expect(receiver.at('/announce')).toHaveLength(0)
+    // The other loop's sweep (at most 10 s apart) finds the delivery nobody announced.
+    await eventually(() => expect(receiver.at('/announce').map((r) => r.json.type)).toEqual(['supplier.created']), 15_000)
+    expect(sweeper.app.services.webhooks!.stats!().delivered).toBe(1)
+
+    // No loop of its own: the write announces, and the other instance delivers at once.
+    await write(loopless, 'Announced')
+    await eventually(() => expect(heard).toEqual([WEBHOOK_CHANNEL]), 2_000)
+    await eventually(() => expect(receiver.at('/announce')).toHaveLength(2), 2_000)
+    expect(sweeper.app.services.webhooks!.stats!().delivered).toBe(2)
+  }, 40_000)
+})
