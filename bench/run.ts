@@ -164,7 +164,7 @@ async function main(options: BenchOptions): Promise<void> {
     if (webhookTls && hooked) {
       log(`Webhooks: ${options.webhookWrites} writes per window with one endpoint active and none, on ${hooked.name}…`)
       webhookWrites = await measureWebhookWrites({
-        graphqlUrl: hooked.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls: webhookTls,
+        graphqlUrl: hooked.url, admin: dataset.admin, windows: WEBHOOK_WINDOWS, writes: options.webhookWrites, records: 20, tls: webhookTls,
         cpuSeconds: await databaseCpu.meter([hooked.pid]),
       })
       logWebhookWrites(webhookWrites)
@@ -278,6 +278,13 @@ const logWebhookWrites = (result: WebhookWritesResult) =>
       `PostgreSQL ${result.cpuPerWriteMs.databaseNone.toFixed(2)} → ${result.cpuPerWriteMs.databaseOne.toFixed(2)} ms)` : ''))
 
 /**
+ * Windows of each kind (endpoint active, none) in a webhook write measurement, alternating. With 4,
+ * the added median moved by ±5 points between runs of one build on this shared machine; more
+ * alternations spread drift over both kinds alike (8 × 150 writes each: about 20 s).
+ */
+const WEBHOOK_WINDOWS = 8
+
+/**
  * The same webhook measurement with the delivery loop in a process of its own: a JIT Gatehouse
  * without one (GATEHOUSE_WEBHOOK_WORKER=0) takes the writes, a second delivers (the deployment
  * docs/webhooks.md suggests for write-heavy instances).
@@ -298,7 +305,7 @@ async function measureSeparateDelivery(
     running.push(deliverer)
     log(`Webhooks, delivered by a second process (pid ${deliverer.pid}); writes on pid ${writer.pid}…`)
     const result = await measureWebhookWrites({
-      graphqlUrl: writer.url, admin: dataset.admin, windows: 4, writes: options.webhookWrites, records: 20, tls,
+      graphqlUrl: writer.url, admin: dataset.admin, windows: WEBHOOK_WINDOWS, writes: options.webhookWrites, records: 20, tls,
       cpuSeconds: await databaseCpu.meter([writer.pid, deliverer.pid]),
     })
     logWebhookWrites(result)

@@ -144,7 +144,7 @@ const EnvSchema = z.object({
    * How long the delivery loop lets events gather after a wake before it claims them: under a
    * stream of writes, one round's statements then serve several deliveries (src/webhooks/worker.ts).
    */
-  GATEHOUSE_WEBHOOK_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(50),
+  GATEHOUSE_WEBHOOK_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(100),
   /**
    * Where bulk exports write their JSONL files (src/exports/). Every instance behind one load
    * balancer must see the same folder (a download may reach another instance than the one that
