@@ -165,7 +165,7 @@ async function main(options: BenchOptions): Promise<void> {
       log(`Webhooks: ${options.webhookWrites} writes per window with one endpoint active and none, on ${hooked.name}…`)
       webhookWrites = await measureWebhookWrites({
         graphqlUrl: hooked.url, admin: dataset.admin, windows: WEBHOOK_WINDOWS, writes: options.webhookWrites, records: 20, tls: webhookTls,
-        cpuSeconds: await databaseCpu.meter([hooked.pid]),
+        cpuSeconds: await databaseCpu.meter([hooked.pid]), databaseUrl: dataset.url,
       })
       logWebhookWrites(webhookWrites)
       // The query servers are done. The hooked one's loop would deliver beside the second
@@ -306,7 +306,7 @@ async function measureSeparateDelivery(
     log(`Webhooks, delivered by a second process (pid ${deliverer.pid}); writes on pid ${writer.pid}…`)
     const result = await measureWebhookWrites({
       graphqlUrl: writer.url, admin: dataset.admin, windows: WEBHOOK_WINDOWS, writes: options.webhookWrites, records: 20, tls,
-      cpuSeconds: await databaseCpu.meter([writer.pid, deliverer.pid]),
+      cpuSeconds: await databaseCpu.meter([writer.pid, deliverer.pid]), databaseUrl: dataset.url,
     })
     logWebhookWrites(result)
     await stopAndForget(deliverer)

@@ -14,8 +14,8 @@ export interface AppServices {
   log: Logger
   /** Credential cache, key pepper and invalidation (src/access/credentials/authenticate.ts); absent only in bare test contexts. */
   credentials?: CredentialService
-  /** The webhook delivery loop (src/webhooks/): a committed write that queued deliveries wakes it. */
-  webhooks?: { wake(): void; takesNextWrite?(): boolean; stats?(): Record<string, number> }
+  /** The webhook delivery loop (src/webhooks/worker.ts): a committed write that queued deliveries wakes it. */
+  webhooks?: { wake(): void; ticket(): number | null; written(ticket: number | null): void; stats?(): Record<string, number> }
   /** The bulk export loop (src/exports/runner.ts): a started export wakes it. */
   exports?: { wake(): void }
 }

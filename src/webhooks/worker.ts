@@ -3,7 +3,7 @@ import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/database.js'
 import type { Listener } from '../db/listener.js'
 import type { Resource } from '../records/resource.js'
-import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
+import { WEBHOOK_CHANNEL, announceDue } from '../records/write/outbox.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
 import { type DeliveryDeps, deliverBatch } from './deliver.js'
 import { pruneOutbox } from './retention.js'
@@ -47,8 +47,18 @@ function fillsAnEndpoint(claimed: readonly { endpoint_id: string }[]): boolean {
 
 export interface WebhookWorker {
   wake(): void
-  /** Whether a write committing now will be delivered by this loop's next round: it is open and not in a round. */
-  takesNextWrite(): boolean
+  /**
+   * For a write about to queue deliveries: a ticket (the rounds started so far) when it may leave
+   * them to this loop without telling the other instances, because the loop is open and between
+   * rounds; null when it must announce them (NOTIFY). src/records/write/mutations.ts says why.
+   */
+  ticket(): number | null
+  /**
+   * After the commit of a write that queued deliveries: wakes the loop. A write whose ticket was
+   * overtaken by a round still running (it may have claimed before the commit, and may be waiting
+   * on a slow receiver) or by the loop closing announces itself now instead.
+   */
+  written(ticket: number | null): void
   /** Outcomes this process recorded since start, for /metrics. */
   stats(): Record<string, number>
   /** Stops claiming, waits for attempts in flight (each bounded by its deadline), and stops listening. */
@@ -81,6 +91,9 @@ export async function startWebhookWorker(deps: {
   let closed = false
   let again = false
   let running: Promise<void> | null = null
+  let roundsStarted = 0
+  const announce = () =>
+    announceDue(database.db).catch((error) => log.warn({ err: error }, 'could not announce webhook deliveries; the other instances\' sweep finds them'))
   let timer: NodeJS.Timeout | undefined
 
   let checkedAt = 0
@@ -136,6 +149,7 @@ export async function startWebhookWorker(deps: {
   }
   function start() {
     if (closed || running) return
+    roundsStarted += 1
     running = round()
       .catch((error) => {
         log.warn({ err: error }, 'webhook delivery round failed; retrying shortly')
@@ -148,7 +162,7 @@ export async function startWebhookWorker(deps: {
   }
 
   // After a gap in listening a write may have been announced while nobody heard: a round re-syncs.
-  const unsubscribe = await deps.listener?.subscribe(WEBHOOK_CHANNEL, { onMessage: wake, onReset: (why) => why === 'restored' && wake() })
+  const unsubscribe = await deps.listener?.subscribe(WEBHOOK_CHANNEL, { onMessage: () => wake(), onReset: (why) => why === 'restored' && wake() })
   // Deliveries left by an earlier run (a crash, a SIGTERM mid-attempt) are picked up at start, in
   // the background: a slow receiver must not hold up the server's start by an attempt's timeout.
   wake()
@@ -164,7 +178,11 @@ export async function startWebhookWorker(deps: {
   pruner?.unref()
   return {
     wake,
-    takesNextWrite: () => !closed && running === null,
+    ticket: () => (!closed && running === null ? roundsStarted : null),
+    written: (ticket) => {
+      wake()
+      if (ticket !== null && (closed || (running !== null && roundsStarted !== ticket))) void announce()
+    },
     stats: () => ({ ...outcomes }),
     close: async () => {
       closed = true
@@ -172,8 +190,11 @@ export async function startWebhookWorker(deps: {
       clearTimeout(lingering)
       clearInterval(pruner)
       await pruning
-      await unsubscribe?.()
       await running
+      // Writes that left their deliveries to this loop may still wait for the round their wake
+      // asked for (cancelled above, or cut short): the other instances take them at once.
+      await announce()
+      await unsubscribe?.()
     },
   }
 }

@@ -12,9 +12,9 @@ import { startReceiver } from './receiver.js'
 /**
  * When a write tells the other instances (NOTIFY): only when its own process's loop cannot be
  * counted on to make its deliveries next. A write on an instance whose loop is between rounds is
- * not announced; should that instance die before its round, another instance's sweep delivers it.
- * A write on an instance without a loop is announced, and delivered at once. On PostgreSQL (the
- * embedded database has one process).
+ * not announced; should that instance die before its round, another instance's sweep delivers it,
+ * and should it stop cleanly, it announces what it leaves. A write on an instance without a loop is
+ * announced, and delivered at once. On PostgreSQL (the embedded database has one process).
  */
 
 const onPostgres = Boolean(process.env.DATABASE_URL)
@@ -24,23 +24,25 @@ afterAll(async () => {
 })
 
 describe.skipIf(!onPostgres)('announcing deliveries to other instances', () => {
-  it('only for writes its own loop will not take next; the sweep finds those of an instance that died first', async () => {
+  it('only for writes its own loop will not take next; a dead instance\'s are swept, a stopped one\'s announced', async () => {
     const receiver = await startReceiver()
     cleanups.push(() => receiver.close())
     const env = { GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1' }
     const database = await createTestDatabase({ poolSize: 4 })
+    cleanups.push(() => database.close())
     const instance = async (extra: Record<string, string>) => {
       const server = await startTestServer({ ...env, ...extra }, { database: await openDatabase({ kind: 'postgres', url: database.url!, poolSize: 4 }) })
       cleanups.push(() => server.close())
       return server
     }
-    // The writer's loop lingers a second before its round: long enough to die first.
-    const writer = await instance({ GATEHOUSE_WEBHOOK_LINGER_MS: '1000' })
+    // Two writers whose loops linger a second before a round: long enough to die or stop first.
+    const dying = await instance({ GATEHOUSE_WEBHOOK_LINGER_MS: '1000' })
+    const stopping = await instance({ GATEHOUSE_WEBHOOK_LINGER_MS: '1000' })
     const sweeper = await instance({})
     const loopless = await instance({ GATEHOUSE_WEBHOOK_WORKER: '0' })
-    const admin = await signInAsAdmin(writer)
-    const member = await createMemberWithKeys(writer, admin)
-    ok(await writer.graphql(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }`, {
+    const admin = await signInAsAdmin(dying)
+    const member = await createMemberWithKeys(dying, admin)
+    ok(await dying.graphql(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }`, {
       variables: { i: { url: receiver.url('/announce'), events: ['supplier.created'], memberId: member.globalId } }, headers: admin.headers,
     }))
     const heard: string[] = []
@@ -51,23 +53,34 @@ describe.skipIf(!onPostgres)('announcing deliveries to other instances', () => {
     await listener.query(`listen ${WEBHOOK_CHANNEL}`)
     const write = (server: TestServer, name: string) =>
       server.graphql(`mutation($i: CreateSupplierInput!) { createSupplier(input: $i) { supplier { id } } }`, { variables: { i: { name } }, headers: admin.headers }).then(ok)
+    // Deliveries the live loops made (the stopping writer's loop sweeps too, until it stops).
+    const delivered = () => [sweeper, stopping].reduce((sum, server) => sum + (server.app.services.webhooks!.stats!().delivered ?? 0), 0)
+    // A writer's start-up round is over and its loop waits between rounds: its ticket counts one round.
+    const betweenRounds = (server: TestServer) => eventually(() => expect(server.app.services.webhooks!.ticket()).toBeGreaterThanOrEqual(1))
 
-    // The writer's loop is between rounds (its start-up round is over): no NOTIFY. It stops before
-    // the round the write wakes comes.
-    await eventually(() => expect(writer.app.services.webhooks!.takesNextWrite!()).toBe(true))
-    await write(writer, 'Unannounced')
-    await writer.close()
+    // No NOTIFY; the instance dies (its database connections gone) before the round its write woke.
+    await betweenRounds(dying)
+    await write(dying, 'Unannounced')
+    await dying.app.services.database.close()
     await new Promise((resolve) => setTimeout(resolve, 300))
     expect(heard).toEqual([])
-    expect(receiver.at('/announce')).toHaveLength(0)
-    // The other loop's sweep (at most 10 s apart) finds the delivery nobody announced.
-    await eventually(() => expect(receiver.at('/announce').map((r) => r.json.type)).toEqual(['supplier.created']), 15_000)
-    expect(sweeper.app.services.webhooks!.stats!().delivered).toBe(1)
+    // Another loop's sweep (at most 10 s apart; perhaps already) finds the delivery nobody announced.
+    await eventually(() => expect(receiver.at('/announce')).toHaveLength(1), 15_000)
+    await eventually(() => expect(delivered()).toBe(1))
+
+    // No NOTIFY at the write; the instance stops cleanly before its round and announces what it leaves.
+    await betweenRounds(stopping)
+    await write(stopping, 'Left at a clean stop')
+    expect(heard).toEqual([])
+    await stopping.close()
+    await eventually(() => expect(heard).toEqual([WEBHOOK_CHANNEL]), 2_000)
+    await eventually(() => expect(receiver.at('/announce')).toHaveLength(2), 2_000)
 
     // No loop of its own: the write announces, and the other instance delivers at once.
     await write(loopless, 'Announced')
-    await eventually(() => expect(heard).toEqual([WEBHOOK_CHANNEL]), 2_000)
-    await eventually(() => expect(receiver.at('/announce')).toHaveLength(2), 2_000)
-    expect(sweeper.app.services.webhooks!.stats!().delivered).toBe(2)
-  }, 40_000)
+    await eventually(() => expect(heard).toEqual([WEBHOOK_CHANNEL, WEBHOOK_CHANNEL]), 2_000)
+    await eventually(() => expect(receiver.at('/announce')).toHaveLength(3), 2_000)
+    await eventually(() => expect(delivered()).toBe(3))
+    expect(receiver.at('/announce').map((r) => r.json.type)).toEqual(['supplier.created', 'supplier.created', 'supplier.created'])
+  }, 45_000)
 })

@@ -11,7 +11,8 @@ import { startReceiver } from './receiver.js'
 /**
  * Two Gatehouse instances on one PostgreSQL database share the outbox: every event of a few
  * hundred writes, made through both, reaches the receiver exactly once, in order per record, and
- * both instances' loops take part (FOR UPDATE SKIP LOCKED claims, LISTEN/NOTIFY wake-ups).
+ * both instances' loops take part (FOR UPDATE SKIP LOCKED claims; a write wakes its own loop, and
+ * NOTIFY wakes the other when its own loop is in a round).
  */
 
 const RECORDS = 100

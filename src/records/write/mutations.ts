@@ -50,8 +50,9 @@ export function createRecord(
       write({ trx, principal, level, insert }),
     )
     // A replayed create wrote nothing, so it tells nobody anything.
-    const queued = replayed ? 0 : await appendEvent(trx, principal, resource, id, 'created', announces(context))
-    return { value: { recordId: id, replayed }, queued }
+    const ticket = deliveryTicket(context)
+    const queued = replayed ? 0 : await appendEvent(trx, principal, resource, id, 'created', ticket === null)
+    return { value: { recordId: id, replayed }, queued, ticket }
   }))
 }
 
@@ -76,8 +77,9 @@ export function updateRecord(
     await auditUpdate(trx, context, principal, resource, current.id, [...changed, ...alsoChanged])
     // An update that changed nothing made no new version: no event.
     const changedAnything = changed.length > 0 || alsoChanged.length > 0
-    const queued = changedAnything ? await appendEvent(trx, principal, resource, String(current.id), 'updated', announces(context)) : 0
-    return { value: { recordId: String(current.id) }, queued }
+    const ticket = deliveryTicket(context)
+    const queued = changedAnything ? await appendEvent(trx, principal, resource, String(current.id), 'updated', ticket === null) : 0
+    return { value: { recordId: String(current.id) }, queued, ticket }
   }))
 }
 
@@ -96,28 +98,30 @@ export function deleteRecord(
     checkVersion(current, input.expectedVersion)
     await refuseWhileReferenced(trx, principal, resource, current.id)
     const tombstone = await tombstoneRecord(trx, context, principal, resource, current)
-    const queued = await appendEvent(trx, principal, resource, String(current.id), 'deleted', announces(context))
-    return { value: { typeName: resource.typeName, recordId: String(current.id), ...tombstone }, queued }
+    const ticket = deliveryTicket(context)
+    const queued = await appendEvent(trx, principal, resource, String(current.id), 'deleted', ticket === null)
+    return { value: { typeName: resource.typeName, recordId: String(current.id), ...tombstone }, queued, ticket }
   }))
 }
 
 /**
- * Whether a write tells the delivery loops of every instance of its deliveries (NOTIFY at commit).
- * Not while this process's own loop is open and between rounds: the wake after commit starts its
- * next round within the linger, as soon as another instance's would, and a NOTIFY costs every
- * listening instance a message and a wake-up per write (on the bench, a third of the CPU an endpoint
- * added to a write). A loop in a round (which may be waiting on a slow receiver) or none at all
- * (GATEHOUSE_WEBHOOK_WORKER=0) announces, so that another instance takes the deliveries at once.
- * Should this process die between its commit and its round, the other loops' sweep finds them
- * (src/webhooks/worker.ts).
+ * Whether a write leaves its deliveries to this process's loop (a ticket) or tells the loops of
+ * every instance (null: NOTIFY at commit). Left to the loop while it is open and between rounds:
+ * the wake after commit starts its next round within the linger, as soon as another instance's
+ * would, and a NOTIFY costs every instance listening on the database a wake-up and a message per
+ * write (on the bench, a third of the CPU an endpoint added to a write). A loop in a round (which
+ * may be waiting on a slow receiver) or none at all (GATEHOUSE_WEBHOOK_WORKER=0) has the write
+ * announce itself, and so does a ticket overtaken by a round before the commit (see `written`).
+ * Should this process die between its commit and its round, the other loops' sweep finds the
+ * deliveries; a clean stop announces them (src/webhooks/worker.ts).
  */
-function announces(context: Context): boolean {
-  return !(context.services.webhooks?.takesNextWrite?.() ?? false)
+function deliveryTicket(context: Context): number | null {
+  return context.services.webhooks?.ticket() ?? null
 }
 
 /** Once the write committed, wakes this instance's delivery loop if it queued deliveries (others hear NOTIFY). */
-async function afterCommit<T>(context: Context, written: Promise<{ value: T; queued: number }>): Promise<T> {
-  const { value, queued } = await written
-  if (queued > 0) context.services.webhooks?.wake()
+async function afterCommit<T>(context: Context, written: Promise<{ value: T; queued: number; ticket: number | null }>): Promise<T> {
+  const { value, queued, ticket } = await written
+  if (queued > 0) context.services.webhooks?.written(ticket)
   return value
 }
