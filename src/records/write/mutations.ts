@@ -8,7 +8,7 @@ import type { Resource } from '../resource.js'
 import { checkVersion, lockForWrite, refuseWhileReferenced, requireOperation } from './guards.js'
 import { createOnce } from './idempotency.js'
 import { auditUpdate, insertRecord, patchRecord, tombstoneRecord } from './records.js'
-import { appendEvent } from './outbox.js'
+import { type RecordAction, appendEvent } from './outbox.js'
 import { inTransaction, requirePrincipal } from './transaction.js'
 
 /**
@@ -50,9 +50,8 @@ export function createRecord(
       write({ trx, principal, level, insert }),
     )
     // A replayed create wrote nothing, so it tells nobody anything.
-    const ticket = deliveryTicket(context)
-    const queued = replayed ? 0 : await appendEvent(trx, principal, resource, id, 'created', ticket === null)
-    return { value: { recordId: id, replayed }, queued, ticket }
+    const event = replayed ? NO_EVENT : await recordEvent(trx, context, principal, resource, id, 'created')
+    return { value: { recordId: id, replayed }, ...event }
   }))
 }
 
@@ -77,9 +76,8 @@ export function updateRecord(
     await auditUpdate(trx, context, principal, resource, current.id, [...changed, ...alsoChanged])
     // An update that changed nothing made no new version: no event.
     const changedAnything = changed.length > 0 || alsoChanged.length > 0
-    const ticket = deliveryTicket(context)
-    const queued = changedAnything ? await appendEvent(trx, principal, resource, String(current.id), 'updated', ticket === null) : 0
-    return { value: { recordId: String(current.id) }, queued, ticket }
+    const event = changedAnything ? await recordEvent(trx, context, principal, resource, String(current.id), 'updated') : NO_EVENT
+    return { value: { recordId: String(current.id) }, ...event }
   }))
 }
 
@@ -98,29 +96,44 @@ export function deleteRecord(
     checkVersion(current, input.expectedVersion)
     await refuseWhileReferenced(trx, principal, resource, current.id)
     const tombstone = await tombstoneRecord(trx, context, principal, resource, current)
-    const ticket = deliveryTicket(context)
-    const queued = await appendEvent(trx, principal, resource, String(current.id), 'deleted', ticket === null)
-    return { value: { typeName: resource.typeName, recordId: String(current.id), ...tombstone }, queued, ticket }
+    const event = await recordEvent(trx, context, principal, resource, String(current.id), 'deleted')
+    return { value: { typeName: resource.typeName, recordId: String(current.id), ...tombstone }, ...event }
   }))
 }
 
 /**
- * Whether a write leaves its deliveries to this process's loop (a ticket) or tells the loops of
- * every instance (null: NOTIFY at commit). Left to the loop while it is open and between rounds:
- * the wake after commit starts its next round within the linger, as soon as another instance's
- * would, and a NOTIFY costs every instance listening on the database a wake-up and a message per
+ * Appends a record's event. Its deliveries are left to this process's loop (a ticket) or told to
+ * the loops of every instance (no ticket: NOTIFY at commit). Left to the loop while it is open and
+ * between rounds: the wake after commit starts its next round within the linger, as soon as
+ * another instance's would, and a NOTIFY costs every instance listening on the database a wake-up and a message per
  * write (on the bench, a third of the CPU an endpoint added to a write). A loop in a round (which
  * may be waiting on a slow receiver) or none at all (GATEHOUSE_WEBHOOK_WORKER=0) has the write
  * announce itself, and so does a ticket overtaken by a round before the commit (see `written`).
  * Should this process die between its commit and its round, the other loops' sweep finds the
  * deliveries; a clean stop announces them (src/webhooks/worker.ts).
  */
-function deliveryTicket(context: Context): number | null {
-  return context.services.webhooks?.ticket() ?? null
+async function recordEvent(
+  trx: Kysely<Database>,
+  context: Context,
+  principal: Principal,
+  resource: Resource,
+  recordId: string,
+  action: RecordAction,
+): Promise<QueuedEvent> {
+  const ticket = context.services.webhooks?.ticket() ?? null
+  return { queued: await appendEvent(trx, principal, resource, recordId, action, ticket === null), ticket }
 }
 
+/** What a write queued for webhooks (deliveries), and its ticket on this process's loop (recordEvent). */
+interface QueuedEvent {
+  queued: number
+  ticket: number | null
+}
+/** A write that made no event (a replayed create, an update that changed nothing). */
+const NO_EVENT: QueuedEvent = { queued: 0, ticket: null }
+
 /** Once the write committed, wakes this instance's delivery loop if it queued deliveries (others hear NOTIFY). */
-async function afterCommit<T>(context: Context, written: Promise<{ value: T; queued: number; ticket: number | null }>): Promise<T> {
+async function afterCommit<T>(context: Context, written: Promise<QueuedEvent & { value: T }>): Promise<T> {
   const { value, queued, ticket } = await written
   if (queued > 0) context.services.webhooks?.written(ticket)
   return value
