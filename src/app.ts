@@ -5,7 +5,7 @@ import { type DatabaseHandle, type DatabaseTarget, databaseTarget, openDatabase,
 import { type Listener, openListener } from './db/listener.js'
 import { migrateToLatest } from './db/migrate.js'
 import { modules } from './modules.js'
-import { startWebhookWorker } from './webhooks/worker.js'
+import { announceWithoutLoop, startWebhookWorker } from './webhooks/worker.js'
 import { startExportRunner } from './exports/runner.js'
 import { startLiveCountFolding } from './records/live-counts.js'
 import type { ExportExecutor } from './exports/run-export.js'
@@ -77,7 +77,7 @@ export async function createApp(
     }
     const base = { config, database, log }
     const resources = modules.flatMap((module) => module.resources)
-    const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources, listener }) : undefined
+    const webhooks = config.GATEHOUSE_WEBHOOK_WORKER ? await startWebhookWorker({ config, database, log, resources, listener }) : announceWithoutLoop(base)
     const services: GatehouseServices = { ...base, authenticator, credentials: authenticator, webhooks }
     // After the services it runs exports with (as each export's principal) are complete.
     const exports = startExportRunner(services, getSchema(), exportExecutor(config))

@@ -13,8 +13,9 @@ import type { TargetRules } from './targets.js'
 
 /**
  * Makes a round's claimed deliveries: checks that each endpoint's member may read the record (else
- * the delivery is SKIPPED and nothing is sent), signs and POSTs the thin payloads concurrently (the
- * claim bounded how many go to one endpoint, and took at most one per record), and records every
+ * the delivery is SKIPPED and nothing is sent), signs and POSTs the thin payloads concurrently, at
+ * most `inFlightPerEndpoint` at once to one endpoint, in the order claimed (the claim took at most
+ * one per record, and sized each lease for its place in that order), and records every
  * outcome in one statement: DELIVERED, a retry at the schedule's next step (jittered), DEAD past its
  * last step. An endpoint failing without a success for `disableAfterSeconds` is disabled and audited.
  */
@@ -31,6 +32,8 @@ export interface DeliveryDeps {
   log: Logger
   resources: ReadonlyMap<string, Resource>
   settings: DeliverySettings
+  /** Attempts made to one endpoint at once (the claim's leases count on it: deliveries.repository.ts). */
+  inFlightPerEndpoint: number
   /** Counts an outcome for the metrics. */
   count(outcome: 'delivered' | 'retry' | 'dead' | 'skipped'): void
 }
@@ -38,12 +41,12 @@ export interface DeliveryDeps {
 /** Makes and records the claimed deliveries; says whether any was scheduled for a retry. */
 export async function deliverBatch(deps: DeliveryDeps, claimed: readonly ClaimedDelivery[]): Promise<{ retried: boolean }> {
   const refusals = await readRefusals(deps.db, deps.resources, claimed)
-  const attempts = await Promise.all(claimed.map(async (delivery) => {
+  const attempts = await inWaves(claimed, deps.inFlightPerEndpoint, async (delivery) => {
     const refusal = refusals.get(delivery.id)
     if (refusal) return { delivery, ok: null, outcome: skipped(delivery, refusal) }
     const result = await send(deps.settings, delivery)
     return { delivery, ok: result.ok, outcome: outcomeOf(deps.settings, delivery, result) }
-  }))
+  })
   const outcomes = attempts.map((attempt) => attempt.outcome)
   // Which endpoints' health changes: a failure starts or extends a streak, and the first success
   // after failures ends it. The usual round (healthy endpoints answering) is the one statement.
@@ -67,6 +70,31 @@ export async function deliverBatch(deps: DeliveryDeps, claimed: readonly Claimed
     }
   }
   return { retried: outcomes.some((outcome) => outcome.status === 'PENDING') }
+}
+
+/**
+ * Runs `attempt` for every delivery, at most `inFlight` at once per endpoint, each endpoint's in id
+ * order (the order the claim sized their leases by); answers in the order given.
+ */
+async function inWaves<T>(claimed: readonly ClaimedDelivery[], inFlight: number, attempt: (delivery: ClaimedDelivery) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(claimed.length)
+  const queues = new Map<string, number[]>()
+  claimed.forEach((delivery, index) => {
+    const key = `${delivery.business_id}:${delivery.endpoint_id}`
+    const queue = queues.get(key)
+    if (queue) queue.push(index)
+    else queues.set(key, [index])
+  })
+  const lanes: Promise<void>[] = []
+  for (const queue of queues.values()) {
+    queue.sort((a, b) => (BigInt(claimed[a]!.id) < BigInt(claimed[b]!.id) ? -1 : 1))
+    const lane = async () => {
+      for (let index = queue.shift(); index !== undefined; index = queue.shift()) results[index] = await attempt(claimed[index]!)
+    }
+    for (let i = 0; i < Math.min(inFlight, queue.length); i++) lanes.push(lane())
+  }
+  await Promise.all(lanes)
+  return results
 }
 
 /** Signs and POSTs one delivery's thin payload. */

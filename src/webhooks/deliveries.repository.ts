@@ -45,10 +45,16 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims, in one statement, up to `limit` due deliveries, at most `perEndpoint` in flight per
- * endpoint (claims of every instance count), for `leaseSeconds`, counting the attempt about to be
- * made, and returns each with its endpoint, event and member. The lock is taken where the claim's
- * conditions are written, so a row another instance claimed meanwhile is re-checked and skipped.
+ * Claims, in one statement, up to `limit` due deliveries, at most `claimedPerEndpoint` claimed per
+ * endpoint (live claims of every instance count), counting the attempt about to be made, and
+ * returns each with its endpoint, event and member. The lock is taken where the claim's conditions
+ * are written, so a row another instance claimed meanwhile is re-checked and skipped.
+ *
+ * The claimant makes an endpoint's deliveries `inFlightPerEndpoint` at a time, in id order (waves;
+ * deliver.ts): the nth of an endpoint's claimed deliveries starts within ceil(n / inFlight) - 1
+ * attempts of `attemptSeconds` each, so that is its lease, one wave's more than the wave before,
+ * plus `marginSeconds`. The first wave's lease is one attempt's, and a dead instance's first
+ * deliveries come back that soon.
  */
 export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const { rows } = await claimStatement(db, options).execute(db)
@@ -57,8 +63,11 @@ export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Pro
 
 export interface ClaimOptions {
   limit: number
-  perEndpoint: number
-  leaseSeconds: number
+  claimedPerEndpoint: number
+  inFlightPerEndpoint: number
+  /** An attempt's deadline, in whole seconds. */
+  attemptSeconds: number
+  marginSeconds: number
 }
 
 function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
@@ -73,15 +82,15 @@ function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
       group by business_id, endpoint_id
     ), ranked as (
       select h.business_id, h.id, h.endpoint_id, h.record_key, h.queued > 1 as has_successor,
-        row_number() over (partition by h.business_id, h.endpoint_id order by h.id) + coalesce(live.n, 0) as slot
+        row_number() over (partition by h.business_id, h.endpoint_id order by h.id) as nth_claimed, coalesce(live.n, 0) as live
       from pending h
       left join live on live.business_id = h.business_id and live.endpoint_id = h.endpoint_id
       where h.nth = 1 and h.next_attempt_at <= now() and (h.claimed_until is null or h.claimed_until < now())
     ), picked as (
-      select d.business_id, d.id, d.endpoint_id, d.event_id, r.has_successor from webhook_deliveries d
+      select d.business_id, d.id, d.endpoint_id, d.event_id, r.has_successor, r.nth_claimed from webhook_deliveries d
       -- Every column of the PENDING-by-record index: an exact probe, whichever index is used.
       join ranked r on r.business_id = d.business_id and r.endpoint_id = d.endpoint_id and r.record_key = d.record_key and r.id = d.id
-      where r.slot <= ${options.perEndpoint}
+      where r.nth_claimed + r.live <= ${options.claimedPerEndpoint}
         and d.status = 'PENDING' and (d.claimed_until is null or d.claimed_until < now())
       order by d.id
       limit ${options.limit}
@@ -91,7 +100,10 @@ function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
     -- join of seven tables): planning that join cost more than running the whole claim, and a
     -- lookup by primary key is what each of them is.
     update webhook_deliveries d
-    set claimed_until = now() + make_interval(secs => ${options.leaseSeconds}), attempts = d.attempts + 1
+    -- Skipped rows (locked elsewhere) only move a delivery forward in its endpoint's order, never back.
+    set claimed_until = now() + make_interval(secs =>
+          ceil(picked.nth_claimed::float8 / ${options.inFlightPerEndpoint}) * ${options.attemptSeconds} + ${options.marginSeconds}),
+        attempts = d.attempts + 1
     from picked
     cross join lateral (
       select * from webhook_endpoints e where e.business_id = picked.business_id and e.id = picked.endpoint_id limit 1) e

@@ -3,7 +3,8 @@ import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/database.js'
 import type { Listener } from '../db/listener.js'
 import type { Resource } from '../records/resource.js'
-import { WEBHOOK_CHANNEL, announceDue } from '../records/write/outbox.js'
+import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
+import { startAnnouncer } from './announcer.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
 import { type DeliveryDeps, deliverBatch } from './deliver.js'
 import { pruneOutbox } from './retention.js'
@@ -21,8 +22,15 @@ import { CONNECTIONS_PER_RECEIVER } from './send.js'
 
 /** Deliveries one claim takes at most. */
 const BATCH = 64
-/** Attempts in flight to one endpoint at once, over every instance (the claim counts live leases): one connection each. */
-const PER_ENDPOINT = CONNECTIONS_PER_RECEIVER
+/** Attempts this process makes to one endpoint at once: one connection each. */
+const IN_FLIGHT_PER_ENDPOINT = CONNECTIONS_PER_RECEIVER
+/**
+ * Deliveries claimed for one endpoint at once, over every instance (the claim counts live leases):
+ * four waves of attempts. A round of a stream of writes to one endpoint is then one claim and one
+ * record of outcomes, not one per wave (on the bench, a third of the CPU an endpoint added to a
+ * write went to those statements: docs/webhooks.md).
+ */
+const CLAIMED_PER_ENDPOINT = IN_FLIGHT_PER_ENDPOINT * 4
 /** How stale the retry timer may get while rounds keep delivering without retries (see round). */
 const RECHECK_MS = 1_000
 /**
@@ -32,31 +40,37 @@ const RECHECK_MS = 1_000
  * finds nothing and the next-due query: two statements per instance every 10 s.
  */
 const SWEEP_MS = 10_000
-/** Extra seconds a claim outlives its attempt's deadline, before another round may take it over. */
+/** Extra seconds a claim outlives its attempts' deadlines, before another round may take it over. */
 const LEASE_MARGIN_SECONDS = 5
 const MIN_TIMER_MS = 50
 /** How often the outbox is pruned: half the retention, at least a second and at most an hour apart. */
 const pruneEveryMs = (retentionSeconds: number) => Math.min(Math.max((retentionSeconds * 1000) / 2, 1_000), 3_600_000)
 
-/** Whether the claim took PER_ENDPOINT deliveries of one endpoint (it may have left more); counted only when it could have. */
+/** Whether the claim took CLAIMED_PER_ENDPOINT deliveries of one endpoint (it may have left more); counted only when it could have. */
 function fillsAnEndpoint(claimed: readonly { endpoint_id: string }[]): boolean {
-  if (claimed.length < PER_ENDPOINT) return false
+  if (claimed.length < CLAIMED_PER_ENDPOINT) return false
   const counts: Record<string, number> = {}
-  return claimed.some((one) => (counts[one.endpoint_id] = (counts[one.endpoint_id] ?? 0) + 1) >= PER_ENDPOINT)
+  return claimed.some((one) => (counts[one.endpoint_id] = (counts[one.endpoint_id] ?? 0) + 1) >= CLAIMED_PER_ENDPOINT)
 }
+
+/**
+ * How long an announcement gathers the commits of other writes: a quarter of the linger, which
+ * the loops it wakes wait anyway before their round.
+ */
+const gatherMs = (config: Config) => Math.ceil(config.GATEHOUSE_WEBHOOK_LINGER_MS / 4)
 
 export interface WebhookWorker {
   wake(): void
   /**
    * For a write about to queue deliveries: a ticket (the rounds started so far) when it may leave
    * them to this loop without telling the other instances, because the loop is open and between
-   * rounds; null when it must announce them (NOTIFY). src/records/write/mutations.ts says why.
+   * rounds; null when they must be announced (announcer.ts). src/records/write/mutations.ts says why.
    */
   ticket(): number | null
   /**
-   * After the commit of a write that queued deliveries: wakes the loop. A write whose ticket was
-   * overtaken by a round still running (it may have claimed before the commit, and may be waiting
-   * on a slow receiver) or by the loop closing announces itself now instead.
+   * After the commit of a write that queued deliveries: wakes the loop. A write without a ticket,
+   * or whose ticket was overtaken by a round still running (it may have claimed before the commit,
+   * and may be waiting on a slow receiver) or by the loop closing, is announced.
    */
   written(ticket: number | null): void
   /** Outcomes this process recorded since start, for /metrics. */
@@ -80,6 +94,7 @@ export async function startWebhookWorker(deps: {
     db: database.db,
     log,
     resources: new Map(deps.resources.map((resource) => [resource.typeName, resource])),
+    inFlightPerEndpoint: IN_FLIGHT_PER_ENDPOINT,
     settings: {
       retrySchedule: config.GATEHOUSE_WEBHOOK_RETRY_SCHEDULE,
       timeoutMs: config.GATEHOUSE_WEBHOOK_TIMEOUT_MS,
@@ -87,13 +102,18 @@ export async function startWebhookWorker(deps: {
       rules: { production: config.NODE_ENV === 'production', allowPrivate: config.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE },
     },
   }
-  const leaseSeconds = Math.ceil(config.GATEHOUSE_WEBHOOK_TIMEOUT_MS / 1000) + LEASE_MARGIN_SECONDS
+  const claimOptions = {
+    limit: BATCH,
+    claimedPerEndpoint: CLAIMED_PER_ENDPOINT,
+    inFlightPerEndpoint: IN_FLIGHT_PER_ENDPOINT,
+    attemptSeconds: Math.ceil(config.GATEHOUSE_WEBHOOK_TIMEOUT_MS / 1000),
+    marginSeconds: LEASE_MARGIN_SECONDS,
+  }
   let closed = false
   let again = false
   let running: Promise<void> | null = null
   let roundsStarted = 0
-  const announce = () =>
-    announceDue(database.db).catch((error) => log.warn({ err: error }, 'could not announce webhook deliveries; the other instances\' sweep finds them'))
+  const announcer = startAnnouncer(database, log, gatherMs(config))
   let timer: NodeJS.Timeout | undefined
 
   let checkedAt = 0
@@ -112,7 +132,7 @@ export async function startWebhookWorker(deps: {
     let retried = false
     let delivered = false
     for (let more = true; more && !closed;) {
-      const claimed = await claimDue(database.db, { limit: BATCH, perEndpoint: PER_ENDPOINT, leaseSeconds })
+      const claimed = await claimDue(database.db, claimOptions)
       if (claimed.length === 0) break
       delivered = true
       retried = (await deliverBatch(delivery, claimed)).retried || retried
@@ -181,7 +201,7 @@ export async function startWebhookWorker(deps: {
     ticket: () => (!closed && running === null ? roundsStarted : null),
     written: (ticket) => {
       wake()
-      if (ticket !== null && (closed || (running !== null && roundsStarted !== ticket))) void announce()
+      if (ticket === null || closed || (running !== null && roundsStarted !== ticket)) announcer.soon()
     },
     stats: () => ({ ...outcomes }),
     close: async () => {
@@ -193,8 +213,24 @@ export async function startWebhookWorker(deps: {
       await running
       // Writes that left their deliveries to this loop may still wait for the round their wake
       // asked for (cancelled above, or cut short): the other instances take them at once.
-      await announce()
+      announcer.soon()
+      await announcer.close()
       await unsubscribe?.()
     },
+  }
+}
+
+/**
+ * A process that runs no loop (GATEHOUSE_WEBHOOK_WORKER=0) still queues deliveries with its
+ * writes: it announces them to the instances that deliver.
+ */
+export function announceWithoutLoop(deps: { config: Config; database: DatabaseHandle; log: Logger }): WebhookWorker {
+  const announcer = startAnnouncer(deps.database, deps.log, gatherMs(deps.config))
+  return {
+    wake: () => {},
+    ticket: () => null,
+    written: () => announcer.soon(),
+    stats: () => ({}),
+    close: () => announcer.close(),
   }
 }

@@ -14,7 +14,8 @@ import { startReceiver } from './receiver.js'
  * counted on to make its deliveries next. A write on an instance whose loop is between rounds is
  * not announced; should that instance die before its round, another instance's sweep delivers it,
  * and should it stop cleanly, it announces what it leaves. A write on an instance without a loop is
- * announced, and delivered at once. On PostgreSQL (the embedded database has one process).
+ * announced after its commit, and delivered at once; a burst of such writes is announced a few
+ * times, not once per write. On PostgreSQL (the embedded database has one process).
  */
 
 const onPostgres = Boolean(process.env.DATABASE_URL)
@@ -39,7 +40,8 @@ describe.skipIf(!onPostgres)('announcing deliveries to other instances', () => {
     const dying = await instance({ GATEHOUSE_WEBHOOK_LINGER_MS: '1000' })
     const stopping = await instance({ GATEHOUSE_WEBHOOK_LINGER_MS: '1000' })
     const sweeper = await instance({})
-    const loopless = await instance({ GATEHOUSE_WEBHOOK_WORKER: '0' })
+    // Its announcements gather the commits of 250 ms (a quarter of the linger it is given).
+    const loopless = await instance({ GATEHOUSE_WEBHOOK_WORKER: '0', GATEHOUSE_WEBHOOK_LINGER_MS: '1000' })
     const admin = await signInAsAdmin(dying)
     const member = await createMemberWithKeys(dying, admin)
     ok(await dying.graphql(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }`, {
@@ -81,6 +83,14 @@ describe.skipIf(!onPostgres)('announcing deliveries to other instances', () => {
     await eventually(() => expect(heard).toEqual([WEBHOOK_CHANNEL, WEBHOOK_CHANNEL]), 2_000)
     await eventually(() => expect(receiver.at('/announce')).toHaveLength(3), 2_000)
     await eventually(() => expect(delivered()).toBe(3))
-    expect(receiver.at('/announce').map((r) => r.json.type)).toEqual(['supplier.created', 'supplier.created', 'supplier.created'])
+
+    // A burst of writes without a loop: one announcement answers for the writes that committed
+    // before it was sent, and every event is delivered.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => write(loopless, `Burst ${i}`)))
+    await eventually(() => expect(receiver.at('/announce')).toHaveLength(23), 5_000)
+    const burstAnnouncements = heard.length - 2
+    expect(burstAnnouncements).toBeGreaterThanOrEqual(1)
+    expect(burstAnnouncements).toBeLessThanOrEqual(10)
+    expect(receiver.at('/announce').map((r) => r.json.type)).toEqual(Array(23).fill('supplier.created'))
   }, 45_000)
 })

@@ -102,15 +102,17 @@ export function deleteRecord(
 }
 
 /**
- * Appends a record's event. Its deliveries are left to this process's loop (a ticket) or told to
- * the loops of every instance (no ticket: NOTIFY at commit). Left to the loop while it is open and
- * between rounds: the wake after commit starts its next round within the linger, as soon as
- * another instance's would, and a NOTIFY costs every instance listening on the database a wake-up and a message per
- * write (on the bench, a third of the CPU an endpoint added to a write). A loop in a round (which
- * may be waiting on a slow receiver) or none at all (GATEHOUSE_WEBHOOK_WORKER=0) has the write
- * announce itself, and so does a ticket overtaken by a round before the commit (see `written`).
- * Should this process die between its commit and its round, the other loops' sweep finds the
- * deliveries; a clean stop announces them (src/webhooks/worker.ts).
+ * Appends a record's event. Its deliveries are left to this process's loop (a ticket) or announced
+ * to the loops of every instance after commit (no ticket: src/webhooks/announcer.ts). Left to the
+ * loop while it is open and between rounds: the wake after commit starts its next round within the
+ * linger, as soon as another instance's would, and an announcement costs every instance listening
+ * on the database a wake-up and a message (on the bench, a third of the CPU an endpoint added to a
+ * write). A loop in a round (which may be waiting on a slow receiver) or none at all
+ * (GATEHOUSE_WEBHOOK_WORKER=0) has the write announced, and so does a ticket overtaken by a round
+ * before the commit (see `written`). Should this process die between its commit and its round or
+ * announcement, the other loops' sweep finds the deliveries; a clean stop announces them
+ * (src/webhooks/worker.ts). Without the webhook service (a bare context), the write NOTIFYs in its
+ * own transaction.
  */
 async function recordEvent(
   trx: Kysely<Database>,
@@ -120,8 +122,9 @@ async function recordEvent(
   recordId: string,
   action: RecordAction,
 ): Promise<QueuedEvent> {
-  const ticket = context.services.webhooks?.ticket() ?? null
-  return { queued: await appendEvent(trx, principal, resource, recordId, action, ticket === null), ticket }
+  const webhooks = context.services.webhooks
+  const ticket = webhooks?.ticket() ?? null
+  return { queued: await appendEvent(trx, principal, resource, recordId, action, webhooks === undefined), ticket }
 }
 
 /** What a write queued for webhooks (deliveries), and its ticket on this process's loop (recordEvent). */
@@ -132,7 +135,7 @@ interface QueuedEvent {
 /** A write that made no event (a replayed create, an update that changed nothing). */
 const NO_EVENT: QueuedEvent = { queued: 0, ticket: null }
 
-/** Once the write committed, wakes this instance's delivery loop if it queued deliveries (others hear NOTIFY). */
+/** Once the write committed, if it queued deliveries: wakes this instance's delivery loop, or has them announced (recordEvent). */
 async function afterCommit<T>(context: Context, written: Promise<QueuedEvent & { value: T }>): Promise<T> {
   const { value, queued, ticket } = await written
   if (queued > 0) context.services.webhooks?.written(ticket)

@@ -34,7 +34,8 @@ export function eventPrefix(typeName: string): string {
 /**
  * Appends `<type>.<action>` for one record, at the version the transaction leaves it, and queues
  * its deliveries. Returns how many deliveries it queued (0: nobody listens). `announce: false`
- * when the writing process's own loop will make them (src/records/write/mutations.ts says when).
+ * when the webhook service takes them after commit: its own loop, or an announcement gathered with
+ * other writes' (src/records/write/mutations.ts).
  */
 export function appendEvent(
   trx: Kysely<Database>,
