@@ -5,7 +5,7 @@ import type { Database } from '../db/types.js'
 import { encodeGlobalId } from '../graphql/global-id.js'
 import type { Resource } from '../records/resource.js'
 import { SECURITY_SUBJECTS } from '../records/write/outbox.js'
-import { type ClaimedDelivery, type Outcome, recordOutcomes } from './deliveries.repository.js'
+import { type ClaimedDelivery, type Outcome, recordOutcomes, releaseClaims } from './deliveries.repository.js'
 import { readRefusals } from './read-refusals.js'
 import { postWebhook } from './send.js'
 import { signedHeaders } from './signing.js'
@@ -15,7 +15,8 @@ import type { TargetRules } from './targets.js'
  * Makes a round's claimed deliveries: checks that each endpoint's member may read the record (else
  * the delivery is SKIPPED and nothing is sent), signs and POSTs the thin payloads concurrently, at
  * most `inFlightPerEndpoint` at once to one endpoint, in the order claimed (the claim took at most
- * one per record, and sized each lease for its place in that order), and records every
+ * one per record), starting none later than START_WITHIN_MS after the first (the rest are given
+ * back; the claim's lease counts on it), and records every
  * outcome in one statement: DELIVERED, a retry at the schedule's next step (jittered), DEAD past its
  * last step. An endpoint failing without a success for `disableAfterSeconds` is disabled and audited.
  */
@@ -32,21 +33,38 @@ export interface DeliveryDeps {
   log: Logger
   resources: ReadonlyMap<string, Resource>
   settings: DeliverySettings
-  /** Attempts made to one endpoint at once (the claim's leases count on it: deliveries.repository.ts). */
+  /** Attempts made to one endpoint at once. */
   inFlightPerEndpoint: number
   /** Counts an outcome for the metrics. */
   count(outcome: 'delivered' | 'retry' | 'dead' | 'skipped'): void
 }
 
-/** Makes and records the claimed deliveries; says whether any was scheduled for a retry. */
-export async function deliverBatch(deps: DeliveryDeps, claimed: readonly ClaimedDelivery[]): Promise<{ retried: boolean }> {
+/**
+ * How long after a batch's first attempts its lanes may still start one. What they leave is given
+ * back (due again at once): a slow endpoint holds a round, and a stop, for about one attempt's
+ * deadline, as when a claim took one wave, not one deadline per wave it claimed.
+ */
+export const START_WITHIN_MS = 1_000
+
+/**
+ * Makes and records the claimed deliveries; says whether any was scheduled for a retry, and
+ * whether any was given back unattempted (the time to start attempts ran out, or `stopping`).
+ */
+export async function deliverBatch(
+  deps: DeliveryDeps,
+  claimed: readonly ClaimedDelivery[],
+  options: { stopping(): boolean },
+): Promise<{ retried: boolean; released: boolean }> {
   const refusals = await readRefusals(deps.db, deps.resources, claimed)
-  const attempts = await inWaves(claimed, deps.inFlightPerEndpoint, async (delivery) => {
+  const startBy = Date.now() + START_WITHIN_MS
+  const started = await inWaves(claimed, deps.inFlightPerEndpoint, () => Date.now() < startBy && !options.stopping(), async (delivery) => {
     const refusal = refusals.get(delivery.id)
     if (refusal) return { delivery, ok: null, outcome: skipped(delivery, refusal) }
     const result = await send(deps.settings, delivery)
     return { delivery, ok: result.ok, outcome: outcomeOf(deps.settings, delivery, result) }
   })
+  const attempts = started.filter((attempt) => attempt !== undefined)
+  const unattempted = claimed.filter((_, index) => started[index] === undefined)
   const outcomes = attempts.map((attempt) => attempt.outcome)
   // Which endpoints' health changes: a failure starts or extends a streak, and the first success
   // after failures ends it. The usual round (healthy endpoints answering) is the one statement.
@@ -69,15 +87,21 @@ export async function deliverBatch(deps: DeliveryDeps, claimed: readonly Claimed
       deps.log.info({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, attempt: delivery.attempts, error: outcome.error, next: outcome.status }, 'webhook delivery failed')
     }
   }
-  return { retried: outcomes.some((outcome) => outcome.status === 'PENDING') }
+  await releaseClaims(deps.db, unattempted)
+  return { retried: outcomes.some((outcome) => outcome.status === 'PENDING'), released: unattempted.length > 0 }
 }
 
 /**
- * Runs `attempt` for every delivery, at most `inFlight` at once per endpoint, each endpoint's in id
- * order (the order the claim sized their leases by); answers in the order given.
+ * Runs `attempt` for the deliveries, at most `inFlight` at once per endpoint, each endpoint's in id
+ * order, while `mayStart`; answers in the order given, undefined for a delivery not started.
  */
-async function inWaves<T>(claimed: readonly ClaimedDelivery[], inFlight: number, attempt: (delivery: ClaimedDelivery) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(claimed.length)
+async function inWaves<T>(
+  claimed: readonly ClaimedDelivery[],
+  inFlight: number,
+  mayStart: () => boolean,
+  attempt: (delivery: ClaimedDelivery) => Promise<T>,
+): Promise<Array<T | undefined>> {
+  const results: Array<T | undefined> = new Array(claimed.length).fill(undefined)
   const queues = new Map<string, number[]>()
   claimed.forEach((delivery, index) => {
     const key = `${delivery.business_id}:${delivery.endpoint_id}`
@@ -89,9 +113,11 @@ async function inWaves<T>(claimed: readonly ClaimedDelivery[], inFlight: number,
   for (const queue of queues.values()) {
     queue.sort((a, b) => (BigInt(claimed[a]!.id) < BigInt(claimed[b]!.id) ? -1 : 1))
     const lane = async () => {
-      for (let index = queue.shift(); index !== undefined; index = queue.shift()) results[index] = await attempt(claimed[index]!)
+      for (let index = queue.shift(); index !== undefined && mayStart(); index = queue.shift()) results[index] = await attempt(claimed[index]!)
     }
-    for (let i = 0; i < Math.min(inFlight, queue.length); i++) lanes.push(lane())
+    // Counted before the loop: each lane takes its first delivery off the queue as it starts.
+    const count = Math.min(inFlight, queue.length)
+    for (let i = 0; i < count; i++) lanes.push(lane())
   }
   await Promise.all(lanes)
   return results

@@ -46,15 +46,12 @@ export interface ClaimedDelivery {
 
 /**
  * Claims, in one statement, up to `limit` due deliveries, at most `claimedPerEndpoint` claimed per
- * endpoint (live claims of every instance count), counting the attempt about to be made, and
- * returns each with its endpoint, event and member. The lock is taken where the claim's conditions
- * are written, so a row another instance claimed meanwhile is re-checked and skipped.
- *
- * The claimant makes an endpoint's deliveries `inFlightPerEndpoint` at a time, in id order (waves;
- * deliver.ts): the nth of an endpoint's claimed deliveries starts within ceil(n / inFlight) - 1
- * attempts of `attemptSeconds` each, so that is its lease, one wave's more than the wave before,
- * plus `marginSeconds`. The first wave's lease is one attempt's, and a dead instance's first
- * deliveries come back that soon.
+ * endpoint (live claims of every instance count), for `leaseSeconds`, counting the attempt about
+ * to be made, and returns each with its endpoint, event and member. The lock is taken where the
+ * claim's conditions are written, so a row another instance claimed meanwhile is re-checked and
+ * skipped. The claimant makes an endpoint's deliveries a few at a time, starts none after a short
+ * window and gives back the rest (deliver.ts): the lease covers that window, an attempt's deadline
+ * and a margin.
  */
 export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const { rows } = await claimStatement(db, options).execute(db)
@@ -64,10 +61,7 @@ export async function claimDue(db: Kysely<Database>, options: ClaimOptions): Pro
 export interface ClaimOptions {
   limit: number
   claimedPerEndpoint: number
-  inFlightPerEndpoint: number
-  /** An attempt's deadline, in whole seconds. */
-  attemptSeconds: number
-  marginSeconds: number
+  leaseSeconds: number
 }
 
 function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
@@ -87,7 +81,7 @@ function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
       left join live on live.business_id = h.business_id and live.endpoint_id = h.endpoint_id
       where h.nth = 1 and h.next_attempt_at <= now() and (h.claimed_until is null or h.claimed_until < now())
     ), picked as (
-      select d.business_id, d.id, d.endpoint_id, d.event_id, r.has_successor, r.nth_claimed from webhook_deliveries d
+      select d.business_id, d.id, d.endpoint_id, d.event_id, r.has_successor from webhook_deliveries d
       -- Every column of the PENDING-by-record index: an exact probe, whichever index is used.
       join ranked r on r.business_id = d.business_id and r.endpoint_id = d.endpoint_id and r.record_key = d.record_key and r.id = d.id
       where r.nth_claimed + r.live <= ${options.claimedPerEndpoint}
@@ -100,10 +94,7 @@ function claimStatement(db: Kysely<Database>, options: ClaimOptions) {
     -- join of seven tables): planning that join cost more than running the whole claim, and a
     -- lookup by primary key is what each of them is.
     update webhook_deliveries d
-    -- Skipped rows (locked elsewhere) only move a delivery forward in its endpoint's order, never back.
-    set claimed_until = now() + make_interval(secs =>
-          ceil(picked.nth_claimed::float8 / ${options.inFlightPerEndpoint}) * ${options.attemptSeconds} + ${options.marginSeconds}),
-        attempts = d.attempts + 1
+    set claimed_until = now() + make_interval(secs => ${options.leaseSeconds}), attempts = d.attempts + 1
     from picked
     cross join lateral (
       select * from webhook_endpoints e where e.business_id = picked.business_id and e.id = picked.endpoint_id limit 1) e
@@ -166,4 +157,17 @@ export async function recordOutcomes(db: Kysely<Database>, outcomes: readonly Ou
     select business_id, id, attempt, response_status, latency_ms, error
     from updated where latency_ms is not null
     on conflict (business_id, delivery_id, attempt) do nothing`.execute(db)
+}
+
+/**
+ * Gives back claimed deliveries no attempt was made for (their round stopped starting attempts):
+ * due again at once, the claim lifted and the attempt it counted taken back.
+ */
+export async function releaseClaims(db: Kysely<Database>, deliveries: readonly Pick<ClaimedDelivery, 'business_id' | 'id'>[]): Promise<void> {
+  if (deliveries.length === 0) return
+  const keys = sql.join(deliveries.map((one) => sql`(${one.business_id}::bigint, ${one.id}::bigint)`))
+  await sql`
+    update webhook_deliveries d set attempts = d.attempts - 1, claimed_until = null
+    from (values ${keys}) as released (business_id, id)
+    where d.business_id = released.business_id and d.id = released.id and d.status = 'PENDING'`.execute(db)
 }

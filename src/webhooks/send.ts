@@ -13,6 +13,8 @@ import { type Address, type Resolver, type TargetRules, resolveTarget, urlProble
 
 export const RESPONSE_BODY_LIMIT = 4_096
 
+class LookupTimeout extends Error {}
+
 export interface AttemptResult {
   ok: boolean
   status: number | null
@@ -34,11 +36,20 @@ export async function postWebhook(
   const problem = urlProblem(target, options.rules)
   if (problem) return { ok: false, status: null, latencyMs: elapsed(), error: `refused target: ${problem}` }
   const url = new URL(target)
+  // The deadline covers the name's lookup too: the claim's lease counts on an attempt ending
+  // within it (deliveries.repository.ts).
   let addresses: Address[]
+  let lookupTimer: NodeJS.Timeout | undefined
   try {
-    addresses = await resolveTarget(url, options.rules, options.resolve)
+    const outOfTime = new Promise<never>((_, reject) => {
+      lookupTimer = setTimeout(() => reject(new LookupTimeout()), options.timeoutMs)
+    })
+    addresses = await Promise.race([resolveTarget(url, options.rules, options.resolve), outOfTime])
   } catch (error) {
-    return { ok: false, status: null, latencyMs: elapsed(), error: `refused target: ${(error as Error).message}` }
+    const message = error instanceof LookupTimeout ? `no address for the host within ${options.timeoutMs} ms` : `refused target: ${(error as Error).message}`
+    return { ok: false, status: null, latencyMs: elapsed(), error: message }
+  } finally {
+    clearTimeout(lookupTimer)
   }
   const agent = agentFor(url, addresses[0]!)
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
@@ -58,7 +69,7 @@ export async function postWebhook(
     const deadline = setTimeout(() => {
       finish({ ok: false, status: null, error: `no complete answer within ${options.timeoutMs} ms` })
       outgoing.destroy()
-    }, options.timeoutMs)
+    }, Math.max(options.timeoutMs - (performance.now() - started), 0))
     outgoing.on('error', (error) => finish({ ok: false, status: null, error: `connection failed: ${(error as NodeJS.ErrnoException).code ?? error.message}` }))
     outgoing.on('response', (response) => {
       const status = response.statusCode ?? 0

@@ -6,7 +6,7 @@ import type { Resource } from '../records/resource.js'
 import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
 import { startAnnouncer } from './announcer.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
-import { type DeliveryDeps, deliverBatch } from './deliver.js'
+import { type DeliveryDeps, START_WITHIN_MS, deliverBatch } from './deliver.js'
 import { pruneOutbox } from './retention.js'
 import { CONNECTIONS_PER_RECEIVER } from './send.js'
 
@@ -26,9 +26,9 @@ const BATCH = 64
 const IN_FLIGHT_PER_ENDPOINT = CONNECTIONS_PER_RECEIVER
 /**
  * Deliveries claimed for one endpoint at once, over every instance (the claim counts live leases):
- * four waves of attempts. A round of a stream of writes to one endpoint is then one claim and one
- * record of outcomes, not one per wave (on the bench, a third of the CPU an endpoint added to a
- * write went to those statements: docs/webhooks.md).
+ * four batches of IN_FLIGHT_PER_ENDPOINT, sent as lanes free up, while the batch may still start
+ * attempts (deliver.ts). A round of a stream of writes to one endpoint is then one claim and one
+ * record of outcomes, not one per 8 (docs/webhooks.md, *Fewer statements per round*).
  */
 const CLAIMED_PER_ENDPOINT = IN_FLIGHT_PER_ENDPOINT * 4
 /** How stale the retry timer may get while rounds keep delivering without retries (see round). */
@@ -54,8 +54,9 @@ function fillsAnEndpoint(claimed: readonly { endpoint_id: string }[]): boolean {
 }
 
 /**
- * How long an announcement gathers the commits of other writes: a quarter of the linger, which
- * the loops it wakes wait anyway before their round.
+ * How long an announcement gathers the commits of other writes: a quarter of the linger. A loop
+ * it wakes lingers in turn, so an announced delivery leaves up to that much later than one its own
+ * loop takes.
  */
 const gatherMs = (config: Config) => Math.ceil(config.GATEHOUSE_WEBHOOK_LINGER_MS / 4)
 
@@ -102,12 +103,12 @@ export async function startWebhookWorker(deps: {
       rules: { production: config.NODE_ENV === 'production', allowPrivate: config.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE },
     },
   }
+  // A claimed delivery's attempt starts within START_WITHIN_MS of its batch's, or not at all (it is
+  // given back), and ends within its deadline, its name's lookup included.
   const claimOptions = {
     limit: BATCH,
     claimedPerEndpoint: CLAIMED_PER_ENDPOINT,
-    inFlightPerEndpoint: IN_FLIGHT_PER_ENDPOINT,
-    attemptSeconds: Math.ceil(config.GATEHOUSE_WEBHOOK_TIMEOUT_MS / 1000),
-    marginSeconds: LEASE_MARGIN_SECONDS,
+    leaseSeconds: Math.ceil((config.GATEHOUSE_WEBHOOK_TIMEOUT_MS + START_WITHIN_MS) / 1000) + LEASE_MARGIN_SECONDS,
   }
   let closed = false
   let again = false
@@ -135,9 +136,11 @@ export async function startWebhookWorker(deps: {
       const claimed = await claimDue(database.db, claimOptions)
       if (claimed.length === 0) break
       delivered = true
-      retried = (await deliverBatch(delivery, claimed)).retried || retried
-      // Due now and not claimed: a later event of a delivered record, or what the limits left.
-      more = claimed.length === BATCH || claimed.some((one) => one.has_successor) || fillsAnEndpoint(claimed)
+      const made = await deliverBatch(delivery, claimed, { stopping: () => closed })
+      retried = made.retried || retried
+      // Due now and not claimed: a later event of a delivered record, what the limits left, or
+      // what a slow endpoint's lanes gave back.
+      more = made.released || claimed.length === BATCH || claimed.some((one) => one.has_successor) || fillsAnEndpoint(claimed)
     }
     if (closed) return
     // The retry timer: what is due later (a retry, another instance's lease running out). A round
