@@ -45,26 +45,35 @@ export interface DeliveryDeps {
  * deadline, as when a claim took one wave, not one deadline per wave it claimed.
  */
 export const START_WITHIN_MS = 1_000
+/**
+ * How long after its claim a batch may still start attempts, whatever delayed its first: the claim
+ * and the owner checks may use 2 s of the lease's margin, and the other 3 s are left for recording
+ * the outcomes (worker.ts sizes the lease: deadline + START_WITHIN_MS + 5 s).
+ */
+const START_AFTER_CLAIM_MS = START_WITHIN_MS + 2_000
 
 /**
  * Makes and records the claimed deliveries; says whether any was scheduled for a retry, and
  * whether any was given back unattempted (the time to start attempts ran out, or `stopping`).
+ * `claimedAt`: when the claim was sent (its lease runs from about then).
  */
 export async function deliverBatch(
   deps: DeliveryDeps,
   claimed: readonly ClaimedDelivery[],
-  options: { stopping(): boolean },
+  options: { claimedAt: number; stopping(): boolean },
 ): Promise<{ retried: boolean; released: boolean }> {
   const refusals = await readRefusals(deps.db, deps.resources, claimed)
-  const startBy = Date.now() + START_WITHIN_MS
+  const startBy = Math.min(Date.now() + START_WITHIN_MS, options.claimedAt + START_AFTER_CLAIM_MS)
   const started = await inWaves(claimed, deps.inFlightPerEndpoint, () => Date.now() < startBy && !options.stopping(), async (delivery) => {
     const refusal = refusals.get(delivery.id)
     if (refusal) return { delivery, ok: null, outcome: skipped(delivery, refusal) }
     const result = await send(deps.settings, delivery)
     return { delivery, ok: result.ok, outcome: outcomeOf(deps.settings, delivery, result) }
   })
-  const attempts = started.filter((attempt) => attempt !== undefined)
+  // Given back first: free for every instance at once, whatever recording the rest meets.
   const unattempted = claimed.filter((_, index) => started[index] === undefined)
+  await releaseClaims(deps.db, unattempted)
+  const attempts = started.filter((attempt) => attempt !== undefined)
   const outcomes = attempts.map((attempt) => attempt.outcome)
   // Which endpoints' health changes: a failure starts or extends a streak, and the first success
   // after failures ends it. The usual round (healthy endpoints answering) is the one statement.
@@ -87,7 +96,6 @@ export async function deliverBatch(
       deps.log.info({ deliveryId: delivery.id, endpointId: delivery.endpoint_id, attempt: delivery.attempts, error: outcome.error, next: outcome.status }, 'webhook delivery failed')
     }
   }
-  await releaseClaims(deps.db, unattempted)
   return { retried: outcomes.some((outcome) => outcome.status === 'PENDING'), released: unattempted.length > 0 }
 }
 

@@ -161,13 +161,15 @@ export async function recordOutcomes(db: Kysely<Database>, outcomes: readonly Ou
 
 /**
  * Gives back claimed deliveries no attempt was made for (their round stopped starting attempts):
- * due again at once, the claim lifted and the attempt it counted taken back.
+ * due again at once, the claim lifted and the attempt it counted taken back. Only while the claim
+ * is still this one (the attempt count it set): a row whose lease ran out and that another round
+ * claimed since is left to that round.
  */
-export async function releaseClaims(db: Kysely<Database>, deliveries: readonly Pick<ClaimedDelivery, 'business_id' | 'id'>[]): Promise<void> {
+export async function releaseClaims(db: Kysely<Database>, deliveries: readonly Pick<ClaimedDelivery, 'business_id' | 'id' | 'attempts'>[]): Promise<void> {
   if (deliveries.length === 0) return
-  const keys = sql.join(deliveries.map((one) => sql`(${one.business_id}::bigint, ${one.id}::bigint)`))
+  const keys = sql.join(deliveries.map((one) => sql`(${one.business_id}::bigint, ${one.id}::bigint, ${one.attempts}::int)`))
   await sql`
     update webhook_deliveries d set attempts = d.attempts - 1, claimed_until = null
-    from (values ${keys}) as released (business_id, id)
-    where d.business_id = released.business_id and d.id = released.id and d.status = 'PENDING'`.execute(db)
+    from (values ${keys}) as released (business_id, id, attempts)
+    where d.business_id = released.business_id and d.id = released.id and d.attempts = released.attempts and d.status = 'PENDING'`.execute(db)
 }

@@ -103,8 +103,9 @@ export async function startWebhookWorker(deps: {
       rules: { production: config.NODE_ENV === 'production', allowPrivate: config.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE },
     },
   }
-  // A claimed delivery's attempt starts within START_WITHIN_MS of its batch's, or not at all (it is
-  // given back), and ends within its deadline, its name's lookup included.
+  // A claimed delivery's attempt starts within START_WITHIN_MS of its batch's and 3 s of its claim,
+  // or not at all (it is given back), and ends within its deadline, its name's lookup included:
+  // 3 s of the lease are left for recording the outcome (deliver.ts).
   const claimOptions = {
     limit: BATCH,
     claimedPerEndpoint: CLAIMED_PER_ENDPOINT,
@@ -133,10 +134,11 @@ export async function startWebhookWorker(deps: {
     let retried = false
     let delivered = false
     for (let more = true; more && !closed;) {
+      const claimedAt = Date.now()
       const claimed = await claimDue(database.db, claimOptions)
       if (claimed.length === 0) break
       delivered = true
-      const made = await deliverBatch(delivery, claimed, { stopping: () => closed })
+      const made = await deliverBatch(delivery, claimed, { claimedAt, stopping: () => closed })
       retried = made.retried || retried
       // Due now and not claimed: a later event of a delivered record, what the limits left, or
       // what a slow endpoint's lanes gave back.

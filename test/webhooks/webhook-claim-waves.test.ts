@@ -60,15 +60,25 @@ it('gives back what a slow endpoint could not start within a second, and claims 
     const as = (query: string, i: Record<string, unknown>) => looped.graphql(query, { variables: { i }, headers: admin.headers }).then(ok)
     await as(`mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { secret } }`,
       { url: receiver.url('/slow'), events: ['supplier.created'], memberId: member.globalId })
+    // The start-up round is over (a ticket counts it): the writes' wake starts the next one.
+    await eventually(() => expect(looped.app.services.webhooks!.ticket()).toBeGreaterThanOrEqual(1))
     await Promise.all(Array.from({ length: 12 }, (_, i) => as(`mutation($i: CreateSupplierInput!) { createSupplier(input: $i) { supplier { id } } }`, { name: `Slow ${i}` })))
     await eventually(() => expect(receiver.at('/slow').filter((request) => request.answeredAt !== undefined)).toHaveLength(12), 15_000)
     const got = receiver.at('/slow')
     expect(new Set(got.map((request) => request.headers['webhook-id'])).size).toBe(12)
-    // Eight went at once; the four the lanes could not start within the second were given back
-    // and claimed again (sixteen claimed in all), and went after the first eight were answered.
-    expect(claims.claimed).toBe(16)
+    // Eight went at once; those the lanes could not start within the second were given back and
+    // claimed again, and went after the first eight were answered (all twelve in the first claim:
+    // four given back, sixteen claimed; a loaded machine may split the writes over two claims).
+    const givenBack = claims.claimed - 12
+    expect(givenBack).toBeGreaterThanOrEqual(1)
+    expect(givenBack).toBeLessThanOrEqual(4)
     const firstAnswered = Math.min(...got.map((request) => request.answeredAt!))
-    expect(got.filter((request) => request.arrivedAt >= firstAnswered)).toHaveLength(4)
+    expect(got.filter((request) => request.arrivedAt >= firstAnswered).length).toBeGreaterThanOrEqual(givenBack)
+    const edges = got.flatMap((request) => [[request.arrivedAt, 1], [request.answeredAt!, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1])
+    let open = 0
+    let most = 0
+    for (const [, step] of edges) most = Math.max(most, (open += step))
+    expect(most).toBe(8)
     const { db } = looped.app.services.database
     await eventually(async () => {
       const { rows } = await sql<{ attempts: number; status: string; made: number }>`

@@ -55,7 +55,7 @@ describe('a server process killed mid-delivery', () => {
       BOOTSTRAP_ADMIN_EMAIL: EMAIL,
       BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
       GATEHOUSE_WEBHOOK_ALLOW_PRIVATE: '1',
-      // A short attempt deadline makes a short lease (deadline + 5 s) for the restart to wait out.
+      // A short attempt deadline makes a short lease (deadline + 1 s + 5 s) for the restart to wait out.
       GATEHOUSE_WEBHOOK_TIMEOUT_MS: '1000',
     }
     if (process.env.DATABASE_URL) {
