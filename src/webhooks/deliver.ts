@@ -42,15 +42,24 @@ export interface DeliveryDeps {
 /**
  * How long after a batch's first attempts its lanes may still start one. What they leave is given
  * back (due again at once): a slow endpoint holds a round, and a stop, for about one attempt's
- * deadline, as when a claim took one wave, not one deadline per wave it claimed.
+ * deadline, as when a claim took one batch, not one deadline per batch it claimed.
  */
-export const START_WITHIN_MS = 1_000
+const START_WITHIN_MS = 1_000
+/** Seconds a claim outlives its attempts' deadlines and start window, before another round may take it over. */
+const LEASE_MARGIN_SECONDS = 5
 /**
  * How long after its claim a batch may still start attempts, whatever delayed its first: the claim
  * and the owner checks may use 2 s of the lease's margin, and the other 3 s are left for recording
- * the outcomes (worker.ts sizes the lease: deadline + START_WITHIN_MS + 5 s).
+ * the outcomes.
  */
 const START_AFTER_CLAIM_MS = START_WITHIN_MS + 2_000
+
+/**
+ * How long a claim holds its deliveries: an attempt starts within START_WITHIN_MS of its batch's
+ * first and START_AFTER_CLAIM_MS of the claim, or not at all (it is given back), and ends within
+ * its deadline, its name's lookup included (send.ts).
+ */
+export const leaseSeconds = (timeoutMs: number) => Math.ceil((timeoutMs + START_WITHIN_MS) / 1000) + LEASE_MARGIN_SECONDS
 
 /**
  * Makes and records the claimed deliveries; says whether any was scheduled for a retry, and
@@ -64,7 +73,7 @@ export async function deliverBatch(
 ): Promise<{ retried: boolean; released: boolean }> {
   const refusals = await readRefusals(deps.db, deps.resources, claimed)
   const startBy = Math.min(Date.now() + START_WITHIN_MS, options.claimedAt + START_AFTER_CLAIM_MS)
-  const started = await inWaves(claimed, deps.inFlightPerEndpoint, () => Date.now() < startBy && !options.stopping(), async (delivery) => {
+  const started = await inLanes(claimed, deps.inFlightPerEndpoint, () => Date.now() < startBy && !options.stopping(), async (delivery) => {
     const refusal = refusals.get(delivery.id)
     if (refusal) return { delivery, ok: null, outcome: skipped(delivery, refusal) }
     const result = await send(deps.settings, delivery)
@@ -103,7 +112,7 @@ export async function deliverBatch(
  * Runs `attempt` for the deliveries, at most `inFlight` at once per endpoint, each endpoint's in id
  * order, while `mayStart`; answers in the order given, undefined for a delivery not started.
  */
-async function inWaves<T>(
+async function inLanes<T>(
   claimed: readonly ClaimedDelivery[],
   inFlight: number,
   mayStart: () => boolean,

@@ -6,7 +6,7 @@ import type { Resource } from '../records/resource.js'
 import { WEBHOOK_CHANNEL } from '../records/write/outbox.js'
 import { startAnnouncer } from './announcer.js'
 import { claimDue, nextDueAt } from './deliveries.repository.js'
-import { type DeliveryDeps, START_WITHIN_MS, deliverBatch } from './deliver.js'
+import { type DeliveryDeps, deliverBatch, leaseSeconds } from './deliver.js'
 import { pruneOutbox } from './retention.js'
 import { CONNECTIONS_PER_RECEIVER } from './send.js'
 
@@ -40,8 +40,6 @@ const RECHECK_MS = 1_000
  * finds nothing and the next-due query: two statements per instance every 10 s.
  */
 const SWEEP_MS = 10_000
-/** Extra seconds a claim outlives its attempts' deadlines, before another round may take it over. */
-const LEASE_MARGIN_SECONDS = 5
 const MIN_TIMER_MS = 50
 /** How often the outbox is pruned: half the retention, at least a second and at most an hour apart. */
 const pruneEveryMs = (retentionSeconds: number) => Math.min(Math.max((retentionSeconds * 1000) / 2, 1_000), 3_600_000)
@@ -103,14 +101,7 @@ export async function startWebhookWorker(deps: {
       rules: { production: config.NODE_ENV === 'production', allowPrivate: config.GATEHOUSE_WEBHOOK_ALLOW_PRIVATE },
     },
   }
-  // A claimed delivery's attempt starts within START_WITHIN_MS of its batch's and 3 s of its claim,
-  // or not at all (it is given back), and ends within its deadline, its name's lookup included:
-  // 3 s of the lease are left for recording the outcome (deliver.ts).
-  const claimOptions = {
-    limit: BATCH,
-    claimedPerEndpoint: CLAIMED_PER_ENDPOINT,
-    leaseSeconds: Math.ceil((config.GATEHOUSE_WEBHOOK_TIMEOUT_MS + START_WITHIN_MS) / 1000) + LEASE_MARGIN_SECONDS,
-  }
+  const claimOptions = { limit: BATCH, claimedPerEndpoint: CLAIMED_PER_ENDPOINT, leaseSeconds: leaseSeconds(config.GATEHOUSE_WEBHOOK_TIMEOUT_MS) }
   let closed = false
   let again = false
   let running: Promise<void> | null = null

@@ -111,8 +111,7 @@ export function deleteRecord(
  * (GATEHOUSE_WEBHOOK_WORKER=0) has the write announced, and so does a ticket overtaken by a round
  * before the commit (see `written`). Should this process die between its commit and its round or
  * announcement, the other loops' sweep finds the deliveries; a clean stop announces them
- * (src/webhooks/worker.ts). Without the webhook service (a bare context), the write NOTIFYs in its
- * own transaction.
+ * (src/webhooks/worker.ts).
  */
 async function recordEvent(
   trx: Kysely<Database>,
@@ -122,9 +121,8 @@ async function recordEvent(
   recordId: string,
   action: RecordAction,
 ): Promise<QueuedEvent> {
-  const webhooks = context.services.webhooks
-  const ticket = webhooks?.ticket() ?? null
-  return { queued: await appendEvent(trx, principal, resource, recordId, action, webhooks === undefined), ticket }
+  const ticket = context.services.webhooks?.ticket() ?? null
+  return { queued: await appendEvent(trx, principal, resource, recordId, action), ticket }
 }
 
 /** What a write queued for webhooks (deliveries), and its ticket on this process's loop (recordEvent). */

@@ -33,9 +33,9 @@ export function eventPrefix(typeName: string): string {
 
 /**
  * Appends `<type>.<action>` for one record, at the version the transaction leaves it, and queues
- * its deliveries. Returns how many deliveries it queued (0: nobody listens). `announce: false`
- * when the webhook service takes them after commit: its own loop, or an announcement gathered with
- * other writes' (src/records/write/mutations.ts).
+ * its deliveries. Returns how many deliveries it queued (0: nobody listens). No NOTIFY: the
+ * webhook service takes them after commit, by its own loop or an announcement gathered with other
+ * writes' (src/records/write/mutations.ts).
  */
 export function appendEvent(
   trx: Kysely<Database>,
@@ -43,12 +43,11 @@ export function appendEvent(
   resource: Resource,
   recordId: string,
   action: RecordAction,
-  announce: boolean,
 ): Promise<number> {
   const type = `${eventPrefix(resource.typeName)}.${action}`
   return queueEvent(trx, principal.businessId, type, sql`
     select business_id, ${type} as type, ${resource.typeName} as record_type, id as record_id, version
-    from ${sql.table(resource.table)} where business_id = ${principal.businessId} and id = ${recordId}`, { announce })
+    from ${sql.table(resource.table)} where business_id = ${principal.businessId} and id = ${recordId}`, { announce: false })
 }
 
 /**
